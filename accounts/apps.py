@@ -1,0 +1,8 @@
+"""App config for accounts: users, workspaces (tenants), memberships and roles."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")

@@ -1,0 +1,112 @@
+"""Users (email is the login), workspaces (the tenant: one paying account) and memberships (roles)."""
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .tenancy import WorkspaceOwned, WorkspaceQuerySet
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in. Platform admins (operators) are `is_staff`; tenant roles live on Membership."""
+
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    is_staff = models.BooleanField(_("platform admin"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.email
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return (self.full_name or self.email).split(" ")[0]
+
+
+def _default_tz():
+    return settings.DEFAULT_WORKSPACE_TIME_ZONE
+
+
+class Workspace(models.Model):
+    """The tenant: one paying account. Every tenant-owned row points here."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=120)
+    time_zone = models.CharField(_("time zone"), max_length=64, default=_default_tz)
+    # Region used to read phone numbers written without a country code.
+    default_region = models.CharField(_("default phone region"), max_length=2, default="ID")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("workspace")
+        verbose_name_plural = _("workspaces")
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(WorkspaceOwned):
+    """A user's place in a workspace. A user belongs to exactly one workspace."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        AGENT = "agent", _("Agent")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    objects = WorkspaceQuerySet.as_manager()
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.AGENT)
+    # Agents mark themselves online to receive new chats from the CS rotator.
+    is_online = models.BooleanField(_("online"), default=False)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        indexes = [models.Index(fields=["workspace", "role"])]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}) in {self.workspace}"
+
+    @property
+    def is_owner(self):
+        return self.role == self.Role.OWNER

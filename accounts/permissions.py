@@ -1,0 +1,50 @@
+"""The role matrix, written once: what owners and agents may do. The team page renders this table.
+
+Names follow `area:action`. Owners may do everything; agents work the inbox and look at contacts
+and campaigns, but never touch billing, devices, the team, exports or deletions.
+"""
+from django.utils.translation import gettext_lazy as _
+
+OWNER = "owner"
+AGENT = "agent"
+BOTH = frozenset({OWNER, AGENT})
+OWNER_ONLY = frozenset({OWNER})
+
+# permission -> (roles allowed, what it means to a person reading the team page)
+MATRIX = {
+    "dashboard:view": (BOTH, _("See the dashboard")),
+    "devices:view": (OWNER_ONLY, _("See connected WhatsApp numbers")),
+    "devices:manage": (OWNER_ONLY, _("Add, disconnect and delete WhatsApp numbers")),
+    "contacts:view": (BOTH, _("See contacts and tags")),
+    "contacts:edit": (OWNER_ONLY, _("Add, edit, tag, import and grab contacts")),
+    "contacts:export": (OWNER_ONLY, _("Export contacts")),
+    "contacts:delete": (OWNER_ONLY, _("Delete contacts")),
+    "campaigns:view": (BOTH, _("See campaigns and their reports")),
+    "campaigns:send": (OWNER_ONLY, _("Create, start, pause and cancel campaigns")),
+    "campaigns:export": (OWNER_ONLY, _("Export campaign reports")),
+    "campaigns:delete": (OWNER_ONLY, _("Delete campaigns")),
+    "inbox:use": (BOTH, _("Read and answer chats assigned to them or unassigned")),
+    "inbox:view_all": (OWNER_ONLY, _("See every chat, whoever it is assigned to")),
+    "inbox:assign": (OWNER_ONLY, _("Assign chats to agents")),
+    "autoreplies:view": (BOTH, _("See keyword auto-replies and quick replies")),
+    "autoreplies:manage": (OWNER_ONLY, _("Create, change and delete auto-replies and the AI knowledge base")),
+    "rotator:view": (BOTH, _("See link rotators and their statistics")),
+    "rotator:manage": (OWNER_ONLY, _("Create, change and delete link rotators")),
+    "team:manage": (OWNER_ONLY, _("Invite and remove agents")),
+    "billing:manage": (OWNER_ONLY, _("Choose a plan and see invoices")),
+    "settings:manage": (OWNER_ONLY, _("Change workspace settings")),
+}
+
+
+def can(membership, permission):
+    """True when the membership's role allows `permission`. Unknown permissions are a bug, not a no."""
+    if permission not in MATRIX:
+        raise KeyError(f"Unknown permission {permission!r}: add it to accounts.permissions.MATRIX")
+    if membership is None:
+        return False
+    return membership.role in MATRIX[permission][0]
+
+
+def matrix_rows():
+    """Rows for the team page: (permission, description, owner allowed, agent allowed)."""
+    return [(name, desc, OWNER in roles, AGENT in roles) for name, (roles, desc) in MATRIX.items()]

@@ -1,0 +1,74 @@
+"""Account writes: sign-up, login checks. Views and the API both call these."""
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from config.errors import UserError
+
+from . import ratelimit
+from .models import Membership, User, Workspace
+
+
+class EmailTaken(UserError):
+    code = "email_taken"
+
+
+class InvalidCredentials(UserError):
+    code = "invalid_credentials"
+    status_code = 401
+
+
+def client_ip(request):
+    # Behind a proxy the first X-Forwarded-For hop is the client; gunicorn is only reached via the proxy.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+
+
+def user_signup(*, email, password, full_name="", workspace_name=""):
+    """Create a user, their workspace and their owner membership, all or nothing."""
+    email = (email or "").strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise EmailTaken(
+            _("An account with %(email)s already exists. Log in, or reset your password.") % {"email": email},
+            fields={"email": _("This email is already registered.")},
+        )
+    user = User(email=email, full_name=full_name.strip())
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise UserError(" ".join(exc.messages), code="weak_password", fields={"password": " ".join(exc.messages)})
+    user.set_password(password)
+    try:
+        user.full_clean()
+    except ValidationError as exc:
+        fields = {k: str(v[0]) for k, v in exc.message_dict.items()}
+        raise UserError("; ".join(fields.values()), fields=fields)
+    with transaction.atomic():
+        user.save()
+        workspace = Workspace(name=(workspace_name or "").strip() or _("%(name)s's business") % {
+            "name": user.get_short_name()})
+        workspace.full_clean()
+        workspace.save()
+        Membership.objects.create(user=user, workspace=workspace, role=Membership.Role.OWNER)
+    return user
+
+
+def user_login_check(*, request, email, password):
+    """Rate-limit, then authenticate. Raises RateLimited or InvalidCredentials."""
+    email = (email or "").strip().lower()
+    window = settings.LOGIN_RATE_LIMIT_WINDOW
+    waits = [
+        ratelimit.hit("login-ip", client_ip(request), limit=settings.LOGIN_RATE_LIMIT_PER_IP, window=window),
+        ratelimit.hit("login-email", email, limit=settings.LOGIN_RATE_LIMIT_PER_EMAIL, window=window),
+    ]
+    wait = max((w for w in waits if w), default=None)
+    if wait:
+        raise ratelimit.RateLimited(
+            _("Too many login attempts. Try again in %(seconds)s seconds.") % {"seconds": wait}, retry_after=wait
+        )
+    user = authenticate(request, email=email, password=password)
+    if user is None:
+        raise InvalidCredentials(_("Wrong email or password. Check both and try again."))
+    return user

@@ -1,0 +1,100 @@
+"""Account pages: sign up, log in, log out, change password, dashboard, language switch."""
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.errors import UserError
+
+from . import services
+from .forms import LoginForm, SignupForm
+from .permissions import matrix_rows
+from .ratelimit import RateLimited
+from .tenancy import workspace_view
+
+
+def _apply_user_error(form, exc):
+    if exc.fields:
+        for field, message in exc.fields.items():
+            form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(None, exc.message)
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_signup(**form.cleaned_data)
+        except UserError as exc:
+            _apply_user_error(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to Sebar! Connect your first WhatsApp number to begin."))
+            return redirect("accounts:dashboard")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    form = LoginForm(request.POST or None)
+    status, retry_after = 200, None
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_login_check(request=request, **form.cleaned_data)
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            status, retry_after = 429, exc.retry_after
+        except UserError as exc:
+            form.add_error(None, exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            next_url = request.GET.get("next", "")
+            if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+                return redirect(next_url)
+            return redirect("accounts:dashboard")
+    response = render(request, "accounts/login.html", {"form": form}, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.info(request, _("You have been logged out."))
+    return redirect("accounts:login")
+
+
+@workspace_view("dashboard:view")
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:dashboard")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@workspace_view("dashboard:view")
+def dashboard(request):
+    return render(request, "accounts/dashboard.html", {"cards": dashboard_cards(request)})
+
+
+def dashboard_cards(request):
+    """Summary cards; each app contributes its figure through its selectors as it lands."""
+    from .dashboard import cards
+
+    return cards(request)
+
+
+@workspace_view("team:manage")
+def team(request):
+    return render(request, "accounts/team.html", {"matrix": matrix_rows()})

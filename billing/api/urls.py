@@ -1,0 +1,3 @@
+"""Billing API routes, mounted under /api/."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Campaigns API routes, mounted under /api/."""
+
+urlpatterns = []

@@ -1,0 +1,40 @@
+"""Root URLs. Pages per app, the JSON API under /api/, WAHA webhooks, the public link redirect."""
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config.health import healthz
+
+api_patterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("billing.api.urls")),
+    path("", include("devices.api.urls")),
+    path("", include("contacts.api.urls")),
+    path("", include("campaigns.api.urls")),
+    path("", include("inbox.api.urls")),
+    path("", include("rotator.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/", include((api_patterns, "api"))),
+    path("webhooks/", include("devices.webhook_urls")),
+    path("link/", include("rotator.public_urls")),
+    path("devices/", include("devices.urls")),
+    path("contacts/", include("contacts.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("inbox/", include("inbox.urls")),
+    path("links/", include("rotator.urls")),
+    path("billing/", include("billing.urls")),
+    path("", include("accounts.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

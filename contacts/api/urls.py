@@ -1,0 +1,3 @@
+"""Contacts API routes, mounted under /api/."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Devices API routes, mounted under /api/."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""WAHA webhook receiver route (/webhooks/...)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Inbox API routes, mounted under /api/."""
+
+urlpatterns = []

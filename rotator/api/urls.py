@@ -1,0 +1,3 @@
+"""Link rotator API routes, mounted under /api/."""
+
+urlpatterns = []

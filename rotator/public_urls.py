@@ -1,0 +1,3 @@
+"""The public link redirect (/link/<slug>)."""
+
+urlpatterns = []

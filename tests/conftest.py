@@ -1,0 +1,113 @@
+"""Shared fixtures: the Healthchecks trio (owner Alice, agent Bob, outsider Charlie) for pages and API.
+
+Every test gets its own cache and Redis key prefix, so runs never see each other's counters.
+"""
+import uuid
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.models import Membership
+from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_redis_keys(settings):
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": prefix},
+    }
+    settings.SEBAR_REDIS_PREFIX = prefix
+    settings.SEBAR_MIN_DELAY_SECONDS = 0
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _eager_celery():
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+
+
+@pytest.fixture
+def workspace(db):
+    return WorkspaceFactory(name="Alpha Store")
+
+
+@pytest.fixture
+def owner(workspace):
+    return MembershipFactory(workspace=workspace, role=Membership.Role.OWNER,
+                             user=UserFactory(email="alice@example.com", full_name="Alice")).user
+
+
+@pytest.fixture
+def agent(workspace):
+    return MembershipFactory(workspace=workspace, role=Membership.Role.AGENT,
+                             user=UserFactory(email="bob@example.com", full_name="Bob")).user
+
+
+@pytest.fixture
+def other_workspace(db):
+    return WorkspaceFactory(name="Bravo Store")
+
+
+@pytest.fixture
+def outsider(other_workspace):
+    return MembershipFactory(workspace=other_workspace, role=Membership.Role.OWNER,
+                             user=UserFactory(email="charlie@example.com", full_name="Charlie")).user
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def api_client_for(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+@pytest.fixture
+def owner_client(owner):
+    return _client(owner)
+
+
+@pytest.fixture
+def agent_client(agent):
+    return _client(agent)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return _client(outsider)
+
+
+@pytest.fixture
+def owner_api(owner):
+    return api_client_for(owner)
+
+
+@pytest.fixture
+def agent_api(agent):
+    return api_client_for(agent)
+
+
+@pytest.fixture
+def outsider_api(outsider):
+    return api_client_for(outsider)
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()

@@ -1,0 +1,88 @@
+"""Walks every URL pattern the project registers, so routes added later are covered automatically.
+
+Each app describes what workspace A owns in `tests/<app>/world.py`:
+
+    def build(workspace, owner) -> dict   # route name or kwarg name -> value to put in the URL
+    PUBLIC = {"route:name": "why anyone may reach it"}   # optional
+
+Objects built there should carry `MARKER` in a visible field (a name, a label) so a leak shows up in
+any response body. A route kwarg nobody can fill fails the walk: register it in your app's world.py.
+"""
+import importlib
+
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.tenancy import WorkspaceOwned
+
+MARKER = "ALPHA-SECRET"
+SEBAR_APPS = ["accounts", "billing", "devices", "contacts", "campaigns", "inbox", "rotator"]
+# Namespaces and routes that are not tenant data, with the reason.
+SKIPPED_NAMESPACES = {"admin": "operators' Django admin: staff only, sees every tenant by design"}
+
+
+def iter_routes(patterns=None, namespaces=()):
+    """Yield (full route name, kwarg names) for every named route."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespaces + ((entry.namespace,) if entry.namespace else ())
+            if ns and ns[0] in SKIPPED_NAMESPACES:
+                continue
+            yield from iter_routes(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern):
+            kwargs = sorted(entry.pattern.regex.groupindex)
+            if "format" in kwargs:
+                continue  # DRF format-suffix twin of a route walked anyway
+            name = entry.name
+            if name is None:
+                raise AssertionError(f"Route {entry.pattern} has no name: name every route so it can be walked")
+            yield ":".join(namespaces + (name,)), kwargs
+
+
+def build_world(workspace, owner):
+    values, public = {}, {}
+    for app in SEBAR_APPS:
+        try:
+            module = importlib.import_module(f"tests.{app}.world")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tests.{app}.world":
+                raise
+            continue
+        values.update(module.build(workspace, owner))
+        public.update(getattr(module, "PUBLIC", {}))
+    return values, public
+
+
+def fill(route, kwarg_names, values):
+    if route in values:
+        return values[route]
+    kwargs = {}
+    for name in kwarg_names:
+        if name not in values:
+            raise AssertionError(
+                f"Cannot fill <{name}> of route {route!r}: add a value for it (or for the route) "
+                f"to the build() of tests/<app>/world.py"
+            )
+        kwargs[name] = values[name]
+    return kwargs
+
+
+def tenant_models():
+    return [m for m in apps.get_models() if issubclass(m, WorkspaceOwned)]
+
+
+def snapshot(workspace):
+    """Every row workspace A owns, as plain values, to prove nothing changed."""
+    from accounts.models import Membership, Workspace
+
+    data = {"workspace": list(Workspace.objects.filter(pk=workspace.pk).values()),
+            "memberships": list(Membership.objects.filter(workspace=workspace).order_by("pk").values())}
+    for model in tenant_models():
+        data[model._meta.label] = list(model.objects.filter(workspace=workspace).order_by("pk").values())
+    return data
+
+
+def url_for(route, kwargs):
+    return reverse(route, kwargs=kwargs)
