@@ -1,0 +1,415 @@
+"""The one WAHA HTTP client: every call Sebar makes to a WAHA server goes through ``WahaClient``.
+
+It speaks the contract in ``shared/waha/API.md`` and hides the three engines' differences (GOWS,
+NOWEB, WEBJS): send responses become a ``SentMessage``, group lists become ``{"id","name","size"}``.
+Every failure becomes a ``WahaError`` subclass naming the session and what WAHA said, with
+``is_transient`` telling a task whether a retry can help. The client never sleeps; only GETs are
+retried, quickly and at the connection level, because repeating a send would message a person twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from urllib.parse import quote, urljoin
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from devices.waha_ids import chat_id_for_phone, normalize_jid, parse_message_id, serialized_id_of
+
+DEFAULT_EVENTS = ["session.status", "message", "message.any", "message.ack", "message.ack.group"]
+# WAHA's own defaults, stated so a server with different env defaults still retries like this.
+WEBHOOK_RETRIES = {"policy": "constant", "delaySeconds": 2, "attempts": 15}
+DEFAULT_TIMEOUT = (3.05, 15)
+
+
+# ---------------------------------------------------------------- errors
+
+
+class WahaError(Exception):
+    """A WAHA call failed. ``waha_message`` is WAHA's own words; ``body`` the parsed error body."""
+
+    transient = False
+
+    def __init__(self, waha_message, *, session=None, status_code=None, body=None):
+        super().__init__(waha_message)
+        self.waha_message = waha_message
+        self.session = session
+        self.status_code = status_code
+        self.body = body
+
+    @property
+    def is_transient(self) -> bool:
+        """True when the same call may succeed later (network, 5xx, session still starting)."""
+        return self.transient
+
+    def __str__(self):
+        where = f"WAHA session '{self.session}'" if self.session else "WAHA"
+        return f"{where}: {self.waha_message}"
+
+
+class WahaUnavailable(WahaError):
+    """Network error, timeout or 5xx: WAHA or its engine is down or overloaded."""
+
+    transient = True
+
+
+class WahaSessionNotReady(WahaError):
+    """422 "Session status is not as expected": the session is not WORKING (yet)."""
+
+    transient = True
+
+    @property
+    def status(self):
+        return (self.body or {}).get("status")
+
+
+class WahaNotFound(WahaError):
+    """404, or the 422 "Session … does not exist" body."""
+
+
+class WahaAuthError(WahaError):
+    """401/403: wrong API key, or a session-scoped key used on another session."""
+
+
+class WahaBadRequest(WahaError):
+    """400 or any other 422: the request itself is wrong; retrying will not help."""
+
+
+class WahaNotImplemented(WahaError):
+    """501: the server's engine lacks this feature (e.g. new-message-id on WEBJS)."""
+
+
+def _waha_message(body, fallback: str) -> str:
+    """What WAHA said, from any of its error body shapes (API.md §1)."""
+    if not isinstance(body, dict):
+        return (body or fallback).strip()[:300] if isinstance(body, str) else fallback
+    message = body.get("message")
+    if isinstance(message, list) and message:
+        return "; ".join(str(m) for m in message)
+    if isinstance(message, str) and message:
+        return message
+    exception = body.get("exception")
+    if isinstance(exception, dict) and exception.get("message"):
+        return str(exception["message"])
+    error = body.get("error")
+    if isinstance(error, str) and error:
+        if "status" in body and "expected" in body:
+            # "Session status is not as expected. Try again later…" → keep the fact, add the states.
+            expected = body["expected"]
+            expected = ", ".join(expected) if isinstance(expected, list) else expected
+            return f"{error.split('. ')[0]} ({body['status']}, expected {expected})"
+        return error
+    return fallback
+
+
+def _error_for(status: int, body, session) -> WahaError:
+    message = _waha_message(body, f"HTTP {status}")
+    kwargs = {"session": session or (body.get("session") if isinstance(body, dict) else None),
+              "status_code": status, "body": body}
+    error_text = body.get("error", "") if isinstance(body, dict) else ""
+    if status in (401, 403):
+        return WahaAuthError(message, **kwargs)
+    if status == 404:
+        return WahaNotFound(message, **kwargs)
+    if status == 422 and isinstance(error_text, str) and "status is not as expected" in error_text:
+        return WahaSessionNotReady(message, **kwargs)
+    if status == 422 and isinstance(error_text, str) and "does not exist" in error_text:
+        return WahaNotFound(message, **kwargs)
+    if status == 501:
+        return WahaNotImplemented(message, **kwargs)
+    if status >= 500 or status == 429:
+        return WahaUnavailable(message, **kwargs)
+    if status in (400, 422):
+        return WahaBadRequest(message, **kwargs)
+    return WahaError(message, **kwargs)
+
+
+# ---------------------------------------------------------------- transport
+
+
+class _GetOnlyRetry(Retry):
+    """urllib3 retries connection errors for every method; a POST /api/sendText must never go twice."""
+
+    def increment(self, method=None, url=None, *args, **kwargs):
+        if method and method.upper() not in (self.allowed_methods or ()):
+            return Retry(0).increment(method, url, *args, **kwargs)  # raises at once
+        return super().increment(method, url, *args, **kwargs)
+
+
+def _retry_policy() -> Retry:
+    # No backoff and no Retry-After: the client must never sleep; a failing GET fails fast and the
+    # caller's task retry policy decides what happens next.
+    return _GetOnlyRetry(total=2, connect=2, read=0, status=2, other=0, allowed_methods=frozenset({"GET"}),
+                         status_forcelist=(502, 503, 504), backoff_factor=0, raise_on_status=False,
+                         respect_retry_after_header=False)
+
+
+def build_session(pool_maxsize: int = 20) -> requests.Session:
+    """A requests.Session with a connection pool and the GET-only retry policy."""
+    http = requests.Session()
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_maxsize, max_retries=_retry_policy())
+    http.mount("http://", adapter)
+    http.mount("https://", adapter)
+    return http
+
+
+# Shared by every client in the process so connections to each WAHA server are reused.
+_SHARED_SESSION = build_session()
+
+
+def _seg(value: str) -> str:
+    """One URL path segment; ``@`` and ``/`` are encoded (API.md: URL-encode ``@`` as ``%40``)."""
+    return quote(str(value), safe="")
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclasses.dataclass(frozen=True)
+class SentMessage:
+    """A send response, normalised over the engines. ``short_id`` is what acks are matched on."""
+
+    id: str | None
+    short_id: str | None
+    chat_id: str
+    raw: object
+
+    @classmethod
+    def from_response(cls, raw, chat_id: str) -> SentMessage:
+        serialized = serialized_id_of(raw)
+        if not serialized:
+            # WEBJS around 2025.6.5 answered 201 with an empty body: the send happened, id unknown.
+            return cls(id=None, short_id=None, chat_id=chat_id, raw=raw)
+        _from_me, id_chat, short_id, _participant = parse_message_id(serialized)
+        return cls(id=serialized, short_id=short_id, chat_id=id_chat or chat_id, raw=raw)
+
+
+def _normalize_groups(raw) -> list[dict]:
+    """``{"id","name","size"}`` from WEBJS GroupChat[], GOWS GroupInfo[] or NOWEB {id: metadata}."""
+    items = list(raw.values()) if isinstance(raw, dict) else list(raw or [])
+    groups = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        if "JID" in item:  # GOWS (whatsmeow GroupInfo, PascalCase)
+            participants = item.get("Participants") or []
+            groups.append({"id": item["JID"], "name": item.get("Name") or "",
+                           "size": item.get("ParticipantCount") or len(participants)})
+            continue
+        meta = item.get("groupMetadata") or {}
+        ident = item.get("id")
+        if isinstance(ident, dict):  # WEBJS GroupChat
+            ident = ident.get("_serialized")
+        name = item.get("name") or item.get("subject") or meta.get("subject") or ""
+        participants = meta.get("participants") or item.get("participants") or []
+        size = item.get("size") or meta.get("size") or len(participants)
+        groups.append({"id": ident, "name": name, "size": size})
+    return groups
+
+
+# ---------------------------------------------------------------- client
+
+
+class WahaClient:
+    """Calls one WAHA server. Method names are the interface the rest of Sebar uses."""
+
+    def __init__(self, base_url: str, api_key: str | None, *, timeout=DEFAULT_TIMEOUT, session=None):
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self.timeout = timeout
+        self.http = session or _SHARED_SESSION
+
+    # -- plumbing
+
+    def _request(self, method, path, *, session=None, json=None, params=None, accept="application/json",
+                 raw=False):
+        url = path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
+        headers = {"Accept": accept}
+        if self.api_key:
+            headers["X-Api-Key"] = self.api_key
+        try:
+            response = self.http.request(method, url, json=json, params=params, headers=headers,
+                                         timeout=self.timeout)
+        except requests.Timeout as exc:
+            raise WahaUnavailable(f"timed out calling {method} {path}: {exc}", session=session) from exc
+        except requests.RequestException as exc:
+            raise WahaUnavailable(f"cannot reach WAHA at {self.base_url}: {exc}", session=session) from exc
+        if response.status_code >= 400:
+            raise _error_for(response.status_code, self._body(response), session)
+        if raw:
+            return response.content
+        return self._body(response)
+
+    @staticmethod
+    def _body(response):
+        """Parsed JSON, None for an empty body, the text when WAHA did not answer JSON."""
+        if not response.content or not response.content.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            return response.text
+
+    # -- sessions
+
+    def session_create(self, name, *, webhook_url, hmac_key, events=DEFAULT_EVENTS, metadata=None):
+        """Create and start a session with our webhook; an existing one is updated and started."""
+        config = self._session_config(webhook_url, hmac_key, events, metadata)
+        try:
+            return self._request("POST", "/api/sessions", session=name,
+                                 json={"name": name, "start": True, "config": config})
+        except WahaBadRequest as exc:
+            if exc.status_code != 422 or "already exists" not in (exc.waha_message or ""):
+                raise
+        # Re-adding a device after a crash: PUT replaces the config (restarting it if it ran).
+        self._request("PUT", f"/api/sessions/{_seg(name)}", session=name, json={"config": config})
+        return self.session_start(name)
+
+    @staticmethod
+    def _session_config(webhook_url, hmac_key, events, metadata):
+        webhook = {"url": webhook_url, "events": list(events), "retries": dict(WEBHOOK_RETRIES)}
+        if hmac_key:
+            webhook["hmac"] = {"key": hmac_key}
+        config = {
+            "webhooks": [webhook],
+            # Harmless on other engines: NOWEB lists chats/messages only with its store on, and
+            # WEBJS emits acks reliably only with tag events on (API.md §2, §6).
+            "noweb": {"markOnline": True, "store": {"enabled": True, "fullSync": False}},
+            "webjs": {"tagsEventsOn": True},
+        }
+        if metadata:
+            config["metadata"] = {str(k): str(v) for k, v in metadata.items()}
+        return config
+
+    def session_start(self, name):
+        return self._request("POST", f"/api/sessions/{_seg(name)}/start", session=name)
+
+    def session_stop(self, name):
+        return self._request("POST", f"/api/sessions/{_seg(name)}/stop", session=name)
+
+    def session_logout(self, name):
+        return self._request("POST", f"/api/sessions/{_seg(name)}/logout", session=name)
+
+    def session_delete(self, name):
+        return self._request("DELETE", f"/api/sessions/{_seg(name)}", session=name)
+
+    def session_get(self, name) -> dict:
+        return self._request("GET", f"/api/sessions/{_seg(name)}", session=name)
+
+    def session_list(self, all=True) -> list[dict]:  # noqa: A002 - mirrors WAHA's ?all= parameter
+        return self._request("GET", "/api/sessions", params={"all": "true" if all else "false"}) or []
+
+    def session_me(self, name) -> dict | None:
+        """The logged-in account, or None while not authenticated (WAHA answers an empty body)."""
+        me = self._request("GET", f"/api/sessions/{_seg(name)}/me", session=name)
+        return me if isinstance(me, dict) and me else None
+
+    # -- pairing
+
+    def qr_image(self, name) -> bytes:
+        return self._request("GET", f"/api/{_seg(name)}/auth/qr", session=name, params={"format": "image"},
+                             accept="image/png", raw=True)
+
+    def qr_raw(self, name) -> str:
+        body = self._request("GET", f"/api/{_seg(name)}/auth/qr", session=name, params={"format": "raw"})
+        return body["value"]
+
+    def request_pairing_code(self, name, phone) -> str:
+        digits = chat_id_for_phone(phone).split("@", 1)[0]
+        body = self._request("POST", f"/api/{_seg(name)}/auth/request-code", session=name,
+                             json={"phoneNumber": digits})
+        return body["code"]
+
+    # -- sending (session in the body; success is 201)
+
+    def _send(self, endpoint, session, chat_id, payload) -> SentMessage:
+        body = {"session": session, "chatId": chat_id, **payload}
+        raw = self._request("POST", f"/api/{endpoint}", session=session, json=body)
+        return SentMessage.from_response(raw, chat_id)
+
+    def send_text(self, session, chat_id, text, *, reply_to=None, link_preview=True) -> SentMessage:
+        payload = {"text": text, "linkPreview": bool(link_preview)}
+        if reply_to:
+            payload["reply_to"] = reply_to
+        return self._send("sendText", session, chat_id, payload)
+
+    def send_image(self, session, chat_id, *, file, caption=None) -> SentMessage:
+        return self._send("sendImage", session, chat_id, self._media_payload(file, caption))
+
+    def send_file(self, session, chat_id, *, file, caption=None) -> SentMessage:
+        return self._send("sendFile", session, chat_id, self._media_payload(file, caption))
+
+    @staticmethod
+    def _media_payload(file, caption):
+        if not isinstance(file, dict) or not file.get("mimetype") or not (file.get("url") or file.get("data")):
+            raise ValueError("file needs a mimetype and either url or base64 data")
+        clean = {k: file[k] for k in ("mimetype", "filename", "url", "data") if file.get(k)}
+        payload = {"file": clean}
+        if caption:
+            payload["caption"] = caption
+        return payload
+
+    def send_seen(self, session, chat_id, message_ids=None):
+        body = {"session": session, "chatId": chat_id}
+        if message_ids:
+            body["messageIds"] = list(message_ids)
+        return self._request("POST", "/api/sendSeen", session=session, json=body)
+
+    def start_typing(self, session, chat_id):
+        return self._request("POST", "/api/startTyping", session=session,
+                             json={"session": session, "chatId": chat_id})
+
+    def stop_typing(self, session, chat_id):
+        return self._request("POST", "/api/stopTyping", session=session,
+                             json={"session": session, "chatId": chat_id})
+
+    # -- contacts, groups, chats
+
+    def check_exists(self, session, phone) -> tuple[bool, str | None]:
+        """(on WhatsApp?, the chat id WAHA says to send to). Use that chat id: it may differ."""
+        digits = chat_id_for_phone(phone).split("@", 1)[0]
+        body = self._request("GET", "/api/contacts/check-exists", session=session,
+                             params={"phone": digits, "session": session}) or {}
+        exists = bool(body.get("numberExists"))
+        return exists, (body.get("chatId") if exists else None)
+
+    def groups(self, session) -> list[dict]:
+        raw = self._request("GET", f"/api/{_seg(session)}/groups", session=session)
+        return _normalize_groups(raw)
+
+    def group_participants(self, session, group_id) -> list[dict]:
+        raw = self._request("GET", f"/api/{_seg(session)}/groups/{_seg(group_id)}/participants/v2",
+                            session=session) or []
+        return [{"id": p.get("id"), "pn": p.get("pn") or None, "role": p.get("role") or "participant"}
+                for p in raw if isinstance(p, dict)]
+
+    def chats(self, session, limit=50, offset=0) -> list:
+        return self._request("GET", f"/api/{_seg(session)}/chats", session=session,
+                             params={"limit": limit, "offset": offset}) or []
+
+    def chat_messages(self, session, chat_id, limit=50, offset=0, *, download_media=False) -> list[dict]:
+        return self._request("GET", f"/api/{_seg(session)}/chats/{_seg(chat_id)}/messages", session=session,
+                             params={"limit": limit, "offset": offset,
+                                     "downloadMedia": "true" if download_media else "false"}) or []
+
+    def lid_to_phone(self, session, lid) -> str | None:
+        """``123@lid`` → ``628…@c.us``, or None when WhatsApp keeps the number hidden."""
+        body = self._request("GET", f"/api/{_seg(session)}/lids/{_seg(lid)}", session=session)
+        pn = body.get("pn") if isinstance(body, dict) else None
+        return normalize_jid(pn) if pn else None
+
+    # -- misc
+
+    def download_media(self, url) -> bytes:
+        """Bytes behind a ``media.url``; the URL is opaque (its host is WAHA_BASE_URL, maybe not ours)."""
+        absolute = urljoin(self.base_url + "/", url)
+        return self._request("GET", absolute, accept="*/*", raw=True)
+
+    def new_message_id(self, session) -> str:
+        """A pre-generated id to pass as ``id`` on a send (NOWEB/GOWS only)."""
+        return self._request("GET", f"/api/{_seg(session)}/new-message-id", session=session)["id"]
+
+    def ping(self) -> dict:
+        return self._request("GET", "/ping")
