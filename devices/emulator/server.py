@@ -179,8 +179,9 @@ class EmulatorServer:
         return self.emulator.engine
 
     def start(self) -> EmulatorServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name=f"waha-emulator-{self.port}",
-                                        daemon=True)
+        # A short poll interval makes stop() quick; the default 0.5 s adds up over a test suite.
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"waha-emulator-{self.port}", daemon=True)
         self._thread.start()
         return self
 
