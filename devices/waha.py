@@ -106,8 +106,11 @@ def _waha_message(body, fallback: str) -> str:
 
 def _error_for(status: int, body, session) -> WahaError:
     message = _waha_message(body, f"HTTP {status}")
-    kwargs = {"session": session or (body.get("session") if isinstance(body, dict) else None),
-              "status_code": status, "body": body}
+    kwargs = {
+        "session": session or (body.get("session") if isinstance(body, dict) else None),
+        "status_code": status,
+        "body": body,
+    }
     error_text = body.get("error", "") if isinstance(body, dict) else ""
     if status in (401, 403):
         return WahaAuthError(message, **kwargs)
@@ -141,9 +144,18 @@ class _GetOnlyRetry(Retry):
 def _retry_policy() -> Retry:
     # No backoff and no Retry-After: the client must never sleep; a failing GET fails fast and the
     # caller's task retry policy decides what happens next.
-    return _GetOnlyRetry(total=2, connect=2, read=0, status=2, other=0, allowed_methods=frozenset({"GET"}),
-                         status_forcelist=(502, 503, 504), backoff_factor=0, raise_on_status=False,
-                         respect_retry_after_header=False)
+    return _GetOnlyRetry(
+        total=2,
+        connect=2,
+        read=0,
+        status=2,
+        other=0,
+        allowed_methods=frozenset({"GET"}),
+        status_forcelist=(502, 503, 504),
+        backoff_factor=0,
+        raise_on_status=False,
+        respect_retry_after_header=False,
+    )
 
 
 def build_session(pool_maxsize: int = 20) -> requests.Session:
@@ -195,8 +207,13 @@ def _normalize_groups(raw) -> list[dict]:
             continue
         if "JID" in item:  # GOWS (whatsmeow GroupInfo, PascalCase)
             participants = item.get("Participants") or []
-            groups.append({"id": item["JID"], "name": item.get("Name") or "",
-                           "size": item.get("ParticipantCount") or len(participants)})
+            groups.append(
+                {
+                    "id": item["JID"],
+                    "name": item.get("Name") or "",
+                    "size": item.get("ParticipantCount") or len(participants),
+                }
+            )
             continue
         meta = item.get("groupMetadata") or {}
         ident = item.get("id")
@@ -223,15 +240,17 @@ class WahaClient:
 
     # -- plumbing
 
-    def _request(self, method, path, *, session=None, json=None, params=None, accept="application/json",
-                 raw=False):
+    def _request(
+        self, method, path, *, session=None, json=None, params=None, accept="application/json", raw=False
+    ):
         url = path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
         headers = {"Accept": accept}
         if self.api_key:
             headers["X-Api-Key"] = self.api_key
         try:
-            response = self.http.request(method, url, json=json, params=params, headers=headers,
-                                         timeout=self.timeout)
+            response = self.http.request(
+                method, url, json=json, params=params, headers=headers, timeout=self.timeout
+            )
         except requests.Timeout as exc:
             raise WahaUnavailable(f"timed out calling {method} {path}: {exc}", session=session) from exc
         except requests.RequestException as exc:
@@ -258,8 +277,9 @@ class WahaClient:
         """Create and start a session with our webhook; an existing one is updated and started."""
         config = self._session_config(webhook_url, hmac_key, events, metadata)
         try:
-            return self._request("POST", "/api/sessions", session=name,
-                                 json={"name": name, "start": True, "config": config})
+            return self._request(
+                "POST", "/api/sessions", session=name, json={"name": name, "start": True, "config": config}
+            )
         except WahaBadRequest as exc:
             if exc.status_code != 422 or "already exists" not in (exc.waha_message or ""):
                 raise
@@ -309,8 +329,14 @@ class WahaClient:
     # -- pairing
 
     def qr_image(self, name) -> bytes:
-        return self._request("GET", f"/api/{_seg(name)}/auth/qr", session=name, params={"format": "image"},
-                             accept="image/png", raw=True)
+        return self._request(
+            "GET",
+            f"/api/{_seg(name)}/auth/qr",
+            session=name,
+            params={"format": "image"},
+            accept="image/png",
+            raw=True,
+        )
 
     def qr_raw(self, name) -> str:
         body = self._request("GET", f"/api/{_seg(name)}/auth/qr", session=name, params={"format": "raw"})
@@ -318,8 +344,9 @@ class WahaClient:
 
     def request_pairing_code(self, name, phone) -> str:
         digits = chat_id_for_phone(phone).split("@", 1)[0]
-        body = self._request("POST", f"/api/{_seg(name)}/auth/request-code", session=name,
-                             json={"phoneNumber": digits})
+        body = self._request(
+            "POST", f"/api/{_seg(name)}/auth/request-code", session=name, json={"phoneNumber": digits}
+        )
         return body["code"]
 
     # -- sending (session in the body; success is 201)
@@ -343,7 +370,11 @@ class WahaClient:
 
     @staticmethod
     def _media_payload(file, caption):
-        if not isinstance(file, dict) or not file.get("mimetype") or not (file.get("url") or file.get("data")):
+        if (
+            not isinstance(file, dict)
+            or not file.get("mimetype")
+            or not (file.get("url") or file.get("data"))
+        ):
             raise ValueError("file needs a mimetype and either url or base64 data")
         clean = {k: file[k] for k in ("mimetype", "filename", "url", "data") if file.get(k)}
         payload = {"file": clean}
@@ -358,20 +389,29 @@ class WahaClient:
         return self._request("POST", "/api/sendSeen", session=session, json=body)
 
     def start_typing(self, session, chat_id):
-        return self._request("POST", "/api/startTyping", session=session,
-                             json={"session": session, "chatId": chat_id})
+        return self._request(
+            "POST", "/api/startTyping", session=session, json={"session": session, "chatId": chat_id}
+        )
 
     def stop_typing(self, session, chat_id):
-        return self._request("POST", "/api/stopTyping", session=session,
-                             json={"session": session, "chatId": chat_id})
+        return self._request(
+            "POST", "/api/stopTyping", session=session, json={"session": session, "chatId": chat_id}
+        )
 
     # -- contacts, groups, chats
 
     def check_exists(self, session, phone) -> tuple[bool, str | None]:
         """(on WhatsApp?, the chat id WAHA says to send to). Use that chat id: it may differ."""
         digits = chat_id_for_phone(phone).split("@", 1)[0]
-        body = self._request("GET", "/api/contacts/check-exists", session=session,
-                             params={"phone": digits, "session": session}) or {}
+        body = (
+            self._request(
+                "GET",
+                "/api/contacts/check-exists",
+                session=session,
+                params={"phone": digits, "session": session},
+            )
+            or {}
+        )
         exists = bool(body.get("numberExists"))
         return exists, (body.get("chatId") if exists else None)
 
@@ -380,19 +420,43 @@ class WahaClient:
         return _normalize_groups(raw)
 
     def group_participants(self, session, group_id) -> list[dict]:
-        raw = self._request("GET", f"/api/{_seg(session)}/groups/{_seg(group_id)}/participants/v2",
-                            session=session) or []
-        return [{"id": p.get("id"), "pn": p.get("pn") or None, "role": p.get("role") or "participant"}
-                for p in raw if isinstance(p, dict)]
+        raw = (
+            self._request(
+                "GET", f"/api/{_seg(session)}/groups/{_seg(group_id)}/participants/v2", session=session
+            )
+            or []
+        )
+        return [
+            {"id": p.get("id"), "pn": p.get("pn") or None, "role": p.get("role") or "participant"}
+            for p in raw
+            if isinstance(p, dict)
+        ]
 
     def chats(self, session, limit=50, offset=0) -> list:
-        return self._request("GET", f"/api/{_seg(session)}/chats", session=session,
-                             params={"limit": limit, "offset": offset}) or []
+        return (
+            self._request(
+                "GET",
+                f"/api/{_seg(session)}/chats",
+                session=session,
+                params={"limit": limit, "offset": offset},
+            )
+            or []
+        )
 
     def chat_messages(self, session, chat_id, limit=50, offset=0, *, download_media=False) -> list[dict]:
-        return self._request("GET", f"/api/{_seg(session)}/chats/{_seg(chat_id)}/messages", session=session,
-                             params={"limit": limit, "offset": offset,
-                                     "downloadMedia": "true" if download_media else "false"}) or []
+        return (
+            self._request(
+                "GET",
+                f"/api/{_seg(session)}/chats/{_seg(chat_id)}/messages",
+                session=session,
+                params={
+                    "limit": limit,
+                    "offset": offset,
+                    "downloadMedia": "true" if download_media else "false",
+                },
+            )
+            or []
+        )
 
     def lid_to_phone(self, session, lid) -> str | None:
         """``123@lid`` → ``628…@c.us``, or None when WhatsApp keeps the number hidden."""

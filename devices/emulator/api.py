@@ -26,6 +26,7 @@ NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,54}$")
 
 # -- server
 
+
 def ping(emu, request):
     return Response(200, {"message": "pong"})
 
@@ -40,11 +41,15 @@ def version(emu, request):
 
 # -- sessions
 
+
 def session_list(emu, request):
     with emu.state.lock:
         show_all = request.flag("all")
-        rows = [sessions.session_info(emu, s) for s in emu.state.sessions.values()
-                if show_all or s.status != "STOPPED"]
+        rows = [
+            sessions.session_info(emu, s)
+            for s in emu.state.sessions.values()
+            if show_all or s.status != "STOPPED"
+        ]
     return Response(200, rows)
 
 
@@ -52,8 +57,14 @@ def session_create(emu, request):
     body = request.data or {}
     name = body.get("name") or "session_" + secrets.token_hex(13)[:26]
     if not NAME_RE.match(name):
-        raise ApiError(400, {"statusCode": 400, "error": "Bad Request",
-                             "message": ["name must match ^[a-zA-Z0-9_-]*$ and be at most 54 characters"]})
+        raise ApiError(
+            400,
+            {
+                "statusCode": 400,
+                "error": "Bad Request",
+                "message": ["name must match ^[a-zA-Z0-9_-]*$ and be at most 54 characters"],
+            },
+        )
     _check_webhook_urls(body.get("config"))
     # The Feb-2026 controller does `request.start || false` (API.md §2): no start unless asked.
     session = sessions.create(emu, name, body.get("config"), bool(body.get("start")))
@@ -64,14 +75,21 @@ def session_create(emu, request):
 def _check_webhook_urls(config):
     for i, webhook in enumerate((config or {}).get("webhooks") or []):
         if not str(webhook.get("url", "")).startswith(("http://", "https://")):
-            raise ApiError(400, {"statusCode": 400, "error": "Bad Request",
-                                 "message": [f"config.webhooks.{i}.url must be a URL address"]})
+            raise ApiError(
+                400,
+                {
+                    "statusCode": 400,
+                    "error": "Bad Request",
+                    "message": [f"config.webhooks.{i}.url must be a URL address"],
+                },
+            )
 
 
 def session_get(emu, request):
     with emu.state.lock:
-        return Response(200, sessions.session_info(emu, sessions.get(emu, request.params["session"]),
-                                                   with_engine=True))
+        return Response(
+            200, sessions.session_info(emu, sessions.get(emu, request.params["session"]), with_engine=True)
+        )
 
 
 def session_update(emu, request):
@@ -94,6 +112,7 @@ def _session_action(action):
             session = sessions.get(emu, request.params["session"])
             action(emu, session)
             return Response(201, sessions.session_info(emu, session, with_engine=True))
+
     return handler
 
 
@@ -105,14 +124,16 @@ def session_me(emu, request):
 
 # -- pairing
 
+
 def _session_for_auth(emu, name):
     with emu.state.lock:
         session = emu.state.sessions.get(name)
         if session is None:
             raise session_missing(name)
     # WAHA waits for the session to show a QR before giving up with 422.
-    status = sessions.wait_for(emu, session, {"SCAN_QR_CODE", "WORKING", "FAILED", "STOPPED"},
-                               emu.options.qr_wait)
+    status = sessions.wait_for(
+        emu, session, {"SCAN_QR_CODE", "WORKING", "FAILED", "STOPPED"}, emu.options.qr_wait
+    )
     if status != "SCAN_QR_CODE":
         raise not_ready(name, status, ("SCAN_QR_CODE",))
     return session
@@ -138,9 +159,11 @@ def auth_request_code(emu, request):
 
 # -- sending
 
+
 def _sender(endpoint):
     def handler(emu, request):
         return Response(201, messages.send(emu, endpoint, request))
+
     return handler
 
 
@@ -162,6 +185,7 @@ def typing(emu, request):
 
 # -- contacts, LIDs
 
+
 def check_exists(emu, request):
     phone = (request.arg("phone") or "").split("@")[0]
     digits = "".join(ch for ch in phone if ch.isdigit())
@@ -178,7 +202,7 @@ def lids_list(emu, request):
         rows = [{"lid": f"{lid}@lid", "pn": f"{pn}@c.us"} for lid, pn in emu.state.lids.items()]
     offset = request.int_arg("offset", 0)
     limit = request.int_arg("limit", 100)
-    return Response(200, rows[offset: offset + limit])
+    return Response(200, rows[offset : offset + limit])
 
 
 def lids_count(emu, request):
@@ -206,6 +230,7 @@ def lid_by_phone(emu, request):
 
 # -- groups
 
+
 def _groups(emu, request):
     messages.working_session(emu, request.params["session"])
     return list(emu.state.groups.get(request.params["session"], {}).values())
@@ -219,7 +244,7 @@ def groups_list(emu, request):
             groups.sort(key=lambda g: getattr(g, key), reverse=request.arg("sortOrder") == "desc")
         offset = request.int_arg("offset", 0)
         limit = request.int_arg("limit")
-        groups = groups[offset: offset + limit] if limit else groups[offset:]
+        groups = groups[offset : offset + limit] if limit else groups[offset:]
         return Response(200, engines.groups_list(emu.engine, groups))
 
 
@@ -248,17 +273,27 @@ def group_participants_v2(emu, request):
 
 # -- chats
 
+
 def chats(emu, request):
     with emu.state.lock:
-        rows = messages.chats_of(emu, request.params["session"], limit=request.int_arg("limit"),
-                                 offset=request.int_arg("offset", 0))
+        rows = messages.chats_of(
+            emu,
+            request.params["session"],
+            limit=request.int_arg("limit"),
+            offset=request.int_arg("offset", 0),
+        )
     return Response(200, rows)
 
 
 def chat_messages(emu, request):
     with emu.state.lock:
-        rows = messages.messages_of(emu, request.params["session"], request.params["chatId"],
-                                    limit=request.int_arg("limit", 10), offset=request.int_arg("offset", 0))
+        rows = messages.messages_of(
+            emu,
+            request.params["session"],
+            request.params["chatId"],
+            limit=request.int_arg("limit", 10),
+            offset=request.int_arg("offset", 0),
+        )
     return Response(200, rows)
 
 

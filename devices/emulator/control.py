@@ -35,11 +35,13 @@ def add_group(emu, name: str, data: dict) -> dict:
             participants.append(Participant(phone=phone, lid=lid, role=role, hidden=hidden))
         if session.me and not any(p.phone == session.me["id"].split("@")[0] for p in participants):
             me_phone = session.me["id"].split("@")[0]
-            participants.insert(0, Participant(phone=me_phone, lid=session.me["lid"].split("@")[0],
-                                               role="superadmin"))
+            participants.insert(
+                0, Participant(phone=me_phone, lid=session.me["lid"].split("@")[0], role="superadmin")
+            )
         owner = next((p.id for p in participants if p.role == "superadmin"), None)
-        emu.state.groups.setdefault(name, {})[group_id] = Group(id=group_id, subject=subject,
-                                                                participants=participants, owner=owner)
+        emu.state.groups.setdefault(name, {})[group_id] = Group(
+            id=group_id, subject=subject, participants=participants, owner=owner
+        )
         return {"id": group_id, "subject": subject, "size": len(participants)}
 
 

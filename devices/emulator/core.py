@@ -7,10 +7,11 @@ methods all operate on it through ``sessions.py`` and ``messages.py``.
 from __future__ import annotations
 
 import dataclasses
+import os
 
 from devices.emulator.engines import ENGINES
 from devices.emulator.scheduler import Scheduler
-from devices.emulator.schema import RequestValidator, load_spec
+from devices.emulator.schema import validator_for
 from devices.emulator.state import EmulatorState
 from devices.emulator.webhooks import WebhookDispatcher
 
@@ -31,8 +32,9 @@ class Options:
 
 
 class Emulator:
-    def __init__(self, *, engine: str = "GOWS", api_key: str | None = None, openapi_path: str | None = None,
-                 **options):
+    def __init__(
+        self, *, engine: str = "GOWS", api_key: str | None = None, openapi_path: str | None = None, **options
+    ):
         engine = engine.upper()
         if engine not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -42,10 +44,14 @@ class Emulator:
         self.base_url = "http://127.0.0.1:3000"  # set by the server once bound; used in media.url
         self.state = EmulatorState()
         self.scheduler = Scheduler()
-        self.webhooks = WebhookDispatcher(self.state, self.scheduler, engine=engine,
-                                          delay_scale=self.options.webhook_delay_scale,
-                                          timeout=self.options.webhook_timeout)
-        self.validator = RequestValidator(load_spec(openapi_path))
+        self.webhooks = WebhookDispatcher(
+            self.state,
+            self.scheduler,
+            engine=engine,
+            delay_scale=self.options.webhook_delay_scale,
+            timeout=self.options.webhook_timeout,
+        )
+        self.validator = validator_for(openapi_path or os.environ.get("WAHA_OPENAPI_PATH"))
 
     def reset(self) -> None:
         with self.state.lock:

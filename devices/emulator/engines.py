@@ -44,8 +44,13 @@ def _proto_message(msg) -> dict:
         return {"imageMessage": {"caption": msg.body or "", "mimetype": (msg.media or {}).get("mimetype")}}
     if msg.kind == "document":
         media = msg.media or {}
-        return {"documentMessage": {"caption": msg.body or "", "mimetype": media.get("mimetype"),
-                                    "fileName": media.get("filename")}}
+        return {
+            "documentMessage": {
+                "caption": msg.body or "",
+                "mimetype": media.get("mimetype"),
+                "fileName": media.get("filename"),
+            }
+        }
     if msg.reply_to:
         return {"extendedTextMessage": {"text": msg.body, "contextInfo": {"stanzaId": msg.reply_to}}}
     return {"conversation": msg.body}
@@ -54,10 +59,16 @@ def _proto_message(msg) -> dict:
 def _raw_data(engine: str, msg, me: dict | None) -> dict:
     me_id = (me or {}).get("id")
     if engine == "GOWS":
-        info = {"Chat": raw_jid(msg.chat_id), "Sender": raw_jid(msg.sender), "IsFromMe": msg.from_me,
-                "IsGroup": msg.is_group, "ID": msg.short_id, "Type": "text" if msg.kind == "text" else "media",
-                "PushName": msg.push_name or "",
-                "Timestamp": datetime.datetime.fromtimestamp(msg.timestamp, datetime.UTC).isoformat()}
+        info = {
+            "Chat": raw_jid(msg.chat_id),
+            "Sender": raw_jid(msg.sender),
+            "IsFromMe": msg.from_me,
+            "IsGroup": msg.is_group,
+            "ID": msg.short_id,
+            "Type": "text" if msg.kind == "text" else "media",
+            "PushName": msg.push_name or "",
+            "Timestamp": datetime.datetime.fromtimestamp(msg.timestamp, datetime.UTC).isoformat(),
+        }
         if msg.alt_chat_id:
             info["SenderAlt"] = raw_jid(msg.alt_chat_id)
         return {"Info": info, "Message": _proto_message(msg)}
@@ -67,17 +78,32 @@ def _raw_data(engine: str, msg, me: dict | None) -> dict:
             key["participant"] = raw_jid(msg.sender)
         if msg.alt_chat_id:
             key["remoteJidAlt"] = raw_jid(msg.alt_chat_id)
-        return {"key": key, "message": _proto_message(msg), "messageTimestamp": msg.timestamp,
-                "pushName": msg.push_name, "status": msg.ack + 1}
-    data = {"id": _webjs_id(msg), "body": msg.body or "", "type": _WEBJS_TYPES[msg.kind], "t": msg.timestamp,
-            "notifyName": msg.push_name or "", "ack": msg.ack}
+        return {
+            "key": key,
+            "message": _proto_message(msg),
+            "messageTimestamp": msg.timestamp,
+            "pushName": msg.push_name,
+            "status": msg.ack + 1,
+        }
+    data = {
+        "id": _webjs_id(msg),
+        "body": msg.body or "",
+        "type": _WEBJS_TYPES[msg.kind],
+        "t": msg.timestamp,
+        "notifyName": msg.push_name or "",
+        "ack": msg.ack,
+    }
     data.update(_webjs_from_to(msg, me_id))
     return data
 
 
 def _webjs_id(msg, serialized: str | None = None) -> dict:
-    return {"fromMe": msg.from_me, "remote": msg.chat_id, "id": msg.short_id,
-            "_serialized": serialized or serialized_id("WEBJS", msg)}
+    return {
+        "fromMe": msg.from_me,
+        "remote": msg.chat_id,
+        "id": msg.short_id,
+        "_serialized": serialized or serialized_id("WEBJS", msg),
+    }
 
 
 def _webjs_from_to(msg, me_id) -> dict:
@@ -103,8 +129,12 @@ def wa_message(engine: str, msg, me: dict | None) -> dict:
     sender_from, to, participant = _from_to_participant(engine, msg, me_id)
     media = None
     if msg.media:
-        media = {"url": msg.media.get("url"), "mimetype": msg.media.get("mimetype"),
-                 "filename": msg.media.get("filename"), "error": None}
+        media = {
+            "url": msg.media.get("url"),
+            "mimetype": msg.media.get("mimetype"),
+            "filename": msg.media.get("filename"),
+            "error": None,
+        }
     payload = {
         "id": serialized_id(engine, msg),
         "timestamp": msg.timestamp,
@@ -121,7 +151,8 @@ def wa_message(engine: str, msg, me: dict | None) -> dict:
         "location": None,
         "vCards": [],
         "replyTo": {"id": msg.reply_to.split("_")[2] if "_" in msg.reply_to else msg.reply_to}
-        if msg.reply_to else None,
+        if msg.reply_to
+        else None,
         "_data": _raw_data(engine, msg, me),
     }
     if media:
@@ -137,13 +168,28 @@ def send_response(engine: str, msg, me: dict | None) -> dict:
         return {"id": serialized_id(engine, msg), "_data": _raw_data(engine, msg, me)}
     if engine == "NOWEB":
         data = _raw_data(engine, msg, me)
-        return {"key": data["key"], "message": data["message"], "messageTimestamp": str(msg.timestamp),
-                "status": "PENDING"}
+        return {
+            "key": data["key"],
+            "message": data["message"],
+            "messageTimestamp": str(msg.timestamp),
+            "status": "PENDING",
+        }
     me_id = (me or {}).get("id")
-    return {"_data": _raw_data(engine, msg, me), "id": _webjs_id(msg), "ack": 0, "hasMedia": msg.media is not None,
-            "body": msg.body or "", "type": _WEBJS_TYPES[msg.kind], "timestamp": msg.timestamp,
-            "from": me_id, "to": msg.chat_id, "fromMe": True, "deviceType": "web", "isForwarded": False,
-            "hasQuotedMsg": bool(msg.reply_to)}
+    return {
+        "_data": _raw_data(engine, msg, me),
+        "id": _webjs_id(msg),
+        "ack": 0,
+        "hasMedia": msg.media is not None,
+        "body": msg.body or "",
+        "type": _WEBJS_TYPES[msg.kind],
+        "timestamp": msg.timestamp,
+        "from": me_id,
+        "to": msg.chat_id,
+        "fromMe": True,
+        "deviceType": "web",
+        "isForwarded": False,
+        "hasQuotedMsg": bool(msg.reply_to),
+    }
 
 
 def ack_payload(engine: str, msg, me: dict | None, ack: int, *, chat_id: str, reader: str | None) -> dict:
@@ -155,16 +201,31 @@ def ack_payload(engine: str, msg, me: dict | None, ack: int, *, chat_id: str, re
         data = {"id": _webjs_id(msg, ident), "ack": ack}
     elif engine == "NOWEB":
         sender_from, to = chat_id, None
-        data = {"key": {"remoteJid": raw_jid(chat_id), "id": msg.short_id, "fromMe": True},
-                "update": {"status": ack + 1}}
+        data = {
+            "key": {"remoteJid": raw_jid(chat_id), "id": msg.short_id, "fromMe": True},
+            "update": {"status": ack + 1},
+        }
         if reader:
             data["key"]["participant"] = raw_jid(reader)
     else:
         sender_from, to = chat_id, None
-        data = {"MessageIDs": [msg.short_id], "Chat": raw_jid(chat_id), "Sender": raw_jid(reader or chat_id),
-                "Type": {2: "", 3: "read", 4: "played"}.get(ack, ""), "IsFromMe": False}
-    return {"id": ident, "from": sender_from, "to": to, "participant": reader, "fromMe": True, "ack": ack,
-            "ackName": ACK_NAMES.get(ack, "UNKNOWN"), "_data": data}
+        data = {
+            "MessageIDs": [msg.short_id],
+            "Chat": raw_jid(chat_id),
+            "Sender": raw_jid(reader or chat_id),
+            "Type": {2: "", 3: "read", 4: "played"}.get(ack, ""),
+            "IsFromMe": False,
+        }
+    return {
+        "id": ident,
+        "from": sender_from,
+        "to": to,
+        "participant": reader,
+        "fromMe": True,
+        "ack": ack,
+        "ackName": ACK_NAMES.get(ack, "UNKNOWN"),
+        "_data": data,
+    }
 
 
 def groups_list(engine: str, groups: list) -> object:
@@ -184,30 +245,78 @@ def _noweb_group(g) -> dict:
         if p.pn:
             entry["phoneNumber"] = raw_jid(p.pn)
         participants.append(entry)
-    return {"id": g.id, "subject": g.subject, "subjectOwner": g.owner, "subjectTime": g.created,
-            "size": len(g.participants), "creation": g.created, "owner": g.owner, "desc": None,
-            "restrict": False, "announce": False, "participants": participants}
+    return {
+        "id": g.id,
+        "subject": g.subject,
+        "subjectOwner": g.owner,
+        "subjectTime": g.created,
+        "size": len(g.participants),
+        "creation": g.created,
+        "owner": g.owner,
+        "desc": None,
+        "restrict": False,
+        "announce": False,
+        "participants": participants,
+    }
 
 
 def _gows_group(g) -> dict:
-    participants = [{"JID": f"{p.lid}@lid" if p.hidden else raw_jid(p.id),
-                     "PhoneNumber": "" if p.hidden else raw_jid(p.pn), "LID": f"{p.lid}@lid",
-                     "IsAdmin": p.role in ("admin", "superadmin"), "IsSuperAdmin": p.role == "superadmin",
-                     "DisplayName": "", "Error": 0, "AddRequest": None} for p in g.participants]
-    return {"JID": g.id, "OwnerJID": raw_jid(g.owner) or "", "Name": g.subject, "NameSetAt": "", "Topic": "",
-            "IsLocked": False, "IsAnnounce": False, "IsEphemeral": False,
-            "GroupCreated": datetime.datetime.fromtimestamp(g.created, datetime.UTC).isoformat(),
-            "ParticipantVersionID": "", "Participants": participants}
+    participants = [
+        {
+            "JID": f"{p.lid}@lid" if p.hidden else raw_jid(p.id),
+            "PhoneNumber": "" if p.hidden else raw_jid(p.pn),
+            "LID": f"{p.lid}@lid",
+            "IsAdmin": p.role in ("admin", "superadmin"),
+            "IsSuperAdmin": p.role == "superadmin",
+            "DisplayName": "",
+            "Error": 0,
+            "AddRequest": None,
+        }
+        for p in g.participants
+    ]
+    return {
+        "JID": g.id,
+        "OwnerJID": raw_jid(g.owner) or "",
+        "Name": g.subject,
+        "NameSetAt": "",
+        "Topic": "",
+        "IsLocked": False,
+        "IsAnnounce": False,
+        "IsEphemeral": False,
+        "GroupCreated": datetime.datetime.fromtimestamp(g.created, datetime.UTC).isoformat(),
+        "ParticipantVersionID": "",
+        "Participants": participants,
+    }
 
 
 def _webjs_group(g) -> dict:
-    participants = [{"id": _wid(p.id), "isAdmin": p.role in ("admin", "superadmin"),
-                     "isSuperAdmin": p.role == "superadmin"} for p in g.participants]
-    return {"id": _wid(g.id), "name": g.subject, "isGroup": True, "isReadOnly": False, "unreadCount": 0,
-            "timestamp": g.created, "archived": False, "pinned": False,
-            "groupMetadata": {"id": _wid(g.id), "creation": g.created, "owner": _wid(g.owner) if g.owner else None,
-                              "subject": g.subject, "desc": "", "size": len(g.participants),
-                              "participants": participants}}
+    participants = [
+        {
+            "id": _wid(p.id),
+            "isAdmin": p.role in ("admin", "superadmin"),
+            "isSuperAdmin": p.role == "superadmin",
+        }
+        for p in g.participants
+    ]
+    return {
+        "id": _wid(g.id),
+        "name": g.subject,
+        "isGroup": True,
+        "isReadOnly": False,
+        "unreadCount": 0,
+        "timestamp": g.created,
+        "archived": False,
+        "pinned": False,
+        "groupMetadata": {
+            "id": _wid(g.id),
+            "creation": g.created,
+            "owner": _wid(g.owner) if g.owner else None,
+            "subject": g.subject,
+            "desc": "",
+            "size": len(g.participants),
+            "participants": participants,
+        },
+    }
 
 
 def participants_v2(group) -> list[dict]:
@@ -224,6 +333,18 @@ def participants_v2(group) -> list[dict]:
 def chat_list(engine: str, chats: list[tuple[str, str, int]]) -> list[dict]:
     """GET /api/{session}/chats from (chat_id, name, last timestamp) rows."""
     if engine == "WEBJS":
-        return [{"id": _wid(cid), "name": name, "isGroup": cid.endswith("@g.us"), "unreadCount": 0,
-                 "timestamp": ts, "archived": False, "pinned": False} for cid, name, ts in chats]
-    return [{"id": cid, "name": name, "conversationTimestamp": ts, "unreadCount": 0} for cid, name, ts in chats]
+        return [
+            {
+                "id": _wid(cid),
+                "name": name,
+                "isGroup": cid.endswith("@g.us"),
+                "unreadCount": 0,
+                "timestamp": ts,
+                "archived": False,
+                "pinned": False,
+            }
+            for cid, name, ts in chats
+        ]
+    return [
+        {"id": cid, "name": name, "conversationTimestamp": ts, "unreadCount": 0} for cid, name, ts in chats
+    ]

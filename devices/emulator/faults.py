@@ -30,8 +30,9 @@ class Faults:
         """Merge a control-API body; unknown keys raise so a typo in a test fails loudly."""
         unknown = set(changes) - set(SETTINGS) - {"session_fail"}
         if unknown:
-            raise ValueError(f"unknown fault(s): {', '.join(sorted(unknown))}; known: {', '.join(SETTINGS)}, "
-                             "session_fail")
+            raise ValueError(
+                f"unknown fault(s): {', '.join(sorted(unknown))}; known: {', '.join(SETTINGS)}, session_fail"
+            )
         for name in ("send_5xx", "unavailable", "slow_ms"):
             if name in changes:
                 setattr(self, name, max(0, int(changes[name] or 0)))
@@ -50,5 +51,9 @@ class Faults:
         return _DIGITS.sub("", phone_or_chat.split("@")[0]) in self.not_on_whatsapp
 
     def as_dict(self) -> dict:
-        return {"send_5xx": self.send_5xx, "unavailable": self.unavailable, "slow_ms": self.slow_ms,
-                "not_on_whatsapp": sorted(self.not_on_whatsapp)}
+        return {
+            "send_5xx": self.send_5xx,
+            "unavailable": self.unavailable,
+            "slow_ms": self.slow_ms,
+            "not_on_whatsapp": sorted(self.not_on_whatsapp),
+        }

@@ -17,8 +17,13 @@ from devices.emulator import engines, sessions
 from devices.emulator.protocol import ApiError, nest, not_ready, server_error, session_missing
 from devices.emulator.state import Message, new_short_id
 
-SEND_KINDS = {"sendText": "text", "sendImage": "image", "sendFile": "document",
-              "sendVoice": "document", "sendVideo": "document"}
+SEND_KINDS = {
+    "sendText": "text",
+    "sendImage": "image",
+    "sendFile": "document",
+    "sendVoice": "document",
+    "sendVideo": "document",
+}
 
 
 def working_session(emu, name: str):
@@ -64,19 +69,38 @@ def send(emu, endpoint: str, request) -> dict:
         chat_id = chat_id_of(body["chatId"])
         # Pre-generated ids are a NOWEB/GOWS feature (API.md §3); WEBJS makes its own.
         short_id = body.get("id") if emu.engine != "WEBJS" and body.get("id") else new_short_id()
-        msg = Message(session=session.name, short_id=short_id, chat_id=chat_id, from_me=True,
-                      sender=session.me["id"], timestamp=int(time.time()), kind=kind, source="api",
-                      body=body.get("text") if kind == "text" else body.get("caption"),
-                      reply_to=body.get("reply_to"), push_name=session.me.get("pushName"))
+        msg = Message(
+            session=session.name,
+            short_id=short_id,
+            chat_id=chat_id,
+            from_me=True,
+            sender=session.me["id"],
+            timestamp=int(time.time()),
+            kind=kind,
+            source="api",
+            body=body.get("text") if kind == "text" else body.get("caption"),
+            reply_to=body.get("reply_to"),
+            push_name=session.me.get("pushName"),
+        )
         if kind != "text":
             msg.media = _store_file(emu, session.name, short_id, body["file"])
         emu.state.messages[session.name].append(msg)
         session.activity = int(time.time() * 1000)
         response = engines.send_response(emu.engine, msg, session.me)
-        emu.state.sent.append({"session": session.name, "endpoint": endpoint, "chat_id": chat_id,
-                               "id": engines.serialized_id(emu.engine, msg), "short_id": short_id,
-                               "text": msg.body, "file": body.get("file"), "reply_to": msg.reply_to,
-                               "request": body, "timestamp": msg.timestamp})
+        emu.state.sent.append(
+            {
+                "session": session.name,
+                "endpoint": endpoint,
+                "chat_id": chat_id,
+                "id": engines.serialized_id(emu.engine, msg),
+                "short_id": short_id,
+                "text": msg.body,
+                "file": body.get("file"),
+                "reply_to": msg.reply_to,
+                "request": body,
+                "timestamp": msg.timestamp,
+            }
+        )
         emu.webhooks.emit(session, "message.any", engines.wa_message(emu.engine, msg, session.me))
         if emu.options.auto_acks:
             _schedule_acks(emu, session, msg)
@@ -125,10 +149,19 @@ def inbound(emu, name: str, data: dict) -> dict:
         group = data.get("group")
         chat_id = group if group else sender
         short_id = new_short_id()
-        msg = Message(session=name, short_id=short_id, chat_id=chat_id, from_me=False, sender=sender,
-                      timestamp=int(time.time()), body=data.get("text"), source="app",
-                      push_name=data.get("push_name") or f"Contact {phone[-4:]}", reply_to=data.get("reply_to"),
-                      alt_chat_id=f"{phone}@c.us" if data.get("lid") and not group else None)
+        msg = Message(
+            session=name,
+            short_id=short_id,
+            chat_id=chat_id,
+            from_me=False,
+            sender=sender,
+            timestamp=int(time.time()),
+            body=data.get("text"),
+            source="app",
+            push_name=data.get("push_name") or f"Contact {phone[-4:]}",
+            reply_to=data.get("reply_to"),
+            alt_chat_id=f"{phone}@c.us" if data.get("lid") and not group else None,
+        )
         if data.get("media"):
             media = dict(data["media"])
             media.setdefault("mimetype", "image/jpeg")
@@ -164,7 +197,7 @@ def messages_of(emu, name: str, chat_id: str, *, limit: int, offset: int) -> lis
     # merge=true (the default): the @lid and @c.us threads of one contact are one chat.
     rows = [m for m in emu.state.messages.get(name, []) if wanted is None or m.chat_id in (wanted, lid)]
     rows.sort(key=lambda m: m.timestamp, reverse=True)
-    return [engines.wa_message(emu.engine, m, session.me) for m in rows[offset: offset + limit]]
+    return [engines.wa_message(emu.engine, m, session.me) for m in rows[offset : offset + limit]]
 
 
 def chats_of(emu, name: str, *, limit: int | None, offset: int) -> list:
@@ -173,7 +206,10 @@ def chats_of(emu, name: str, *, limit: int | None, offset: int) -> list:
     for m in emu.state.messages.get(name, []):
         last[m.chat_id] = max(last.get(m.chat_id, 0), m.timestamp)
     groups = emu.state.groups.get(name, {})
-    rows = sorted(((cid, groups[cid].subject if cid in groups else "", ts) for cid, ts in last.items()),
-                  key=lambda row: row[2], reverse=True)
-    rows = rows[offset: offset + limit] if limit else rows[offset:]
+    rows = sorted(
+        ((cid, groups[cid].subject if cid in groups else "", ts) for cid, ts in last.items()),
+        key=lambda row: row[2],
+        reverse=True,
+    )
+    rows = rows[offset : offset + limit] if limit else rows[offset:]
     return engines.chat_list(emu.engine, rows)

@@ -25,8 +25,13 @@ class Request:
     @classmethod
     def build(cls, method, target, headers, body):
         path, _, query = target.partition("?")
-        return cls(method=method, path=path, query=parse_qs(query, keep_blank_values=True),
-                   headers={k.lower(): v for k, v in headers.items()}, body=body)
+        return cls(
+            method=method,
+            path=path,
+            query=parse_qs(query, keep_blank_values=True),
+            headers={k.lower(): v for k, v in headers.items()},
+            body=body,
+        )
 
     def arg(self, name, default=None):
         values = self.query.get(name)
@@ -66,8 +71,16 @@ class ApiError(Exception):
         self.body = body
 
 
-_REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-            409: "Conflict", 422: "Unprocessable Entity", 501: "Not Implemented", 503: "Service Unavailable"}
+_REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    422: "Unprocessable Entity",
+    501: "Not Implemented",
+    503: "Service Unavailable",
+}
 
 
 def nest(status: int, message) -> dict:
@@ -78,8 +91,15 @@ def nest(status: int, message) -> dict:
 
 
 def not_ready(session: str, status: str, expected=("WORKING",)) -> ApiError:
-    return ApiError(422, {"error": "Session status is not as expected. Try again later or restart the session",
-                          "session": session, "status": status, "expected": list(expected)})
+    return ApiError(
+        422,
+        {
+            "error": "Session status is not as expected. Try again later or restart the session",
+            "session": session,
+            "status": status,
+            "expected": list(expected),
+        },
+    )
 
 
 def session_missing(name: str) -> ApiError:
@@ -92,11 +112,18 @@ def session_not_found() -> ApiError:
 
 def server_error(message: str, request: Request) -> ApiError:
     """AllExceptionsFilter's 500 body for an error thrown by the engine."""
-    return ApiError(500, {
-        "statusCode": 500,
-        "timestamp": datetime.datetime.now(datetime.UTC).isoformat().replace("+00:00", "Z"),
-        "exception": {"message": message, "name": "Error", "stack": f"Error: {message}\n    at emulator"},
-        "request": {"path": request.path, "method": request.method, "body": request.data,
-                    "query": {k: v[0] for k, v in request.query.items()}},
-        "version": {"version": "2026.7.1", "engine": None, "tier": "CORE", "browser": None},
-    })
+    return ApiError(
+        500,
+        {
+            "statusCode": 500,
+            "timestamp": datetime.datetime.now(datetime.UTC).isoformat().replace("+00:00", "Z"),
+            "exception": {"message": message, "name": "Error", "stack": f"Error: {message}\n    at emulator"},
+            "request": {
+                "path": request.path,
+                "method": request.method,
+                "body": request.data,
+                "query": {k: v[0] for k, v in request.query.items()},
+            },
+            "version": {"version": "2026.7.1", "engine": None, "tier": "CORE", "browser": None},
+        },
+    )

@@ -37,6 +37,12 @@ def load_spec(path: str | None = None) -> dict:
         return json.load(fh)
 
 
+@functools.lru_cache(maxsize=4)
+def validator_for(path: str | None = None) -> RequestValidator:
+    """One validator per spec file: building it walks the whole spec, too slow to repeat per emulator."""
+    return RequestValidator(load_spec(path))
+
+
 def _event_names(spec: dict) -> list[str]:
     for schema in spec["components"]["schemas"].values():
         event = (schema.get("properties") or {}).get("event") or {}
@@ -64,11 +70,14 @@ def _relax(node, piped: bool):
         node.pop("required")
     props = node.get("properties")
     if isinstance(props, dict):
-        required = [name for name in node.get("required", [])
-                    if not (piped and "default" in props.get(name, {}))]
+        required = [
+            name for name in node.get("required", []) if not (piped and "default" in props.get(name, {}))
+        ]
         if "required" in node:
             node["required"] = required
-        node["properties"] = {name: (sub if name in required else _allow_null(sub)) for name, sub in props.items()}
+        node["properties"] = {
+            name: (sub if name in required else _allow_null(sub)) for name, sub in props.items()
+        }
     if node.pop("nullable", False):
         node = _allow_null(node)
     return node

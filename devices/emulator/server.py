@@ -162,8 +162,16 @@ class EmulatorServer:
     ``options`` are ``core.Options`` fields (``status_delay``, ``ack_delays``, ``ack_lid``, ...).
     """
 
-    def __init__(self, port: int = 0, engine: str = "GOWS", api_key: str | None = None, *,
-                 host: str = "127.0.0.1", openapi_path: str | None = None, **options):
+    def __init__(
+        self,
+        port: int = 0,
+        engine: str = "GOWS",
+        api_key: str | None = None,
+        *,
+        host: str = "127.0.0.1",
+        openapi_path: str | None = None,
+        **options,
+    ):
         self.emulator = Emulator(engine=engine, api_key=api_key, openapi_path=openapi_path, **options)
         self.httpd = _HTTPServer((host, port), App(self.emulator))
         self.host, self.port = self.httpd.server_address[:2]
@@ -180,8 +188,12 @@ class EmulatorServer:
 
     def start(self) -> EmulatorServer:
         # A short poll interval makes stop() quick; the default 0.5 s adds up over a test suite.
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"waha-emulator-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"waha-emulator-{self.port}",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -209,13 +221,24 @@ class EmulatorServer:
     def scan(self, name: str, phone: str | None = None) -> dict:
         return sessions.scan(self.emulator, name, phone)
 
-    def inbound(self, name: str, from_: str, text: str | None = None, *, lid: bool = False,
-                media: dict | None = None, group: str | None = None, **extra) -> dict:
+    def inbound(
+        self,
+        name: str,
+        from_: str,
+        text: str | None = None,
+        *,
+        lid: bool = False,
+        media: dict | None = None,
+        group: str | None = None,
+        **extra,
+    ) -> dict:
         data = {"from": from_, "text": text, "lid": lid, "media": media, "group": group, **extra}
         return messages.inbound(self.emulator, name, data)
 
     def add_group(self, name: str, subject: str, participants: list[dict], *, id: str | None = None) -> dict:  # noqa: A002
-        return control.add_group(self.emulator, name, {"subject": subject, "participants": participants, "id": id})
+        return control.add_group(
+            self.emulator, name, {"subject": subject, "participants": participants, "id": id}
+        )
 
     def push_ack(self, name: str, short_id: str, ack: int) -> dict:
         return messages.push_ack(self.emulator, name, {"short_id": short_id, "ack": ack})

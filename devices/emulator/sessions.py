@@ -18,9 +18,14 @@ RUNNING = {"STARTING", "SCAN_QR_CODE", "WORKING"}
 
 
 def session_info(emu, session, *, with_engine: bool = False) -> dict:
-    info = {"name": session.name, "status": session.status, "config": session.config, "me": session.me,
-            "presence": "online" if session.status == "WORKING" else None,
-            "timestamps": {"activity": session.activity}}
+    info = {
+        "name": session.name,
+        "status": session.status,
+        "config": session.config,
+        "me": session.me,
+        "presence": "online" if session.status == "WORKING" else None,
+        "timestamps": {"activity": session.activity},
+    }
     if with_engine:
         info["engine"] = {"engine": emu.engine}
     return info
@@ -74,7 +79,9 @@ def start(emu, session) -> None:
         session.generation += 1
         session.webhooks = list((session.config or {}).get("webhooks") or [])
         set_status(emu, session, "STARTING")
-        emu.scheduler.call_later(emu.options.status_delay, _after_start, emu, session.name, session.generation)
+        emu.scheduler.call_later(
+            emu.options.status_delay, _after_start, emu, session.name, session.generation
+        )
 
 
 def _after_start(emu, name: str, generation: int) -> None:
@@ -133,8 +140,12 @@ def me_for(emu, phone: str | None) -> dict:
         emu.state.phones_used += 1
         phone = f"{emu.options.phone_prefix}{emu.state.phones_used}"
     lid = emu.state.learn_lid(phone)
-    return {"id": f"{phone}@c.us", "lid": f"{lid}@lid", "jid": f"{phone}:7@s.whatsapp.net",
-            "pushName": emu.options.push_name}
+    return {
+        "id": f"{phone}@c.us",
+        "lid": f"{lid}@lid",
+        "jid": f"{phone}:7@s.whatsapp.net",
+        "pushName": emu.options.push_name,
+    }
 
 
 def scan(emu, name: str, phone: str | None = None) -> dict:

@@ -34,8 +34,14 @@ def event_id() -> str:
 
 
 def environment(engine: str) -> dict:
-    return {"version": VERSION, "engine": engine, "tier": "CORE", "browser": None,
-            "platform": "linux/x64", "worker": {"id": None}}
+    return {
+        "version": VERSION,
+        "engine": engine,
+        "tier": "CORE",
+        "browser": None,
+        "platform": "linux/x64",
+        "worker": {"id": None},
+    }
 
 
 def wants(webhook: dict, event: str) -> bool:
@@ -50,7 +56,7 @@ def retry_delay(retries: dict, attempt: int) -> float:
     if policy == "linear":
         return delay * attempt
     if policy == "exponential":
-        return (2 ** attempt) * delay * (1 + random.uniform(0, 0.2))
+        return (2**attempt) * delay * (1 + random.uniform(0, 0.2))
     return delay
 
 
@@ -71,20 +77,35 @@ class WebhookDispatcher:
         metadata = (session.config or {}).get("metadata")
         if metadata:
             envelope["metadata"] = metadata
-        envelope.update({"me": session.me, "payload": payload, "engine": self.engine,
-                         "environment": environment(self.engine)})
+        envelope.update(
+            {
+                "me": session.me,
+                "payload": payload,
+                "engine": self.engine,
+                "environment": environment(self.engine),
+            }
+        )
         # JSON.stringify: compact, non-ASCII left as is; the HMAC is over exactly these bytes.
         body = json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         for webhook in targets:
-            job = {"webhook": webhook, "body": body, "envelope": envelope, "attempt": 0,
-                   "request_id": secrets.token_hex(8)}
+            job = {
+                "webhook": webhook,
+                "body": body,
+                "envelope": envelope,
+                "attempt": 0,
+                "request_id": secrets.token_hex(8),
+            }
             self.scheduler.call_later(0, self._deliver, job)
         return envelope
 
     def _headers(self, job) -> dict:
         webhook, envelope = job["webhook"], job["envelope"]
-        headers = {"Content-Type": "application/json", "User-Agent": f"WAHA/{VERSION}",
-                   "X-Webhook-Request-Id": job["request_id"], "X-Webhook-Timestamp": str(envelope["timestamp"])}
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": f"WAHA/{VERSION}",
+            "X-Webhook-Request-Id": job["request_id"],
+            "X-Webhook-Timestamp": str(envelope["timestamp"]),
+        }
         key = (webhook.get("hmac") or {}).get("key")
         if key:
             headers["X-Webhook-Hmac"] = sign(key, job["body"])
@@ -97,7 +118,8 @@ class WebhookDispatcher:
         webhook = job["webhook"]
         # S310: the URL comes from the session config, exactly as in WAHA; http(s) checked on create.
         request = urllib.request.Request(  # noqa: S310
-            webhook["url"], data=job["body"], headers=self._headers(job), method="POST")
+            webhook["url"], data=job["body"], headers=self._headers(job), method="POST"
+        )
         retry_after = None
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - test double
@@ -113,8 +135,13 @@ class WebhookDispatcher:
         retries = webhook.get("retries") or {}
         attempts = int(retries.get("attempts", 15) if retries.get("attempts") is not None else 15)
         if job["attempt"] >= attempts:
-            log.warning("webhook %s to %s gave up after %s tries: %s", job["envelope"]["event"], webhook["url"],
-                        job["attempt"] + 1, outcome)
+            log.warning(
+                "webhook %s to %s gave up after %s tries: %s",
+                job["envelope"]["event"],
+                webhook["url"],
+                job["attempt"] + 1,
+                outcome,
+            )
             return
         job = {**job, "attempt": job["attempt"] + 1}
         delay = retry_delay(retries, job["attempt"])
@@ -123,9 +150,15 @@ class WebhookDispatcher:
         self.scheduler.call_later(delay * self.delay_scale, self._deliver, job)
 
     def _record(self, job, outcome) -> None:
-        entry = {"event_id": job["envelope"]["id"], "event": job["envelope"]["event"],
-                 "session": job["envelope"]["session"], "url": job["webhook"]["url"],
-                 "attempt": job["attempt"], "request_id": job["request_id"], "outcome": outcome}
+        entry = {
+            "event_id": job["envelope"]["id"],
+            "event": job["envelope"]["event"],
+            "session": job["envelope"]["session"],
+            "url": job["webhook"]["url"],
+            "attempt": job["attempt"],
+            "request_id": job["request_id"],
+            "outcome": outcome,
+        }
         with self.state.lock:
             self.state.webhook_log.append(entry)
             del self.state.webhook_log[:-WEBHOOK_LOG_LIMIT]

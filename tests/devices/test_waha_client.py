@@ -33,13 +33,22 @@ CHAT = "6281234567890@c.us"
 SHORT = "3EB0ABCDEF123456"
 
 GOWS_SEND = {"id": f"true_{CHAT}_{SHORT}", "_data": {"Info": {"ID": SHORT}}}
-NOWEB_SEND = {"key": {"remoteJid": "6281234567890@s.whatsapp.net", "fromMe": True, "id": SHORT},
-              "message": {"extendedTextMessage": {"text": "Hi"}}, "messageTimestamp": "1738070128",
-              "status": "PENDING"}
-WEBJS_SEND = {"_data": {}, "id": {"fromMe": True, "remote": CHAT, "id": SHORT,
-                                  "_serialized": f"true_{CHAT}_{SHORT}"},
-              "ack": 0, "body": "Hi", "type": "chat", "timestamp": 1738070128,
-              "from": "79111111111@c.us", "to": CHAT}
+NOWEB_SEND = {
+    "key": {"remoteJid": "6281234567890@s.whatsapp.net", "fromMe": True, "id": SHORT},
+    "message": {"extendedTextMessage": {"text": "Hi"}},
+    "messageTimestamp": "1738070128",
+    "status": "PENDING",
+}
+WEBJS_SEND = {
+    "_data": {},
+    "id": {"fromMe": True, "remote": CHAT, "id": SHORT, "_serialized": f"true_{CHAT}_{SHORT}"},
+    "ack": 0,
+    "body": "Hi",
+    "type": "chat",
+    "timestamp": 1738070128,
+    "from": "79111111111@c.us",
+    "to": CHAT,
+}
 
 
 @pytest.fixture
@@ -109,8 +118,13 @@ def test_send_text_normalises_each_engine(client, mocked, raw):
     assert sent.raw == raw
     request = mocked.calls[0].request
     assert request.headers["X-Api-Key"] == "k3y"
-    assert json.loads(request.body) == {"session": "dev1", "chatId": CHAT, "text": "Hi", "linkPreview": True,
-                                        "reply_to": f"false_{CHAT}_AAA"}
+    assert json.loads(request.body) == {
+        "session": "dev1",
+        "chatId": CHAT,
+        "text": "Hi",
+        "linkPreview": True,
+        "reply_to": f"false_{CHAT}_AAA",
+    }
 
 
 def test_send_text_empty_webjs_body(client, mocked):
@@ -121,8 +135,12 @@ def test_send_text_empty_webjs_body(client, mocked):
 
 def test_send_image_puts_file_and_caption_in_body(client, mocked):
     mocked.post(f"{BASE}/api/sendImage", json=GOWS_SEND, status=201)
-    client.send_image("dev1", CHAT, file={"mimetype": "image/jpeg", "filename": "a.jpg", "url": "https://x/a.jpg"},
-                      caption="Promo")
+    client.send_image(
+        "dev1",
+        CHAT,
+        file={"mimetype": "image/jpeg", "filename": "a.jpg", "url": "https://x/a.jpg"},
+        caption="Promo",
+    )
     body = json.loads(mocked.calls[0].request.body)
     assert body["file"] == {"mimetype": "image/jpeg", "filename": "a.jpg", "url": "https://x/a.jpg"}
     assert body["caption"] == "Promo" and body["session"] == "dev1"
@@ -142,29 +160,48 @@ def test_401_is_auth_error(client, mocked):
 
 
 def test_404_is_not_found(client, mocked):
-    mocked.get(f"{BASE}/api/sessions/gone", status=404,
-               json={"message": "Session not found", "error": "Not Found", "statusCode": 404})
+    mocked.get(
+        f"{BASE}/api/sessions/gone",
+        status=404,
+        json={"message": "Session not found", "error": "Not Found", "statusCode": 404},
+    )
     with pytest.raises(WahaNotFound) as caught:
         client.session_get("gone")
     assert caught.value.waha_message == "Session not found"
 
 
 def test_422_not_ready_names_session_and_status(client, mocked):
-    mocked.post(f"{BASE}/api/sendText", status=422, json={
-        "error": "Session status is not as expected. Try again later or restart the session",
-        "session": "ws3-dev1", "status": "SCAN_QR_CODE", "expected": ["WORKING"]})
+    mocked.post(
+        f"{BASE}/api/sendText",
+        status=422,
+        json={
+            "error": "Session status is not as expected. Try again later or restart the session",
+            "session": "ws3-dev1",
+            "status": "SCAN_QR_CODE",
+            "expected": ["WORKING"],
+        },
+    )
     with pytest.raises(WahaSessionNotReady) as caught:
         client.send_text("ws3-dev1", CHAT, "Hi")
     error = caught.value
-    assert str(error) == "WAHA session 'ws3-dev1': Session status is not as expected (SCAN_QR_CODE, expected WORKING)"
+    assert (
+        str(error)
+        == "WAHA session 'ws3-dev1': Session status is not as expected (SCAN_QR_CODE, expected WORKING)"
+    )
     assert error.is_transient and error.status == "SCAN_QR_CODE" and error.session == "ws3-dev1"
 
 
 def test_422_other_and_400_list_are_bad_request(client, mocked):
     mocked.post(f"{BASE}/api/sendText", status=422, json={"error": "Session name is required"})
-    mocked.post(f"{BASE}/api/sessions", status=400,
-                json={"statusCode": 400, "message": ["config.webhooks.0.url must be a URL address", "x"],
-                      "error": "Bad Request"})
+    mocked.post(
+        f"{BASE}/api/sessions",
+        status=400,
+        json={
+            "statusCode": 400,
+            "message": ["config.webhooks.0.url must be a URL address", "x"],
+            "error": "Bad Request",
+        },
+    )
     with pytest.raises(WahaBadRequest) as caught:
         client.send_text("", CHAT, "Hi")
     assert caught.value.waha_message == "Session name is required" and not caught.value.is_transient
@@ -174,10 +211,17 @@ def test_422_other_and_400_list_are_bad_request(client, mocked):
 
 
 def test_500_exception_message_is_unavailable(client, mocked):
-    mocked.post(f"{BASE}/api/sendText", status=500, json={
-        "statusCode": 500, "timestamp": "2026-07-01T00:00:00Z",
-        "exception": {"message": "Connection Closed", "name": "Error", "stack": "..."},
-        "request": {"path": "/api/sendText", "method": "POST", "body": {}, "query": {}}, "version": {}})
+    mocked.post(
+        f"{BASE}/api/sendText",
+        status=500,
+        json={
+            "statusCode": 500,
+            "timestamp": "2026-07-01T00:00:00Z",
+            "exception": {"message": "Connection Closed", "name": "Error", "stack": "..."},
+            "request": {"path": "/api/sendText", "method": "POST", "body": {}, "query": {}},
+            "version": {},
+        },
+    )
     with pytest.raises(WahaUnavailable) as caught:
         client.send_text("dev1", CHAT, "Hi")
     assert caught.value.waha_message == "Connection Closed" and caught.value.is_transient
@@ -196,7 +240,9 @@ def test_network_error_is_unavailable(client, mocked):
 
 def test_session_create_sends_start_and_signed_webhook(client, mocked):
     mocked.post(f"{BASE}/api/sessions", json={"name": "dev1", "status": "STARTING"}, status=201)
-    client.session_create("dev1", webhook_url="https://sebar.test/webhooks/waha", hmac_key="s3", metadata={"ws": 3})
+    client.session_create(
+        "dev1", webhook_url="https://sebar.test/webhooks/waha", hmac_key="s3", metadata={"ws": 3}
+    )
     body = json.loads(mocked.calls[0].request.body)
     assert body["name"] == "dev1" and body["start"] is True
     webhook = body["config"]["webhooks"][0]
@@ -206,9 +252,15 @@ def test_session_create_sends_start_and_signed_webhook(client, mocked):
 
 
 def test_session_create_existing_falls_back_to_put_and_start(client, mocked):
-    mocked.post(f"{BASE}/api/sessions", status=422, json={
-        "message": "Session 'dev1' already exists. Use PUT to update it.", "error": "Unprocessable Entity",
-        "statusCode": 422})
+    mocked.post(
+        f"{BASE}/api/sessions",
+        status=422,
+        json={
+            "message": "Session 'dev1' already exists. Use PUT to update it.",
+            "error": "Unprocessable Entity",
+            "statusCode": 422,
+        },
+    )
     mocked.put(f"{BASE}/api/sessions/dev1", json={"name": "dev1"}, status=200)
     mocked.post(f"{BASE}/api/sessions/dev1/start", json={"name": "dev1", "status": "STARTING"}, status=201)
     assert client.session_create("dev1", webhook_url="https://s.test/h", hmac_key="k")["status"] == "STARTING"
@@ -230,15 +282,47 @@ def test_check_exists_uses_get_query(client, mocked):
 
 
 GROUP = "120363000000000001@g.us"
-WEBJS_GROUPS = [{"id": {"server": "g.us", "user": "120363000000000001", "_serialized": GROUP}, "name": "Promo",
-                 "groupMetadata": {"subject": "Promo", "participants": [
-                     {"id": {"_serialized": CHAT}, "isAdmin": False, "isSuperAdmin": True},
-                     {"id": {"_serialized": "5@lid"}, "isAdmin": False, "isSuperAdmin": False}]}}]
-GOWS_GROUPS = [{"JID": GROUP, "Name": "Promo", "Topic": "", "Participants": [
-    {"JID": "6281234567890@s.whatsapp.net", "PhoneNumber": "", "LID": "1@lid", "IsAdmin": True,
-     "IsSuperAdmin": True}, {"JID": "5@lid", "PhoneNumber": "", "LID": "5@lid", "IsAdmin": False}]}]
-NOWEB_GROUPS = {GROUP: {"id": GROUP, "subject": "Promo", "size": 2, "participants": [
-    {"id": "6281234567890@s.whatsapp.net", "admin": "superadmin"}, {"id": "5@lid", "admin": None}]}}
+WEBJS_GROUPS = [
+    {
+        "id": {"server": "g.us", "user": "120363000000000001", "_serialized": GROUP},
+        "name": "Promo",
+        "groupMetadata": {
+            "subject": "Promo",
+            "participants": [
+                {"id": {"_serialized": CHAT}, "isAdmin": False, "isSuperAdmin": True},
+                {"id": {"_serialized": "5@lid"}, "isAdmin": False, "isSuperAdmin": False},
+            ],
+        },
+    }
+]
+GOWS_GROUPS = [
+    {
+        "JID": GROUP,
+        "Name": "Promo",
+        "Topic": "",
+        "Participants": [
+            {
+                "JID": "6281234567890@s.whatsapp.net",
+                "PhoneNumber": "",
+                "LID": "1@lid",
+                "IsAdmin": True,
+                "IsSuperAdmin": True,
+            },
+            {"JID": "5@lid", "PhoneNumber": "", "LID": "5@lid", "IsAdmin": False},
+        ],
+    }
+]
+NOWEB_GROUPS = {
+    GROUP: {
+        "id": GROUP,
+        "subject": "Promo",
+        "size": 2,
+        "participants": [
+            {"id": "6281234567890@s.whatsapp.net", "admin": "superadmin"},
+            {"id": "5@lid", "admin": None},
+        ],
+    }
+}
 
 
 @pytest.mark.parametrize("raw", [WEBJS_GROUPS, GOWS_GROUPS, NOWEB_GROUPS], ids=["WEBJS", "GOWS", "NOWEB"])
@@ -248,10 +332,14 @@ def test_groups_normalised_per_engine(client, mocked, raw):
 
 
 def test_group_participants_url_encodes_and_normalises(client, mocked):
-    mocked.get(f"{BASE}/api/dev1/groups/120363000000000001%40g.us/participants/v2",
-               json=[{"id": "5@lid", "role": "participant"}, {"id": CHAT, "pn": CHAT, "role": "superadmin"}])
+    mocked.get(
+        f"{BASE}/api/dev1/groups/120363000000000001%40g.us/participants/v2",
+        json=[{"id": "5@lid", "role": "participant"}, {"id": CHAT, "pn": CHAT, "role": "superadmin"}],
+    )
     assert client.group_participants("dev1", GROUP) == [
-        {"id": "5@lid", "pn": None, "role": "participant"}, {"id": CHAT, "pn": CHAT, "role": "superadmin"}]
+        {"id": "5@lid", "pn": None, "role": "participant"},
+        {"id": CHAT, "pn": CHAT, "role": "superadmin"},
+    ]
 
 
 def test_lid_to_phone(client, mocked):

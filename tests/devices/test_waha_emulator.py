@@ -5,7 +5,6 @@ error mapping, faults, groups, LIDs, media and the emulator's openapi.json valid
 """
 
 import base64
-import json
 import re
 
 import pytest
@@ -23,13 +22,13 @@ from devices.waha import (
 )
 from devices.waha_ids import short_id_of
 from devices.waha_webhooks import verify
-from tests.devices.waha_fixtures import (  # noqa: F401 - pytest fixtures are found by name
+from tests.devices.waha_fixtures import (  # noqa: F401 - the *_fixture imports register `sink` and `waha`
     API_KEY,
     HMAC_KEY,
     ME_PHONE,
     make_emulator,
-    sink,
-    waha,
+    sink_fixture,
+    waha_fixture,
     working_session,
 )
 
@@ -50,8 +49,13 @@ def test_session_lifecycle_to_working(waha, sink):
     assert client.qr_raw("dev1").startswith("2@")
     server.scan("dev1", phone=ME_PHONE)
     assert client.session_me("dev1")["id"] == f"{ME_PHONE}@c.us"
-    statuses = sink.wait_for(lambda evs: [e["payload"]["status"] for e in evs if e["event"] == "session.status"]
-                             if len([e for e in evs if e["event"] == "session.status"]) >= 3 else None)
+    statuses = sink.wait_for(
+        lambda evs: (
+            [e["payload"]["status"] for e in evs if e["event"] == "session.status"]
+            if len([e for e in evs if e["event"] == "session.status"]) >= 3
+            else None
+        )
+    )
     assert statuses == ["STARTING", "SCAN_QR_CODE", "WORKING"]
     working = sink.events("session.status")[-1]
     assert [p["status"] for p in working["payload"]["statuses"]] == ["STARTING", "SCAN_QR_CODE", "WORKING"]
@@ -75,11 +79,17 @@ def test_send_text_acks_match_short_id_and_are_signed(waha, sink):
     assert sent.chat_id == TO and re.fullmatch(r"3EB0[0-9A-F]{16}", sent.short_id)
     assert sent.id == f"true_{TO}_{sent.short_id}"
     want = {2, 3} if server.engine == "GOWS" else {1, 2, 3}  # GOWS never emits SERVER
-    acks = sink.wait_for(lambda evs: [e for e in evs if e["event"] == "message.ack"]
-                         if {e["payload"]["ack"] for e in evs if e["event"] == "message.ack"} == want else None)
+    acks = sink.wait_for(
+        lambda evs: (
+            [e for e in evs if e["event"] == "message.ack"]
+            if {e["payload"]["ack"] for e in evs if e["event"] == "message.ack"} == want
+            else None
+        )
+    )
     assert _short_ids(acks) == {sent.short_id}
     assert {e["payload"]["ackName"] for e in acks} == {"SERVER", "DEVICE", "READ"} - (
-        {"SERVER"} if server.engine == "GOWS" else set())
+        {"SERVER"} if server.engine == "GOWS" else set()
+    )
     [any_event] = sink.events("message.any")
     message = any_event["payload"]
     assert message["fromMe"] is True and message["source"] == "api" and message["body"] == "Halo {Budi}"
@@ -94,7 +104,9 @@ def test_send_text_acks_match_short_id_and_are_signed(waha, sink):
         assert headers["X-Webhook-Hmac-Algorithm"] == "sha512" and headers["User-Agent"] == "WAHA/2026.7.1"
         assert headers["X-Webhook-Timestamp"] == str(post["json"]["timestamp"])
         assert list(post["json"]) == ENVELOPE_KEYS and post["json"]["metadata"] == {"workspace": "3"}
-        assert re.fullmatch(r"evt_[0-9a-z]{26}", post["json"]["id"]) and post["json"]["engine"] == server.engine
+        assert (
+            re.fullmatch(r"evt_[0-9a-z]{26}", post["json"]["id"]) and post["json"]["engine"] == server.engine
+        )
     assert server.sent()[0]["short_id"] == sent.short_id
 
 
@@ -105,7 +117,9 @@ def test_acks_may_name_the_chat_by_lid(sink):
         client = WahaClient(server.url, API_KEY, session=http)
         working_session(server, client, sink)
         sent = client.send_text("dev1", TO, "hi")
-        acks = sink.wait_for(lambda evs: [e for e in evs if e["event"] == "message.ack" and e["payload"]["ack"] == 3])
+        acks = sink.wait_for(
+            lambda evs: [e for e in evs if e["event"] == "message.ack" and e["payload"]["ack"] == 3]
+        )
         assert acks[0]["payload"]["id"].split("_")[1].endswith("@lid")
         assert short_id_of(acks[0]["payload"]["id"]) == sent.short_id
     finally:
@@ -129,11 +143,17 @@ def test_session_not_ready_auth_and_not_found_errors(waha, sink):
     assert server.wait_for_status("dev1", "SCAN_QR_CODE")
     with pytest.raises(WahaSessionNotReady) as caught:
         client.send_text("dev1", TO, "too early")
-    assert str(caught.value) == "WAHA session 'dev1': Session status is not as expected (SCAN_QR_CODE, expected WORKING)"
+    assert (
+        str(caught.value)
+        == "WAHA session 'dev1': Session status is not as expected (SCAN_QR_CODE, expected WORKING)"
+    )
     assert caught.value.is_transient and caught.value.status_code == 422
     with pytest.raises(WahaAuthError) as caught:
         WahaClient(server.url, "wrong", session=client.http).session_get("dev1")
-    assert caught.value.status_code == 401 and caught.value.body == {"message": "Unauthorized", "statusCode": 401}
+    assert caught.value.status_code == 401 and caught.value.body == {
+        "message": "Unauthorized",
+        "statusCode": 401,
+    }
     with pytest.raises(WahaNotFound):
         client.session_get("nope")
     with pytest.raises(WahaNotFound):  # 422 "Session "nope" does not exist"
@@ -146,7 +166,11 @@ def test_send_5xx_fault_is_transient_and_sends_nothing(waha, sink):
     server.set_faults(send_5xx=1)
     with pytest.raises(WahaUnavailable) as caught:
         client.send_text("dev1", TO, "hi")
-    assert caught.value.is_transient and caught.value.status_code == 500 and "send_5xx" in caught.value.waha_message
+    assert (
+        caught.value.is_transient
+        and caught.value.status_code == 500
+        and "send_5xx" in caught.value.waha_message
+    )
     assert server.sent() == []
     assert client.send_text("dev1", TO, "hi").short_id
 
@@ -175,9 +199,12 @@ def test_slow_waha_times_out_as_unavailable(waha, sink):
 def test_session_fail_fault_emits_failed(waha, sink):
     server, client = waha
     working_session(server, client, sink)
-    requests.post(f"{server.url}/_emulator/faults", json={"session_fail": "dev1"}, timeout=5).raise_for_status()
-    sink.wait_for(lambda evs: [e for e in evs if e["event"] == "session.status"
-                               and e["payload"]["status"] == "FAILED"])
+    requests.post(
+        f"{server.url}/_emulator/faults", json={"session_fail": "dev1"}, timeout=5
+    ).raise_for_status()
+    sink.wait_for(
+        lambda evs: [e for e in evs if e["event"] == "session.status" and e["payload"]["status"] == "FAILED"]
+    )
     assert client.session_get("dev1")["status"] == "FAILED"
 
 
@@ -192,9 +219,12 @@ def test_check_exists_not_on_whatsapp(waha, sink):
 def test_groups_and_participants_with_hidden_number(waha, sink):
     server, client = waha
     working_session(server, client, sink)
-    group = server.add_group("dev1", "Reseller Jakarta", [
-        {"phone": "6281111111111", "role": "admin"}, {"phone": "6282222222222", "hidden": True}],
-        id="120363000000000042@g.us")
+    group = server.add_group(
+        "dev1",
+        "Reseller Jakarta",
+        [{"phone": "6281111111111", "role": "admin"}, {"phone": "6282222222222", "hidden": True}],
+        id="120363000000000042@g.us",
+    )
     raw = requests.get(f"{server.url}/api/dev1/groups", headers={"X-Api-Key": API_KEY}, timeout=5).json()
     shape = {"NOWEB": dict, "GOWS": list, "WEBJS": list}[server.engine]
     assert isinstance(raw, shape)
@@ -212,8 +242,9 @@ def test_group_send_gets_group_acks(waha, sink):
     working_session(server, client, sink)
     group = server.add_group("dev1", "G", [{"phone": "6281111111111"}])
     sent = client.send_text("dev1", group["id"], "hi all")
-    acks = sink.wait_for(lambda evs: [e for e in evs if e["event"] == "message.ack.group"
-                                      and e["payload"]["ack"] == 3])
+    acks = sink.wait_for(
+        lambda evs: [e for e in evs if e["event"] == "message.ack.group" and e["payload"]["ack"] == 3]
+    )
     assert short_id_of(acks[0]["payload"]["id"]) == sent.short_id
     assert acks[0]["payload"]["participant"] == "6281111111111@c.us"
     assert sink.events("message.ack") == []
@@ -248,10 +279,14 @@ def test_inbound_media_downloads_with_api_key(waha, sink):
 def test_send_image_and_file(waha, sink):
     server, client = waha
     working_session(server, client, sink)
-    image = client.send_image("dev1", TO, file={"mimetype": "image/jpeg", "url": "https://cdn.test/a.jpg"},
-                              caption="Promo")
-    doc = client.send_file("dev1", TO, file={"mimetype": "application/pdf", "filename": "k.pdf",
-                                             "data": base64.b64encode(b"%PDF").decode()})
+    image = client.send_image(
+        "dev1", TO, file={"mimetype": "image/jpeg", "url": "https://cdn.test/a.jpg"}, caption="Promo"
+    )
+    doc = client.send_file(
+        "dev1",
+        TO,
+        file={"mimetype": "application/pdf", "filename": "k.pdf", "data": base64.b64encode(b"%PDF").decode()},
+    )
     assert image.short_id and doc.short_id and image.short_id != doc.short_id
     assert [s["endpoint"] for s in server.sent()] == ["sendImage", "sendFile"]
 
@@ -284,26 +319,42 @@ def test_schema_validation_rejects_bad_bodies(waha, sink, caplog):
     server, client = waha
     working_session(server, client, sink)
     headers = {"X-Api-Key": API_KEY}
-    bad = requests.post(f"{server.url}/api/sendText", headers=headers, timeout=5,
-                        json={"session": "dev1", "chatId": 628, "txt": "typo"})
+    bad = requests.post(
+        f"{server.url}/api/sendText",
+        headers=headers,
+        timeout=5,
+        json={"session": "dev1", "chatId": 628, "txt": "typo"},
+    )
     assert bad.status_code == 400
-    assert bad.json()["message"] == ["body: 'text' is a required property", "chatId: 628 is not of type 'string'"]
+    assert bad.json()["message"] == [
+        "body: 'text' is a required property",
+        "chatId: 628 is not of type 'string'",
+    ]
     assert "rejected POST /api/sendText" in caplog.text
-    missing = requests.post(f"{server.url}/api/sendText", headers=headers, json={"chatId": TO, "text": "x"}, timeout=5)
+    missing = requests.post(
+        f"{server.url}/api/sendText", headers=headers, json={"chatId": TO, "text": "x"}, timeout=5
+    )
     assert (missing.status_code, missing.json()) == (422, {"error": "Session name is required"})
     with pytest.raises(WahaBadRequest) as caught:
         client.session_create("dev9", webhook_url=sink.url, hmac_key="k", events=["message", "message.sent"])
     assert "'message.sent' is not one of" in caught.value.waha_message
-    lenient = requests.post(f"{server.url}/api/sendText", headers=headers, timeout=5,
-                            json={"session": "dev1", "chatId": TO, "text": "x", "reply_to": None, "mentions": []})
+    lenient = requests.post(
+        f"{server.url}/api/sendText",
+        headers=headers,
+        timeout=5,
+        json={"session": "dev1", "chatId": TO, "text": "x", "reply_to": None, "mentions": []},
+    )
     assert lenient.status_code == 201
 
 
 def test_qr_json_and_ping_health(waha, sink):
     server, client = waha
     client.session_create("dev1", webhook_url=sink.url, hmac_key=HMAC_KEY)
-    as_json = requests.get(f"{server.url}/api/dev1/auth/qr", timeout=5,
-                           headers={"X-Api-Key": API_KEY, "Accept": "application/json"}).json()
+    as_json = requests.get(
+        f"{server.url}/api/dev1/auth/qr",
+        timeout=5,
+        headers={"X-Api-Key": API_KEY, "Accept": "application/json"},
+    ).json()
     assert as_json["mimetype"] == "image/png" and base64.b64decode(as_json["data"]).startswith(b"\x89PNG")
     assert requests.get(f"{server.url}/ping", timeout=5).json() == {"message": "pong"}
     assert requests.get(f"{server.url}/health", timeout=5).status_code == 401
@@ -314,10 +365,15 @@ def test_control_api_over_http(waha, sink):
     server, client = waha
     client.session_create("dev1", webhook_url=sink.url, hmac_key=HMAC_KEY)
     assert server.wait_for_status("dev1", "SCAN_QR_CODE")
-    scanned = requests.post(f"{server.url}/_emulator/sessions/dev1/scan", json={"phone": "6281299999999"}, timeout=5)
+    scanned = requests.post(
+        f"{server.url}/_emulator/sessions/dev1/scan", json={"phone": "6281299999999"}, timeout=5
+    )
     assert scanned.json()["me"]["id"] == "6281299999999@c.us"
-    inbound = requests.post(f"{server.url}/_emulator/sessions/dev1/inbound", timeout=5,
-                            json={"from": "6285555555555", "text": "halo"})
+    inbound = requests.post(
+        f"{server.url}/_emulator/sessions/dev1/inbound",
+        timeout=5,
+        json={"from": "6285555555555", "text": "halo"},
+    )
     assert inbound.status_code == 201
     assert requests.post(f"{server.url}/_emulator/faults", json={"bogus": 1}, timeout=5).status_code == 400
     client.send_text("dev1", TO, "x")

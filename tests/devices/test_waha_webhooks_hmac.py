@@ -4,8 +4,10 @@ from devices.waha_webhooks import sign, verify
 
 DOCS_KEY = "my-secret-key"
 DOCS_BODY = b'{"event":"message","session":"default","engine":"WEBJS"}'
-DOCS_HMAC = ("208f8a55dde9e05519e898b10b89bf0d0b3b0fdf11fdbf09b6b90476301b98d8"
-             "097c462b2b17a6ce93b6b47a136cf2e78a33a63f6752c2c1631777076153fa89")
+DOCS_HMAC = (
+    "208f8a55dde9e05519e898b10b89bf0d0b3b0fdf11fdbf09b6b90476301b98d8"
+    "097c462b2b17a6ce93b6b47a136cf2e78a33a63f6752c2c1631777076153fa89"
+)
 
 
 def test_sign_matches_docs_vector():

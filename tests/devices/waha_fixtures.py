@@ -37,8 +37,14 @@ class WebhookSink:
                 with sink._lock:
                     event_id = json.loads(raw)["id"]
                     failing = sum(p["json"]["id"] == event_id for p in sink.posts) < sink.fail_each
-                    sink.posts.append({"headers": dict(self.headers.items()), "raw": raw,
-                                       "json": json.loads(raw), "answered": 500 if failing else 200})
+                    sink.posts.append(
+                        {
+                            "headers": dict(self.headers.items()),
+                            "raw": raw,
+                            "json": json.loads(raw),
+                            "answered": 500 if failing else 200,
+                        }
+                    )
                     sink._lock.notify_all()
                 self.send_response(500 if failing else 200)
                 self.send_header("Content-Length", "0")
@@ -50,15 +56,19 @@ class WebhookSink:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/webhooks/waha"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def events(self, event=None, accepted_only=True):
         with self._lock:
-            return [p["json"] for p in self.posts
-                    if (event is None or p["json"]["event"] == event) and
-                    (not accepted_only or p["answered"] == 200)]
+            return [
+                p["json"]
+                for p in self.posts
+                if (event is None or p["json"]["event"] == event)
+                and (not accepted_only or p["answered"] == 200)
+            ]
 
     def wait_for(self, predicate, timeout=3.0):
         """Wait until ``predicate(accepted envelopes)`` is truthy; returns its value (fails on timeout)."""
@@ -80,8 +90,9 @@ class WebhookSink:
         self._thread.join(timeout=5)
 
 
-@pytest.fixture
-def sink():
+# name=…: test modules import the *_fixture functions, so the argument names do not shadow imports.
+@pytest.fixture(name="sink")
+def sink_fixture():
     server = WebhookSink()
     yield server
     server.stop()
@@ -94,14 +105,16 @@ def make_emulator(engine, **options):
     return EmulatorServer(port=0, engine=engine, api_key=API_KEY, **options).start()
 
 
-@pytest.fixture(params=ENGINES)
-def waha(request):
+@pytest.fixture(name="waha", params=ENGINES)
+def waha_fixture(request):
     """(emulator, client) for each engine; the client has its own connection pool."""
     server = make_emulator(request.param)
     http = build_session()
     yield server, WahaClient(server.url, API_KEY, timeout=(2, 5), session=http)
     http.close()
     server.stop()
+    leaked = [t.name for t in threading.enumerate() if t.name.startswith("waha-emulator")]
+    assert not leaked, f"emulator threads still running after stop(): {leaked}"
 
 
 def working_session(server, client, sink, name="dev1", phone=ME_PHONE):
