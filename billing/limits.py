@@ -1,11 +1,13 @@
 """The one function every app asks before it adds something a plan limits: `check(workspace, resource)`.
 
-Resources: "devices", "contacts", "rotators", "agents", "daily_messages", and features such as
-"ai_replies". Usage is counted by the app that owns the resource (dotted paths below keep billing free
-of upward imports). Until the billing models land, every workspace is on the built-in Free limits.
+Resources: "devices", "contacts", "rotators", "agents", "daily_messages", and the feature "ai_replies".
+Limits come from the workspace's current plan (`billing.selectors.current_plan`, read from the ledger).
+Usage is counted by the app that owns the resource, through the dotted paths below, which keeps
+billing free of upward imports. Lowering a limit never deletes anything: it only refuses new additions.
 """
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .errors import LimitReached
 
@@ -17,20 +19,51 @@ USAGE_COUNTERS = {
     "agents": "accounts.selectors.agent_count",
     "daily_messages": "campaigns.selectors.messages_sent_today",
 }
+# Counters whose module may not have landed yet. For these ONLY, a missing *module* counts as 0 use;
+# a module that exists but lacks the function, or raises, is a bug and fails loudly.
+OPTIONAL_COUNTERS = {"rotators", "daily_messages"}
 UNLIMITED = None
+# The fallback when a plan's features JSON does not mention a resource (and the seeded Free plan's values).
 FREE_LIMITS = {"devices": 1, "contacts": 500, "rotators": 3, "agents": 1, "daily_messages": 500,
                "ai_replies": False}
-LABELS = {"devices": _("devices"), "contacts": _("contacts"), "rotators": _("link rotators"),
-          "agents": _("agents"), "daily_messages": _("messages a day")}
+FEATURE_NAMES = {"ai_replies": _("AI replies")}
+
+
+def label(resource, count):
+    """'device' / 'devices' and so on, for messages and usage bars."""
+    labels = {
+        "devices": ngettext("device", "devices", count),
+        "contacts": ngettext("contact", "contacts", count),
+        "rotators": ngettext("link rotator", "link rotators", count),
+        "agents": ngettext("agent", "agents", count),
+        "daily_messages": ngettext("message a day", "messages a day", count),
+    }
+    return labels.get(resource, resource)
+
+
+def _plan(workspace):
+    from .selectors import current_plan
+
+    return current_plan(workspace)
 
 
 def limit_for(workspace, resource):
     """The workspace's current limit for a resource (None = unlimited; bool for features)."""
-    return FREE_LIMITS.get(resource, UNLIMITED)
+    return _plan(workspace).limit(resource, FREE_LIMITS.get(resource, UNLIMITED))
 
 
 def usage(workspace, resource):
-    return import_string(USAGE_COUNTERS[resource])(workspace)
+    path = USAGE_COUNTERS[resource]
+    module_path, _sep, _name = path.rpartition(".")
+    try:
+        counter = import_string(path)
+    except ImportError as exc:
+        # LOUD: only a counter whose whole module is missing (its app has not landed yet) reads as 0.
+        missing = getattr(exc, "name", None) or ""
+        if resource in OPTIONAL_COUNTERS and missing and (module_path + ".").startswith(missing + "."):
+            return 0
+        raise
+    return counter(workspace)
 
 
 def remaining(workspace, resource):
@@ -40,20 +73,48 @@ def remaining(workspace, resource):
     return max(0, limit - usage(workspace, resource))
 
 
+def _fmt(number):
+    return f"{number:,}"
+
+
 def check(workspace, resource, adding=1):
-    """Raise LimitReached if adding `adding` more of `resource` would pass the plan's limit."""
-    limit = limit_for(workspace, resource)
+    """Raise LimitReached if adding `adding` more of `resource` would pass the plan's limit.
+
+    `adding=0` asks "is the workspace within its limit right now?" (e.g. when an invitation is accepted).
+    """
+    from .selectors import upgrade_for
+
+    plan = _plan(workspace)
+    limit = plan.limit(resource, FREE_LIMITS.get(resource, UNLIMITED))
     if isinstance(limit, bool):
-        if not limit:
-            raise LimitReached(
-                _("Your plan does not include %(feature)s. Upgrade to Pro to use it.") % {"feature": resource},
-                resource=resource, limit=0, used=0, upgrade_to="Pro")
-        return
+        if limit:
+            return
+        better = upgrade_for(plan, resource)
+        feature = FEATURE_NAMES.get(resource, resource)
+        if better:
+            message = _("Your %(plan)s plan does not include %(feature)s. Upgrade to %(better)s to use it.") % {
+                "plan": plan.name, "feature": feature, "better": better.name}
+        else:
+            message = _("Your %(plan)s plan does not include %(feature)s.") % {"plan": plan.name, "feature": feature}
+        raise LimitReached(message, resource=resource, limit=0, used=0, upgrade_to=better.name if better else None)
     if limit is UNLIMITED:
         return
     used = usage(workspace, resource)
-    if used + adding > limit:
-        raise LimitReached(
-            _("Your plan allows %(limit)s %(what)s and you have %(used)s. Remove some or upgrade your plan "
-              "under Billing.") % {"limit": limit, "what": LABELS.get(resource, resource), "used": used},
-            resource=resource, limit=limit, used=used, upgrade_to=None)
+    if used + adding <= limit:
+        return
+    better = upgrade_for(plan, resource)
+    values = {"plan": plan.name, "limit": _fmt(limit), "what": label(resource, limit), "used": _fmt(used),
+              "better": better.name if better else ""}
+    if resource == "daily_messages":
+        message = _("Your %(plan)s plan allows %(limit)s %(what)s and you have sent %(used)s today.") % values
+        advice = (_("Sending continues tomorrow, or upgrade to %(better)s.") if better
+                  else _("Sending continues tomorrow."))
+    else:
+        message = _("Your %(plan)s plan allows %(limit)s %(what)s and you have %(used)s.") % values
+        if adding > 1:
+            message += " " + _("This would add %(adding)s.") % {"adding": _fmt(adding)}
+        advice = (_("Remove one or upgrade to %(better)s.") if better and adding == 1
+                  else _("Remove some or upgrade to %(better)s.") if better
+                  else _("Remove some to make room."))
+    raise LimitReached(f"{message} {advice % values}", resource=resource, limit=limit, used=used,
+                       upgrade_to=better.name if better else None)

@@ -1,1 +1,157 @@
-"""Models of the billing app."""
+"""Billing models: the plans (`Package`), the subscription ledger (`Subscription`) and what billing paused.
+
+The ledger is the truth: a workspace's current plan is read from it by `billing.selectors.current_plan`,
+never stored on the workspace, so a refund, an expiry or an operator's correction cannot leave a stale
+copy behind.
+"""
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.tenancy import WorkspaceOwned
+
+# Limits a package stores in `features` (resource name -> key). None in the JSON means unlimited.
+FEATURE_KEYS = {
+    "rotators": "max_rotators",
+    "agents": "max_agents",
+    "daily_messages": "daily_messages",
+    "ai_replies": "ai_replies",
+}
+BOOLEAN_FEATURES = {"ai_replies"}
+FREE_CODE = "free"
+
+
+class Package(models.Model):
+    """A plan (the brief's subscription_packages). Operators edit prices and limits in the admin."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True,
+                            help_text=_("Stable identifier; 'free' is the plan workspaces fall back to."))
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    # Whole rupiah per month: IDR has no minor unit in practice.
+    price = models.PositiveIntegerField(_("price per month (IDR)"), default=0)
+    max_devices = models.PositiveIntegerField(_("max devices"), null=True, blank=True,
+                                              help_text=_("Empty = unlimited."))
+    max_contacts = models.PositiveIntegerField(_("max contacts"), null=True, blank=True,
+                                               help_text=_("Empty = unlimited."))
+    features = models.JSONField(
+        _("features"), default=dict, blank=True,
+        help_text=_('e.g. {"max_rotators": 50, "max_agents": 5, "daily_messages": 5000, "ai_replies": true}; '
+                    "null means unlimited."))
+    is_public = models.BooleanField(_("shown on the pricing page"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "price", "pk"]
+        verbose_name = _("package")
+        verbose_name_plural = _("packages")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_free(self):
+        return self.price == 0
+
+    def clean(self):
+        if not isinstance(self.features, dict):
+            raise ValidationError({"features": _("Features must be a JSON object.")})
+        known = set(FEATURE_KEYS.values())
+        unknown = sorted(set(self.features) - known)
+        if unknown:
+            raise ValidationError({"features": _("Unknown keys %(keys)s; use %(known)s.") % {
+                "keys": ", ".join(unknown), "known": ", ".join(sorted(known))}})
+        for resource, key in FEATURE_KEYS.items():
+            if key not in self.features:
+                continue
+            value = self.features[key]
+            if resource in BOOLEAN_FEATURES:
+                if not isinstance(value, bool):
+                    raise ValidationError({"features": _("%(key)s must be true or false.") % {"key": key}})
+            elif value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ValidationError({"features": _("%(key)s must be a whole number of 0 or more, or null "
+                                                     "for unlimited.") % {"key": key}})
+
+    def limit(self, resource, default=None):
+        """This plan's limit for a resource: int, None (unlimited) or bool for features."""
+        if resource == "devices":
+            return self.max_devices
+        if resource == "contacts":
+            return self.max_contacts
+        key = FEATURE_KEYS.get(resource, resource)
+        if key in (self.features or {}):
+            return self.features[key]
+        return default
+
+
+class Subscription(WorkspaceOwned):
+    """One line of the ledger (the brief's user_subscriptions): a plan bought for some months."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", _("Waiting for payment")
+        PAID = "PAID", _("Paid")
+        FAILED = "FAILED", _("Failed")
+        REFUNDED = "REFUNDED", _("Refunded")
+
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="subscriptions")
+    months = models.PositiveSmallIntegerField(_("months"), default=1)
+    amount = models.PositiveIntegerField(_("amount (IDR)"), default=0)
+    currency = models.CharField(_("currency"), max_length=3, default="IDR")
+    payment_status = models.CharField(_("payment status"), max_length=10, choices=Status.choices,
+                                      default=Status.PENDING)
+    # Human-readable and unique, e.g. INV-2026-000123: what the payer writes in the transfer description.
+    reference = models.CharField(_("invoice reference"), max_length=32, unique=True)
+    provider = models.CharField(_("payment method"), max_length=40, default="manual_bank_transfer")
+    note = models.CharField(_("note"), max_length=200, blank=True,
+                            help_text=_("Shown on the invoice, e.g. which transfer paid it."))
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    # Null for Free: it never expires.
+    expiry_date = models.DateTimeField(_("expires"), null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    # Set once the expiry beat has handled this line, so running it twice pauses nothing twice.
+    lapse_handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        indexes = [
+            models.Index(fields=["workspace", "payment_status", "activated_at"]),
+            models.Index(fields=["payment_status", "expiry_date", "lapse_handled_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(payment_status="PAID") | models.Q(activated_at__isnull=False),
+                name="billing_paid_is_activated"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.package} x{self.months}"
+
+    @property
+    def is_active(self):
+        return (self.payment_status == self.Status.PAID
+                and (self.expiry_date is None or self.expiry_date > timezone.now()))
+
+
+class BillingPause(WorkspaceOwned):
+    """Something billing switched off when a plan shrank, so it can be switched back on after payment."""
+
+    class Kind(models.TextChoices):
+        DEVICE = "device", _("Device stopped broadcasting")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    paused_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("paused by billing")
+        verbose_name_plural = _("paused by billing")
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="billing_pause_once")]

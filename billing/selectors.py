@@ -1,0 +1,125 @@
+"""Reads about plans and the ledger. `current_plan(workspace)` is the one answer to "which plan is this on?".
+
+The plan follows from the ledger: the most recently activated PAID line that has not expired gives the
+package; without one the workspace is on Free. Nothing about the plan is stored on the workspace.
+"""
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import FREE_CODE, Package, Subscription
+
+REMINDER_DAYS = 7  # reminders show on the dashboard from a week before expiry (7, 3, 1 days...)
+
+
+def free_package():
+    package = Package.objects.filter(code=FREE_CODE).first()
+    if package is None:  # the seed migration creates it; an operator deleted it
+        package = Package(code=FREE_CODE, name="Free", price=0, max_devices=1, max_contacts=500,
+                          features={"max_rotators": 3, "max_agents": 1, "daily_messages": 500, "ai_replies": False})
+    return package
+
+
+def public_packages():
+    return Package.objects.filter(is_public=True)
+
+
+def active_subscriptions(workspace, now=None):
+    now = now or timezone.now()
+    return (Subscription.objects.for_workspace(workspace)
+            .filter(payment_status=Subscription.Status.PAID)
+            .filter(Q(expiry_date__isnull=True) | Q(expiry_date__gt=now))
+            .select_related("package"))
+
+
+def current_subscription(workspace, now=None):
+    """The ledger line that sets the plan now, or None (Free by default)."""
+    if workspace is None:
+        return None
+    return active_subscriptions(workspace, now).order_by("-activated_at", "-pk").first()
+
+
+def current_plan(workspace, now=None):
+    subscription = current_subscription(workspace, now)
+    return subscription.package if subscription else free_package()
+
+
+def subscription_history(workspace):
+    return Subscription.objects.for_workspace(workspace).select_related("package").order_by("-created_at", "-pk")
+
+
+def pending_invoices(workspace):
+    return subscription_history(workspace).filter(payment_status=Subscription.Status.PENDING)
+
+
+def upgrade_for(plan, resource):
+    """The cheapest public plan that allows more of `resource` than `plan`, or None."""
+    current = plan.limit(resource)
+    if current is None or current is True:
+        return None
+    for candidate in public_packages().exclude(pk=plan.pk):
+        limit = candidate.limit(resource)
+        if isinstance(current, bool):
+            if limit is True:
+                return candidate
+        elif limit is None or (not isinstance(limit, bool) and limit > current):
+            return candidate
+    return None
+
+
+def days_left(subscription, now=None):
+    if subscription is None or subscription.expiry_date is None:
+        return None
+    seconds = (subscription.expiry_date - (now or timezone.now())).total_seconds()
+    return max(0, int(-(-seconds // 86400)))  # a part day counts as a day: "expires in 1 day", not 0
+
+
+def usage_rows(workspace):
+    """Usage bars for the billing page: label, used, limit (None = unlimited) and percent."""
+    from . import limits
+
+    plan = current_plan(workspace)
+    rows = []
+    for resource in ("devices", "contacts", "rotators", "agents", "daily_messages"):
+        limit = plan.limit(resource, limits.FREE_LIMITS.get(resource))
+        used = limits.usage(workspace, resource)
+        percent = 0 if not limit else min(100, round(100 * used / limit))
+        if limit == 0:
+            percent = 100 if used else 0
+        rows.append({"resource": resource, "label": limits.label(resource, 2), "used": used, "limit": limit,
+                     "percent": percent, "full": limit is not None and used >= limit})
+    return rows
+
+
+def expiry_reminder(workspace, now=None):
+    """A reminder line for the last week of a paid plan, or None."""
+    subscription = current_subscription(workspace, now)
+    if subscription is None or subscription.expiry_date is None:
+        return None
+    left = days_left(subscription, now)
+    if left > REMINDER_DAYS:
+        return None
+    return ngettext(
+        "Your %(plan)s plan expires in %(days)s day. Renew it under Billing so nothing gets paused.",
+        "Your %(plan)s plan expires in %(days)s days. Renew it under Billing so nothing gets paused.",
+        left) % {"plan": subscription.package.name, "days": left}
+
+
+def dashboard_card(workspace):
+    subscription = current_subscription(workspace)
+    plan = subscription.package if subscription else free_package()
+    if subscription and subscription.expiry_date:
+        hint = _("Until %(date)s") % {"date": timezone.localtime(subscription.expiry_date).strftime("%d %b %Y")}
+    else:
+        hint = _("Upgrade for more numbers and contacts") if plan.code == FREE_CODE else ""
+    card = {"label": _("Plan"), "value": plan.name, "hint": hint, "url": reverse("billing:index")}
+    reminder = expiry_reminder(workspace)
+    if reminder:
+        card["alert"] = reminder
+        card["alert_level"] = "danger" if days_left(subscription) <= 1 else "warning"
+    elif pending_invoices(workspace).exists():
+        card["alert"] = _("An invoice is waiting for payment. Open Billing for the transfer details.")
+        card["alert_level"] = "info"
+    return card
