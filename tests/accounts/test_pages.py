@@ -73,7 +73,7 @@ def test_agents_do_not_see_owner_only_areas(agent_client):
 
 def test_indonesian_from_browser_and_switch(client, owner, password):
     page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="id")
-    assert "Masuk" in page.content.decode()
+    assert "Selamat datang kembali" in page.content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
     page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="id")
     assert "Log in" in page.content.decode()
