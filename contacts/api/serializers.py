@@ -1,0 +1,68 @@
+"""Contact serializers: tags in and out as a list of names (`["VIP", "Lead"]`)."""
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..models import Contact, ImportJob
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    tags = serializers.ListField(child=serializers.CharField(max_length=80), required=False, write_only=True)
+    phone = serializers.CharField(max_length=40)
+
+    class Meta:
+        model = Contact
+        fields = ["id", "phone", "name", "tags", "source", "custom_fields", "opted_out", "opted_out_at",
+                  "opted_out_reason", "on_whatsapp", "created_at", "updated_at"]
+        read_only_fields = ["source", "opted_out_at", "opted_out_reason", "on_whatsapp", "created_at",
+                            "updated_at"]
+
+    def validate_custom_fields(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(_("Expected an object like {\"city\": \"Bandung\"}."))
+        return value
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        tag_map = self.context.get("tag_map")
+        if tag_map is not None and instance.id in tag_map:
+            data["tags"] = tag_map[instance.id]
+        else:
+            data["tags"] = sorted(instance.tags.values_list("name", flat=True))
+        return data
+
+
+class BulkSerializer(serializers.Serializer):
+    ACTIONS = ["tag", "untag", "delete"]
+    action = serializers.ChoiceField(choices=ACTIONS)
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=10_000)
+    filter = serializers.DictField(required=False, help_text=_("q, tag (list), match (any/all), opted_out"))
+    tags = serializers.ListField(child=serializers.CharField(max_length=80), required=False)
+
+    def validate(self, attrs):
+        if "ids" not in attrs and "filter" not in attrs:
+            raise serializers.ValidationError({"ids": _("Give the contact ids, or a filter for all matching.")})
+        if attrs["action"] in ("tag", "untag") and not attrs.get("tags"):
+            raise serializers.ValidationError({"tags": _("Name at least one tag.")})
+        return attrs
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    percent = serializers.IntegerField(read_only=True)
+    report = serializers.SerializerMethodField()
+    rejects_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "kind", "original_name", "status", "error", "headers", "mapping", "tags", "source",
+                  "total_rows", "last_row", "percent", "report", "rejects_url", "created_at", "finished_at"]
+
+    def get_report(self, job):
+        return {"created": job.created_count, "updated": job.updated_count,
+                "skipped_duplicate": job.duplicate_count, "rejected": job.rejected_count,
+                "left_out_plan_limit": job.over_limit_count, "hidden_by_whatsapp": job.hidden_count}
+
+    def get_rejects_url(self, job):
+        from django.urls import reverse
+
+        return reverse("api:contact-import-rejects", kwargs={"public_id": job.public_id})

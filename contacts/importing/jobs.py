@@ -1,0 +1,92 @@
+"""Services for import jobs: upload and inspect a file, start it with a mapping, resume it.
+
+`import_create` stores the file and guesses the mapping (status "mapping"); `import_start` checks the
+mapping and queues `contacts_import_task` after commit; the page and the API both call these.
+"""
+import os
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..errors import ImportFileError
+from ..models import ImportJob
+from ..services import clean_tag_names
+from . import columns, readers, sniff
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+PREVIEW_ROWS = 5
+SOURCES = ["Excel", "CSV", "Manual", "API", "Group Grab", "Inbound"]
+
+
+def _source(value, default):
+    return " ".join(str(value or "").split())[:40] or default
+
+
+def import_create(*, workspace, user, upload, tags=(), source="", mapping=None):
+    """Store the upload as a job waiting for its column mapping; ImportFileError if it is unreadable."""
+    if upload is None:
+        raise ImportFileError(_("Choose a file to import."), fields={"file": _("Required.")})
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ImportFileError(_("The file is larger than 200 MB. Split it into smaller files."),
+                              fields={"file": _("Too large.")})
+    name = os.path.basename(upload.name or "contacts.csv")
+    job = ImportJob(workspace=workspace, created_by=user, original_name=name[:255], tags=clean_tag_names(tags))
+    job.file.save(name, upload, save=False)
+    try:
+        info = sniff.detect(job.file.path)
+        sample = []
+        for row in readers.rows(job.file.path, info):
+            sample.append(row)
+            if len(sample) > 20:
+                break
+        has_header, headers, guessed = columns.guess(sample, workspace.default_region or "ID")
+    except ImportFileError:
+        job.file.delete(save=False)
+        raise
+    job.file_format, job.encoding, job.delimiter = info.file_format, info.encoding, info.delimiter
+    job.has_header, job.headers = has_header, headers
+    job.preview = [r + [""] * (len(headers) - len(r)) for r in
+                   [r for r in sample[1 if has_header else 0:] if any(r)][:PREVIEW_ROWS]]
+    job.mapping = guessed
+    job.source = _source(source, "CSV" if info.file_format == "csv" else "Excel")
+    job.save()
+    if mapping is not None:
+        job.mapping = columns.from_headers(mapping, headers)
+    return job
+
+
+def import_start(*, job, mapping=None, tags=None, source=None):
+    """Fix the mapping and queue the import (after commit, so the worker sees the job)."""
+    from ..tasks import contacts_import_task
+
+    if job.status != ImportJob.Status.MAPPING:
+        raise ImportFileError(_("This import has already started."), code="import_started", status_code=409)
+    job.mapping = columns.validate(columns.from_headers(mapping if mapping is not None else job.mapping,
+                                                        job.headers), len(job.headers))
+    if tags is not None:
+        job.tags = clean_tag_names(tags)
+    if source is not None:
+        job.source = _source(source, job.source)
+    job.status = ImportJob.Status.QUEUED
+    job.save()
+    transaction.on_commit(lambda: contacts_import_task.delay(job.pk))
+    return job
+
+
+def import_resume(*, job):
+    """Queue a failed import again; it continues after the last committed row."""
+    from ..tasks import contacts_grab_task, contacts_import_task
+
+    if job.status != ImportJob.Status.FAILED:
+        raise ImportFileError(_("Only a failed import can be resumed."), code="import_not_failed", status_code=409)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, error="", finished_at=None)
+    task = contacts_grab_task if job.kind == ImportJob.Kind.GROUP else contacts_import_task
+    transaction.on_commit(lambda: task.delay(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def import_delete(*, job):
+    if job.file:
+        job.file.delete(save=False)
+    job.delete()

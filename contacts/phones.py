@@ -1,0 +1,97 @@
+"""Phone normalisation: anything people type or Excel writes → E.164 digits (`6281234567890`).
+
+Built on `phonenumbers`, never on regexes. Accepts `0812-3456-7890`, `+62 812 3456 7890`, `62812...`,
+`812...`, `(0812) 3456 7890`, `0062...`, numbers of other countries with their code, and what Excel
+does to numbers: floats (`6281234567890.0`, `6.28123456789E+12`) and lost leading zeros. A value that
+cannot be a mobile number raises `InvalidPhone` with the reason, which imports show per row.
+"""
+from decimal import Decimal, InvalidOperation
+
+import phonenumbers
+from django.utils.translation import gettext as _
+from phonenumbers import NumberParseException, PhoneNumberType
+
+from .errors import InvalidPhone
+
+MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+_KEEP = frozenset("0123456789+")
+
+
+def _from_excel_number(text):
+    """`6281234567890.0` → `6281234567890`; `6.28123E+12` is refused: Excel dropped digits."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value != value.to_integral_value():
+        return None
+    integer = str(int(value))
+    if "e" in text.lower():
+        # Excel's scientific display keeps ~6 significant digits: zeros it filled in are not the number.
+        significant = text.lower().split("e", 1)[0].replace(".", "").replace("-", "").lstrip("0")
+        if len(significant) < len(integer):
+            raise InvalidPhone(_("Excel shortened this number to %(value)s and lost its last digits. Format "
+                                 "the column as Text in Excel and export again.") % {"value": text})
+    return integer
+
+
+def _clean(raw):
+    if raw is None:
+        raise InvalidPhone(_("The phone is empty."))
+    if isinstance(raw, bool):
+        raise InvalidPhone(_("%(value)s is not a phone number.") % {"value": raw})
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, float):
+        if raw != raw or raw != int(raw):
+            raise InvalidPhone(_("%(value)s is not a phone number.") % {"value": raw})
+        return str(int(raw))
+    text = str(raw).strip()
+    if not text:
+        raise InvalidPhone(_("The phone is empty."))
+    if any(c in text for c in ".eE") and not any(c.isalpha() and c not in "eE" for c in text):
+        number = _from_excel_number(text.replace(",", ""))
+        if number:
+            return number
+    return text
+
+
+def normalize(raw, region="ID"):
+    """E.164 digits without '+' for a mobile number, or `InvalidPhone` saying why not."""
+    text = _clean(raw)
+    if any(c.isalpha() for c in text):
+        raise InvalidPhone(_("%(value)s contains letters; a phone number has only digits.") % {"value": text[:40]})
+    kept = "".join(c for c in text if c in _KEEP)
+    plus = kept.startswith("+")
+    digits = kept.replace("+", "")
+    if len(digits) < 6:
+        raise InvalidPhone(_("%(value)s is too short to be a phone number.") % {"value": text[:40]})
+    if len(digits) > 17:
+        raise InvalidPhone(_("%(value)s is too long to be a phone number.") % {"value": text[:40]})
+    if not plus and digits.startswith("00"):
+        plus, digits = True, digits[2:]  # international prefix as typed in Indonesia and Europe
+
+    candidates = ["+" + digits] if plus else [digits, "+" + digits]
+    best_reason = None
+    for candidate in candidates:
+        try:
+            number = phonenumbers.parse(candidate, None if candidate.startswith("+") else region)
+        except NumberParseException:
+            continue
+        if not phonenumbers.is_valid_number(number):
+            continue
+        if phonenumbers.number_type(number) in MOBILE_TYPES:
+            return f"{number.country_code}{number.national_number}"
+        best_reason = best_reason or _("%(value)s is a landline or service number, not a mobile number.") % {
+            "value": text[:40]}
+    raise InvalidPhone(best_reason or _("%(value)s is not a valid phone number (region %(region)s). Add the "
+                                         "country code, e.g. +62.") % {"value": text[:40], "region": region})
+
+
+def display(phone):
+    """`6281234567890` → `+62 812-3456-7890` for pages; unknown shapes come back as `+digits`."""
+    try:
+        number = phonenumbers.parse("+" + phone, None)
+    except NumberParseException:
+        return "+" + phone
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
