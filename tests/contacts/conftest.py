@@ -20,3 +20,14 @@ def make_contact(workspace):
         return contact
 
     return make
+
+
+@pytest.fixture
+def contact_limit(db):
+    """Set the Free plan's contact limit (every test workspace is on Free)."""
+    from billing.models import Package
+
+    def set_limit(n):
+        Package.objects.filter(code="free").update(max_contacts=n)
+
+    return set_limit

@@ -23,8 +23,8 @@ def test_create_normalises_and_returns_tags_as_names(owner_api, workspace):
     assert bad.status_code == 400 and "landline" in bad.json()["fields"]["phone"]
 
 
-def test_limit_applies_to_manual_create(owner_api, monkeypatch):
-    monkeypatch.setattr("billing.limits.limit_for", lambda ws, resource: 0)
+def test_limit_applies_to_manual_create(owner_api, contact_limit):
+    contact_limit(0)
     r = owner_api.post("/api/contacts", {"phone": "081234567890"}, format="json")
     assert r.status_code == 403 and r.json()["error"] == "plan_limit_reached"
 

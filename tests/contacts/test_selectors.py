@@ -79,8 +79,8 @@ def test_opt_out_words_default_and_editable(workspace, make_contact):
     assert new.source == "Inbound" and new.opted_out
 
 
-def test_inbound_contact_over_limit_is_returned_unsaved(workspace, monkeypatch):
-    monkeypatch.setattr("billing.limits.limit_for", lambda ws, resource: 0)
+def test_inbound_contact_over_limit_is_returned_unsaved(workspace, contact_limit):
+    contact_limit(0)
     contact = services.contact_get_or_create_inbound(workspace=workspace, phone="081234567890", name="Budi")
     assert contact.pk is None and contact.phone == "6281234567890"
     # an opt-out is honoured even over the limit
