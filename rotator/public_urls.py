@@ -1,3 +1,9 @@
-"""The public link redirect (/link/<slug>)."""
+"""The public link redirect (/link/<slug>): the only rotator route reachable without logging in."""
+from django.urls import path
 
-urlpatterns = []
+from .public_views import link_redirect
+
+app_name = "link"
+urlpatterns = [
+    path("<str:slug>", link_redirect, name="redirect"),
+]

@@ -1,0 +1,59 @@
+"""The cached shape of a link that the public redirect reads, so a click costs no database query.
+
+One Redis string per slug holds what picking needs (mode, text, numbers with weights and whether their
+device is connected). Services forget it on every save; a slug that does not exist is cached briefly too,
+so bots probing random slugs cannot reach the database. Device status can change by bulk updates that
+bypass any hook, so links that route only to connected numbers keep their entry for a short time.
+"""
+import json
+
+from config.redis import get_redis, key
+
+TTL_SECONDS = 3600
+TTL_ONLY_CONNECTED = 15
+TTL_MISSING = 30
+_MISSING = b"-"
+
+
+def cache_key(slug):
+    return key("rotator", "cfg", slug)
+
+
+def sequence_key(rotator_id):
+    return key("rotator", "seq", rotator_id)
+
+
+def build(rotator):
+    """The cache entry for one rotator (reads its numbers and their devices' status)."""
+    numbers = []
+    for n in rotator.numbers.select_related("device").order_by("position", "pk"):
+        connected = bool(n.device_id and n.device.is_connected)
+        numbers.append([n.pk, n.phone, n.weight, connected])
+    return {"id": rotator.pk, "ws": rotator.workspace_id, "active": rotator.is_active, "mode": rotator.mode,
+            "text": rotator.text, "only_connected": rotator.only_connected, "numbers": numbers}
+
+
+def load(slug):
+    """The config for `slug`, or None when no such link exists. One Redis GET when warm."""
+    redis = get_redis()
+    raw = redis.get(cache_key(slug))
+    if raw == _MISSING:
+        return None
+    if raw is not None:
+        return json.loads(raw)
+    from .models import LinkRotator
+
+    rotator = LinkRotator.objects.filter(slug=slug).first()
+    if rotator is None:
+        redis.set(cache_key(slug), _MISSING, ex=TTL_MISSING)
+        return None
+    config = build(rotator)
+    ttl = TTL_ONLY_CONNECTED if rotator.only_connected else TTL_SECONDS
+    redis.set(cache_key(slug), json.dumps(config, separators=(",", ":")), ex=ttl)
+    return config
+
+
+def forget(*slugs):
+    slugs = [s for s in slugs if s]
+    if slugs:
+        get_redis().delete(*(cache_key(s) for s in slugs))
