@@ -1,7 +1,11 @@
 """Operators edit plans and confirm bank transfers here ("Mark paid" calls the billing service)."""
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from .models import BillingPause, Package
+from config.errors import UserError
+
+from . import services
+from .models import BillingPause, Package, Subscription
 
 
 @admin.register(Package)
@@ -15,3 +19,54 @@ class PackageAdmin(admin.ModelAdmin):
 class BillingPauseAdmin(admin.ModelAdmin):
     list_display = ["workspace", "kind", "object_id", "paused_at"]
     list_filter = ["kind"]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """The ledger. Operators confirm bank transfers with "Mark paid"; the service activates the plan."""
+
+    list_display = ["reference", "workspace", "package", "months", "amount_idr", "payment_status", "created_at",
+                    "paid_at", "expiry_date"]
+    list_filter = ["payment_status", "package"]
+    search_fields = ["reference", "workspace__name", "workspace__memberships__user__email"]
+    date_hierarchy = "created_at"
+    actions = ["mark_paid", "mark_failed", "refund"]
+    readonly_fields = ["workspace", "package", "months", "amount", "currency", "reference", "provider",
+                       "payment_status", "created_by", "created_at", "paid_at", "activated_at", "starts_at",
+                       "expiry_date", "failed_at", "refunded_at", "lapse_handled_at"]
+    fields = readonly_fields[:8] + ["note"] + readonly_fields[8:]
+
+    def has_add_permission(self, request):
+        return False  # lines come from the owner's choice; the admin only confirms them
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the ledger is history: refund instead of deleting
+
+    @admin.display(description=_("Amount"), ordering="amount")
+    def amount_idr(self, obj):
+        return f"Rp {obj.amount:,}".replace(",", ".")
+
+    def _apply(self, request, queryset, service, done_message):
+        done, errors = 0, []
+        for line in queryset:
+            try:
+                service(subscription_id=line.pk)
+                done += 1
+            except UserError as exc:
+                errors.append(exc.message)
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        for error in errors:
+            self.message_user(request, error, messages.ERROR)
+
+    @admin.action(description=_("Mark paid (activate the plan)"))
+    def mark_paid(self, request, queryset):
+        self._apply(request, queryset, services.subscription_mark_paid, _("%(count)s invoice(s) marked paid."))
+
+    @admin.action(description=_("Mark payment failed"))
+    def mark_failed(self, request, queryset):
+        self._apply(request, queryset, services.subscription_mark_failed, _("%(count)s invoice(s) marked failed."))
+
+    @admin.action(description=_("Refund (the plan stops counting)"))
+    def refund(self, request, queryset):
+        self._apply(request, queryset, services.subscription_refund, _("%(count)s invoice(s) refunded."))

@@ -6,4 +6,7 @@ from . import views
 app_name = "billing"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("choose/", views.choose, name="choose"),
+    path("invoices/", views.history, name="history"),
+    path("invoices/<str:reference>/", views.invoice, name="invoice"),
 ]

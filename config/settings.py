@@ -215,6 +215,17 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Sebar <no-reply@localhost>")
 
+# --- Billing -------------------------------------------------------------------------------------
+# Where customers transfer money for a paid plan; shown on every invoice.
+BILLING_BANK_NAME = env.str("BILLING_BANK_NAME", default="BCA")
+BILLING_BANK_ACCOUNT_NUMBER = env.str("BILLING_BANK_ACCOUNT_NUMBER", default="1234567890")
+BILLING_BANK_ACCOUNT_HOLDER = env.str("BILLING_BANK_ACCOUNT_HOLDER", default="PT Sebar Nusantara")
+BILLING_CONTACT_EMAIL = env.str("BILLING_CONTACT_EMAIL", default="billing@localhost")
+# The longest period one invoice may cover.
+BILLING_MAX_MONTHS = _int("BILLING_MAX_MONTHS", 12, minimum=1)
+# Invitations to join a workspace stay valid this many days.
+INVITATION_VALID_DAYS = _int("INVITATION_VALID_DAYS", 7, minimum=1)
+
 # --- i18n ----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("id", _("Bahasa Indonesia"))]

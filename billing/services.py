@@ -1,0 +1,174 @@
+"""Billing writes: choosing a plan, and the ledger transitions PENDING -> PAID -> (expired) / FAILED / REFUNDED.
+
+Every change of plan goes through here, so pausing (when a plan shrinks) and restoring (when a payment
+activates one) happen in exactly one place: `billing.enforcement`.
+"""
+import calendar
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.errors import UserError
+
+from . import enforcement
+from .models import Package, Subscription
+from .payments import DEFAULT_PROVIDER
+from .selectors import current_plan, current_subscription
+
+
+class BillingError(UserError):
+    code = "billing_invalid"
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """Calendar months: 31 Jan + 1 month is 28/29 Feb, so a month never skips one."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def _reference_for(subscription):
+    return f"INV-{subscription.created_at.year}-{subscription.pk:06d}"
+
+
+def _parse_months(months):
+    try:
+        months = int(months)
+    except (TypeError, ValueError):
+        raise BillingError(_("Months must be a whole number, e.g. 1 or 12."), fields={"months": _("Enter a number.")})
+    if not 1 <= months <= settings.BILLING_MAX_MONTHS:
+        message = _("Choose between 1 and %(max)s months.") % {"max": settings.BILLING_MAX_MONTHS}
+        raise BillingError(message, fields={"months": message})
+    return months
+
+
+def subscription_choose(*, workspace, actor, package_id, months=1):
+    """The owner picks a plan. Free switches at once; a paid plan gets a PENDING invoice to pay."""
+    package = Package.objects.filter(pk=package_id, is_public=True).first() if str(package_id).isdigit() else None
+    if package is None:
+        raise BillingError(_("That plan does not exist. Pick one from the pricing page."),
+                           fields={"package_id": _("Unknown plan.")})
+    if package.is_free:
+        return _free_activate(workspace=workspace, actor=actor, package=package)
+    months = _parse_months(months)
+    with transaction.atomic():
+        existing = (Subscription.objects.for_workspace(workspace).select_for_update()
+                    .filter(payment_status=Subscription.Status.PENDING, package=package, months=months).first())
+        if existing:
+            return existing  # choosing twice must not leave two invoices for one purchase
+        line = Subscription(workspace=workspace, package=package, months=months, amount=package.price * months,
+                            currency="IDR", provider=DEFAULT_PROVIDER, created_by=actor,
+                            reference=f"NEW-{timezone.now().timestamp()}-{workspace.pk}")
+        line.full_clean(exclude=["reference"])
+        line.save()
+        line.reference = _reference_for(line)
+        line.save(update_fields=["reference"])
+    return line
+
+
+def _free_activate(*, workspace, actor, package):
+    if current_plan(workspace).pk == package.pk:
+        raise BillingError(_("You are already on the %(plan)s plan.") % {"plan": package.name}, code="already_on_plan")
+    now = timezone.now()
+    with transaction.atomic():
+        line = Subscription.objects.create(
+            workspace=workspace, package=package, months=1, amount=0, created_by=actor, provider="free",
+            payment_status=Subscription.Status.PAID, paid_at=now, activated_at=now, starts_at=now,
+            reference=f"NEW-{now.timestamp()}-{workspace.pk}")
+        line.reference = _reference_for(line)
+        line.save(update_fields=["reference"])
+        enforcement.plan_shrunk(workspace=workspace, plan=package)
+    return line
+
+
+def subscription_mark_paid(*, subscription_id, note="", now=None):
+    """Confirm a payment: activate the plan and set its expiry. Safe to call twice.
+
+    Renewing the plan you are on extends it (expiry = max(now, current expiry) + months); a different
+    plan starts now, because people upgrade to use the bigger limits today.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        line = Subscription.objects.select_for_update().select_related("package", "workspace").get(
+            pk=subscription_id)
+        if line.payment_status == Subscription.Status.PAID:
+            return line
+        if line.payment_status == Subscription.Status.REFUNDED:
+            raise BillingError(_("Invoice %(ref)s was refunded; create a new invoice instead.") % {
+                "ref": line.reference}, code="invoice_refunded")
+        current = current_subscription(line.workspace, now)
+        start = now
+        if current and current.package_id == line.package_id and current.expiry_date:
+            start = max(now, current.expiry_date)
+        line.payment_status = Subscription.Status.PAID
+        line.paid_at = line.activated_at = now
+        line.starts_at = start
+        line.expiry_date = add_months(start, line.months)
+        line.lapse_handled_at = None
+        if note:
+            line.note = note[:200]
+        line.save()
+        enforcement.plan_grew(workspace=line.workspace, plan=line.package)
+    return line
+
+
+def subscription_mark_failed(*, subscription_id, note=""):
+    """The payment did not arrive or bounced. A late transfer can still be marked paid afterwards."""
+    with transaction.atomic():
+        line = Subscription.objects.select_for_update().get(pk=subscription_id)
+        if line.payment_status != Subscription.Status.PENDING:
+            raise BillingError(_("Only invoices waiting for payment can fail; %(ref)s is %(status)s.") % {
+                "ref": line.reference, "status": line.get_payment_status_display()}, code="invalid_transition")
+        line.payment_status = Subscription.Status.FAILED
+        line.failed_at = timezone.now()
+        if note:
+            line.note = note[:200]
+        line.save()
+    return line
+
+
+def subscription_refund(*, subscription_id, note=""):
+    """Money went back: the line stops counting, and whatever the remaining plan does not allow pauses."""
+    with transaction.atomic():
+        line = Subscription.objects.select_for_update().select_related("workspace").get(pk=subscription_id)
+        if line.payment_status != Subscription.Status.PAID:
+            raise BillingError(_("Only paid invoices can be refunded; %(ref)s is %(status)s.") % {
+                "ref": line.reference, "status": line.get_payment_status_display()}, code="invalid_transition")
+        line.payment_status = Subscription.Status.REFUNDED
+        line.refunded_at = timezone.now()
+        if note:
+            line.note = note[:200]
+        line.save()
+        enforcement.plan_shrunk(workspace=line.workspace, plan=current_plan(line.workspace))
+    return line
+
+
+def subscriptions_expire(*, now=None):
+    """Handle every paid line whose time ran out: pause what the plan after it does not allow.
+
+    Idempotent: a line is claimed by setting `lapse_handled_at` with a conditional UPDATE, so two beat
+    runs (or two workers) never pause twice. Returns the number of lines handled.
+    """
+    now = now or timezone.now()
+    due = (Subscription.objects.filter(payment_status=Subscription.Status.PAID, expiry_date__lte=now,
+                                       lapse_handled_at__isnull=True)
+           .select_related("workspace", "package").order_by("expiry_date"))
+    handled = 0
+    for line in due:
+        with transaction.atomic():
+            claimed = Subscription.objects.filter(pk=line.pk, lapse_handled_at__isnull=True).update(
+                lapse_handled_at=now)
+            if claimed != 1:
+                continue
+            handled += 1
+            # Only the line that set the plan until now matters: an earlier line that an upgrade or a
+            # renewal superseded changes nothing when it runs out.
+            just_before = current_subscription(line.workspace, line.expiry_date - timedelta(microseconds=1))
+            plan = current_plan(line.workspace, now)
+            if just_before and just_before.pk == line.pk and plan.pk != line.package_id:
+                enforcement.plan_shrunk(workspace=line.workspace, plan=plan)
+    return handled

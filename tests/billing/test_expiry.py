@@ -1,0 +1,125 @@
+"""Expiry with frozen time: the plan lapses to Free, extra devices pause (not deleted), payment restores them."""
+import sys
+import types
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from billing import enforcement, services
+from billing.beat import SCHEDULE
+from billing.models import BillingPause
+from billing.selectors import current_plan, dashboard_card
+from billing.tasks import subscriptions_expire_task
+from devices.models import Device
+from tests.billing.helpers import devices, plan
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def buy(workspace, owner, code="pro", months=1):
+    line = services.subscription_choose(workspace=workspace, actor=owner, package_id=plan(code).pk, months=months)
+    return services.subscription_mark_paid(subscription_id=line.pk)
+
+
+def broadcasting(workspace):
+    return list(Device.objects.filter(workspace=workspace, is_active_for_broadcast=True)
+                .order_by("pk").values_list("label", flat=True))
+
+
+def test_expiry_pauses_then_payment_restores(workspace, owner):
+    with time_machine.travel(START, tick=False):
+        line = buy(workspace, owner)
+        assert line.expiry_date == datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+        phones = devices(workspace, 3)
+        manual_off = devices(workspace, 1, is_active_for_broadcast=False)[0]  # the owner switched it off
+    with time_machine.travel(datetime(2026, 4, 1, 9, 5, tzinfo=UTC), tick=False):
+        assert current_plan(workspace).code == "free"
+        assert subscriptions_expire_task() == 1
+        assert broadcasting(workspace) == [phones[0].label]  # the oldest number keeps sending
+        assert Device.objects.filter(workspace=workspace).count() == 4  # nothing deleted
+        assert BillingPause.objects.filter(workspace=workspace).count() == 2
+        assert subscriptions_expire_task() == 0  # the beat running again pauses nothing twice
+        buy(workspace, owner)  # the owner pays again
+        assert current_plan(workspace).code == "pro"
+        assert broadcasting(workspace) == [p.label for p in phones]
+        assert not Device.objects.get(pk=manual_off.pk).is_active_for_broadcast  # billing did not pause it
+        assert not BillingPause.objects.filter(workspace=workspace).exists()
+
+
+def test_restore_only_up_to_the_new_limit(workspace, owner):
+    with time_machine.travel(START, tick=False):
+        buy(workspace, owner, "enterprise")
+        devices(workspace, 7)
+    with time_machine.travel(START + timedelta(days=40), tick=False):
+        subscriptions_expire_task()
+        assert len(broadcasting(workspace)) == 1
+        buy(workspace, owner, "pro")  # Pro allows 5
+        assert len(broadcasting(workspace)) == 5
+        assert BillingPause.objects.filter(workspace=workspace).count() == 2
+        buy(workspace, owner, "enterprise")
+        assert len(broadcasting(workspace)) == 7
+
+
+def test_renewed_plan_does_not_pause_when_the_old_line_runs_out(workspace, owner):
+    with time_machine.travel(START, tick=False):
+        buy(workspace, owner)
+        devices(workspace, 3)
+        buy(workspace, owner)  # renewed ahead of time: runs until 1 May
+    with time_machine.travel(datetime(2026, 4, 2, tzinfo=UTC), tick=False):
+        assert subscriptions_expire_task() == 1
+        assert current_plan(workspace).code == "pro"
+        assert len(broadcasting(workspace)) == 3
+
+
+def test_campaign_pause_hooks_run_on_lapse_and_payment(workspace, owner, monkeypatch):
+    calls = []
+    fake = types.ModuleType("fake_campaign_hooks")
+    fake.pause = lambda *, workspace, plan: calls.append(("pause", plan.code))
+    fake.resume = lambda *, workspace, plan: calls.append(("resume", plan.code))
+    monkeypatch.setitem(sys.modules, "fake_campaign_hooks", fake)
+    monkeypatch.setattr(enforcement, "PAUSE_HOOKS", [*enforcement.PAUSE_HOOKS, "fake_campaign_hooks.pause"])
+    monkeypatch.setattr(enforcement, "RESUME_HOOKS", [*enforcement.RESUME_HOOKS, "fake_campaign_hooks.resume"])
+    with time_machine.travel(START, tick=False):
+        buy(workspace, owner)
+    with time_machine.travel(START + timedelta(days=31), tick=False):
+        subscriptions_expire_task()
+        buy(workspace, owner)
+    assert calls == [("resume", "pro"), ("pause", "free"), ("resume", "pro")]
+
+
+def test_missing_hook_module_is_skipped_but_a_broken_path_fails(workspace, monkeypatch):
+    enforcement._call("no_such_app.services.campaigns_pause_for_billing", workspace=workspace, plan=plan("free"))
+    with pytest.raises(ImportError):
+        enforcement._call("billing.services.no_such_hook", workspace=workspace, plan=plan("free"))
+
+
+def test_dashboard_reminders_7_3_1_days(workspace, owner):
+    with time_machine.travel(START, tick=False):
+        buy(workspace, owner)
+        card = dashboard_card(workspace)
+        assert card["value"] == "Pro" and "alert" not in card
+    for days, level in [(7, "warning"), (3, "warning"), (1, "danger")]:
+        with time_machine.travel(datetime(2026, 4, 1, 9, 0, tzinfo=UTC) - timedelta(days=days), tick=False):
+            card = dashboard_card(workspace)
+            assert card["alert"] == (f"Your Pro plan expires in {days} day{'s' if days > 1 else ''}. "
+                                     "Renew it under Billing so nothing gets paused.")
+            assert card["alert_level"] == level
+    with time_machine.travel(datetime(2026, 4, 1, 9, 0, tzinfo=UTC) - timedelta(days=8), tick=False):
+        assert "alert" not in dashboard_card(workspace)
+
+
+def test_reminder_shows_on_the_dashboard_page(workspace, owner, owner_client):
+    with time_machine.travel(START, tick=False):
+        buy(workspace, owner)
+    with time_machine.travel(datetime(2026, 3, 29, 9, 0, tzinfo=UTC), tick=True):
+        html = owner_client.get("/").content.decode()
+    assert "Your Pro plan expires in 3 days" in html
+
+
+def test_beat_entry_expires_before_the_next_run():
+    entry = SCHEDULE["billing-subscriptions-expire"]
+    assert entry["task"] == "billing.tasks.subscriptions_expire_task"
+    assert entry["options"]["expires"] < entry["schedule"]
