@@ -1,1 +1,246 @@
-"""Models of the inbox app."""
+"""Inbox data: conversations (Chat) and their messages, keyword auto-replies, quick replies, and the
+AI assistant's knowledge base and per-workspace settings.
+
+A Chat is one customer on one device: the same phone writing to two of the workspace's numbers is two
+chats. Messages are keyed by WhatsApp's short id per device (API.md §3: the chat part of a serialized
+id flips between @c.us and @lid), which is also what makes a webhook delivered twice store one row.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.tenancy import WorkspaceOwned
+
+
+class Chat(WorkspaceOwned):
+    class Kind(models.TextChoices):
+        DIRECT = "direct", _("Direct")
+        GROUP = "group", _("Group")
+        STATUS = "status", _("Status broadcast")
+
+    device = models.ForeignKey("devices.Device", on_delete=models.CASCADE, related_name="chats")
+    # E.164 digits for a customer; for a group the group id's user part; for a hidden number whose
+    # LID could not be resolved, the LID digits (phone_known=False) until a later message resolves it.
+    phone = models.CharField(_("phone"), max_length=64)
+    phone_known = models.BooleanField(default=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.DIRECT)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="chats")
+    # The customer's @lid address, cached so later @lid messages join this chat without a WAHA call.
+    lid = models.CharField(max_length=64, blank=True, db_index=True)
+    bot_enabled = models.BooleanField(_("bot on"), default=True)
+    needs_human = models.BooleanField(_("needs a human"), default=False)
+    handoff_reason = models.CharField(max_length=200, blank=True)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="assigned_chats")
+    unread_count = models.PositiveIntegerField(default=0)
+    last_message_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_message_preview = models.CharField(max_length=120, blank=True)
+    # Set when the opt-out confirmation was sent, so a customer repeating STOP gets one answer.
+    opt_out_confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device", "phone"], name="inbox_chat_unique_device_phone")]
+        indexes = [models.Index(fields=["workspace", "-last_message_at"])]
+
+    def __str__(self):
+        return self.name or self.phone
+
+    @property
+    def display_name(self):
+        if self.contact_id and self.contact.name:
+            return self.contact.name
+        return self.name or (f"+{self.phone}" if self.phone_known and self.kind == self.Kind.DIRECT else self.phone)
+
+    @property
+    def chat_jid(self):
+        """The address WAHA sends to."""
+        if self.kind == self.Kind.GROUP:
+            return f"{self.phone}@g.us"
+        if not self.phone_known and self.lid:
+            return self.lid
+        return f"{self.phone}@c.us"
+
+
+def _media_path(instance, filename):
+    return f"inbox/{instance.workspace_id}/{instance.chat_id}/{filename}"
+
+
+class Message(WorkspaceOwned):
+    class Direction(models.TextChoices):
+        IN = "in", _("Received")
+        OUT = "out", _("Sent")
+
+    class Sender(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        BOT = "bot", _("Bot")
+        AGENT = "agent", _("Agent")
+        CAMPAIGN = "campaign", _("Campaign")
+
+    class SendState(models.TextChoices):
+        NONE = "", _("Not ours to send")
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="messages")
+    device = models.ForeignKey("devices.Device", on_delete=models.CASCADE, related_name="+")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    sender = models.CharField(max_length=10, choices=Sender.choices)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    text = models.TextField(blank=True)
+    media = models.FileField(upload_to=_media_path, blank=True, max_length=300)
+    media_type = models.CharField(max_length=16, blank=True)  # image, video, audio, document
+    media_mimetype = models.CharField(max_length=100, blank=True)
+    media_filename = models.CharField(max_length=200, blank=True)
+    # WAHA's media.url, kept only until the file is copied (WAHA deletes it after ~3 minutes).
+    media_remote_url = models.CharField(max_length=500, blank=True)
+    waha_id = models.CharField(max_length=200, blank=True)
+    short_id = models.CharField(max_length=100, null=True, blank=True)
+    # -1 ERROR, 0 PENDING, 1 SERVER, 2 DEVICE, 3 READ, 4 PLAYED (API.md §6); null before the send.
+    ack = models.SmallIntegerField(null=True, blank=True)
+    send_state = models.CharField(max_length=8, choices=SendState.choices, default=SendState.NONE, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    # Which keyword rule or "assistant"/"faq"/"opt_out" produced a bot reply.
+    reply_source = models.CharField(max_length=40, blank=True)
+    timestamp = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # NULLs are distinct on SQLite and MariaDB alike, so unsent rows never collide.
+            models.UniqueConstraint(fields=["device", "short_id"], name="inbox_message_unique_device_short_id"),
+        ]
+        indexes = [models.Index(fields=["chat", "-timestamp"]), models.Index(fields=["chat", "sender", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_direction_display()}: {self.text[:40]}"
+
+    @property
+    def ack_name(self):
+        return {-1: "error", 0: "pending", 1: "server", 2: "device", 3: "read", 4: "played"}.get(self.ack, "")
+
+
+class AutoReply(WorkspaceOwned):
+    class MatchType(models.TextChoices):
+        EXACT = "EXACT", _("Exact message")
+        CONTAINS = "CONTAINS", _("Contains")
+        STARTS_WITH = "STARTS_WITH", _("Starts with")
+        REGEX = "REGEX", _("Regular expression")
+
+    keyword = models.CharField(_("keyword"), max_length=300)
+    match_type = models.CharField(_("match type"), max_length=12, choices=MatchType.choices,
+                                  default=MatchType.CONTAINS)
+    response_text = models.TextField(_("response"), help_text=_("Spintax {Hi|Hello} and [name] work here."))
+    media = models.FileField(_("media"), upload_to="inbox/autoreplies/", blank=True, max_length=300)
+    priority = models.IntegerField(_("priority"), default=100, help_text=_("Lower numbers are checked first."))
+    devices = models.ManyToManyField("devices.Device", blank=True, related_name="+", verbose_name=_("devices"),
+                                     help_text=_("Leave empty to answer on every number."))
+    is_active = models.BooleanField(_("active"), default=True)
+    hit_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["priority", "pk"]
+        verbose_name = _("auto-reply")
+        verbose_name_plural = _("auto-replies")
+
+    def __str__(self):
+        return f"{self.get_match_type_display()}: {self.keyword}"
+
+    @property
+    def media_path(self):
+        """The brief's column name."""
+        return self.media.name if self.media else ""
+
+
+class QuickReply(WorkspaceOwned):
+    """A saved answer an agent inserts into the composer."""
+
+    title = models.CharField(_("title"), max_length=80)
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class KnowledgeSource(WorkspaceOwned):
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        FAQ = "faq", _("Question and answer")
+        FILE = "file", _("File")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Processing")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), blank=True, help_text=_("The text, or the answer of a question."))
+    question = models.CharField(_("question"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to="inbox/knowledge/", blank=True, max_length=300)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    last_error = models.CharField(max_length=300, blank=True)
+    # Whether the chunks carry embeddings (an API key was configured when it was indexed).
+    embedded = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class KnowledgeChunk(WorkspaceOwned):
+    source = models.ForeignKey(KnowledgeSource, on_delete=models.CASCADE, related_name="chunks")
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField()
+    # float32 little-endian vector, L2-normalised at write time so retrieval is one dot product.
+    embedding = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["source", "position"]
+
+
+class AssistantSettings(WorkspaceOwned):
+    """Inbox and assistant settings of one workspace (one row, created on first use)."""
+
+    workspace = models.OneToOneField("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    ai_enabled = models.BooleanField(_("AI assistant on"), default=True)
+    instructions = models.TextField(
+        _("instructions"), blank=True,
+        help_text=_("Tone, language, and what the assistant must never promise (prices, discounts, dates...)."))
+    min_similarity = models.FloatField(
+        _("minimum similarity"), default=0.35,
+        help_text=_("Below this the assistant does not guess and hands the chat to a person (0-1)."))
+    faq_min_score = models.FloatField(
+        _("minimum FAQ score"), default=1.0,
+        help_text=_("Keyword (BM25) score an FAQ answer needs when no AI key is set."))
+    bot_replies_per_hour = models.PositiveIntegerField(
+        _("bot replies per chat per hour"), default=5,
+        help_text=_("Stops loops with other bots: after this many bot replies in an hour the bot waits."))
+    include_groups = models.BooleanField(_("show group chats"), default=False)
+    include_status = models.BooleanField(_("show status broadcasts"), default=False)
+    cs_rotator_enabled = models.BooleanField(
+        _("assign new chats round-robin"), default=False,
+        help_text=_("New chats go in turn to the agents who are online."))
+    last_assigned_user_id = models.IntegerField(null=True, blank=True)
+    base_url = models.URLField(_("API base URL"), blank=True, help_text=_("Empty uses the server's setting."))
+    chat_model = models.CharField(_("chat model"), max_length=100, blank=True)
+    embedding_model = models.CharField(_("embedding model"), max_length=100, blank=True)
+    api_key = models.CharField(_("API key"), max_length=300, blank=True)
+    # Bumped on every knowledge-base change; the Redis index is keyed on it so stale ones are never read.
+    kb_version = models.PositiveIntegerField(default=1)
+
+    def __str__(self):
+        return f"Assistant settings of {self.workspace_id}"

@@ -1,3 +1,21 @@
 """Inbox API routes, mounted under /api/."""
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns = []
+from . import views
+
+router = SimpleRouter(trailing_slash=False)
+router.register("auto-replies", views.AutoReplyViewSet, basename="autoreply")
+router.register("quick-replies", views.QuickReplyViewSet, basename="quickreply")
+router.register("knowledge", views.KnowledgeViewSet, basename="knowledge")
+
+urlpatterns = [
+    path("chats", views.ChatListView.as_view(), name="chat-list"),
+    path("chats/<str:phone>/messages", views.ChatMessagesView.as_view(), name="chat-messages"),
+    path("chats/<str:phone>/send", views.ChatSendView.as_view(), name="chat-send"),
+    path("chats/<str:phone>/toggle-bot", views.ChatToggleBotView.as_view(), name="chat-toggle-bot"),
+    path("chats/<str:phone>/assign", views.ChatAssignView.as_view(), name="chat-assign"),
+    path("auto-replies/test", views.AutoReplyTestView.as_view(), name="autoreply-test"),
+    path("assistant-settings", views.AssistantSettingsView.as_view(), name="assistant-settings"),
+    *router.urls,
+]

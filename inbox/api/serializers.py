@@ -1,0 +1,102 @@
+"""Inbox API shapes. Writes go through the same services as the pages."""
+from rest_framework import serializers
+
+from accounts.tenancy import WorkspaceRelatedField
+from devices.models import Device
+
+from ..models import AssistantSettings, AutoReply, Chat, KnowledgeSource, Message, QuickReply
+
+
+class ChatSerializer(serializers.ModelSerializer):
+    device = serializers.IntegerField(source="device_id", read_only=True)
+    device_label = serializers.CharField(source="device.__str__", read_only=True)
+    name = serializers.CharField(source="display_name", read_only=True)
+    assigned_to = serializers.IntegerField(source="assigned_to_id", read_only=True)
+    contact = serializers.IntegerField(source="contact_id", read_only=True)
+
+    class Meta:
+        model = Chat
+        fields = ["id", "phone", "phone_known", "kind", "name", "device", "device_label", "contact", "lid",
+                  "bot_enabled", "needs_human", "handoff_reason", "assigned_to", "unread_count",
+                  "last_message_at", "last_message_preview"]
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    media_url = serializers.SerializerMethodField()
+    ack_name = serializers.CharField(read_only=True)
+    sent_by = serializers.IntegerField(source="sent_by_id", read_only=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "direction", "sender", "sent_by", "text", "media_type", "media_mimetype", "media_filename",
+                  "media_url", "waha_id", "short_id", "ack", "ack_name", "send_state", "error", "reply_source",
+                  "timestamp"]
+
+    def get_media_url(self, message):
+        return message.media.url if message.media else None
+
+
+class SendSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, max_length=4096)
+    file = serializers.FileField(required=False)
+
+
+class ToggleBotSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField(required=False, help_text="Leave out to flip the current state.")
+
+
+class AssignSerializer(serializers.Serializer):
+    user = serializers.IntegerField(allow_null=True)
+
+
+class AutoReplySerializer(serializers.ModelSerializer):
+    devices = WorkspaceRelatedField(model=Device, many=True, required=False)
+    media = serializers.FileField(required=False, allow_null=True)
+    media_path = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = AutoReply
+        fields = ["id", "keyword", "match_type", "response_text", "media", "media_path", "priority", "devices",
+                  "is_active", "hit_count", "created_at"]
+        read_only_fields = ["hit_count", "created_at"]
+
+
+class AutoReplyTestSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=4096)
+    device = WorkspaceRelatedField(model=Device, required=False, allow_null=True)
+
+
+class QuickReplySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuickReply
+        fields = ["id", "title", "text"]
+
+
+class KnowledgeSourceSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(required=False)
+    chunk_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = KnowledgeSource
+        fields = ["id", "kind", "title", "question", "text", "file", "status", "last_error", "embedded",
+                  "chunk_count", "created_at"]
+        read_only_fields = ["status", "last_error", "embedded", "created_at"]
+        extra_kwargs = {"title": {"required": False}, "text": {"required": False}, "question": {"required": False}}
+
+    def get_chunk_count(self, source):
+        return source.chunks.count()
+
+
+class AssistantSettingsSerializer(serializers.ModelSerializer):
+    api_key = serializers.CharField(write_only=True, required=False, allow_blank=True,
+                                    help_text="Write-only; empty uses the server's key.")
+    has_api_key = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AssistantSettings
+        fields = ["ai_enabled", "instructions", "min_similarity", "faq_min_score", "bot_replies_per_hour",
+                  "include_groups", "include_status", "cs_rotator_enabled", "base_url", "chat_model",
+                  "embedding_model", "api_key", "has_api_key"]
+
+    def get_has_api_key(self, row):
+        return bool(row.api_key)

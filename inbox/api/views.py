@@ -1,0 +1,194 @@
+"""Inbox API: chats (the brief's /chats endpoints), keyword auto-replies, quick replies, knowledge base,
+assistant settings. Views are thin: a selector finds what the caller may see, a service changes it."""
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from accounts.tenancy import WorkspaceAPIView, WorkspaceViewSet
+from accounts.tenancy_api import WorkspaceAPIMixin
+
+from .. import autoreplies, knowledge, selectors, services
+from ..models import AutoReply, KnowledgeSource, QuickReply
+from .serializers import (
+    AssignSerializer,
+    AssistantSettingsSerializer,
+    AutoReplySerializer,
+    AutoReplyTestSerializer,
+    ChatSerializer,
+    KnowledgeSourceSerializer,
+    MessageSerializer,
+    QuickReplySerializer,
+    SendSerializer,
+    ToggleBotSerializer,
+)
+
+DEVICE_PARAM = OpenApiParameter("device", int, description="Device id, when several numbers talk to this phone")
+
+
+class ChatListView(WorkspaceAPIView):
+    permission_read = "inbox:use"
+
+    @extend_schema(responses=ChatSerializer(many=True), parameters=[
+        OpenApiParameter("device", int), OpenApiParameter("assigned", str, description='"me", "none" or a user id'),
+        OpenApiParameter("bot", str, enum=["on", "off"]), OpenApiParameter("needs_human", bool),
+        OpenApiParameter("unread", bool), OpenApiParameter("q", str)])
+    def get(self, request):
+        chats = selectors.chat_list(workspace=request.workspace, membership=request.membership,
+                                    filters=request.query_params)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(chats, request, view=self)
+        return paginator.get_paginated_response(ChatSerializer(page, many=True).data)
+
+
+class _ChatView(WorkspaceAPIView):
+    permission_read = "inbox:use"
+    permission_write = "inbox:use"
+
+    def chat(self, request, phone):
+        return selectors.chat_for_phone(workspace=request.workspace, membership=request.membership, phone=phone,
+                                        device=request.query_params.get("device") or request.data.get("device"))
+
+
+class ChatMessagesView(_ChatView):
+    @extend_schema(responses=MessageSerializer(many=True), parameters=[DEVICE_PARAM])
+    def get(self, request, phone):
+        chat = self.chat(request, phone)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.chat_messages(chat=chat), request, view=self)
+        return paginator.get_paginated_response(MessageSerializer(page, many=True).data)
+
+
+class ChatSendView(_ChatView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(request=SendSerializer, responses={202: MessageSerializer}, parameters=[DEVICE_PARAM])
+    def post(self, request, phone):
+        chat = self.chat(request, phone)
+        data = SendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = services.chat_send_by_agent(chat=chat, user=request.user, text=data.validated_data.get("text", ""),
+                                              upload=data.validated_data.get("file"))
+        message.refresh_from_db()
+        return Response(MessageSerializer(message).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ChatToggleBotView(_ChatView):
+    @extend_schema(request=ToggleBotSerializer, responses=ChatSerializer, parameters=[DEVICE_PARAM])
+    def post(self, request, phone):
+        chat = self.chat(request, phone)
+        data = ToggleBotSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enabled = data.validated_data.get("enabled", not chat.bot_enabled)
+        return Response(ChatSerializer(services.chat_bot_set(chat=chat, enabled=enabled)).data)
+
+
+class ChatAssignView(_ChatView):
+    permission_write = "inbox:assign"
+
+    @extend_schema(request=AssignSerializer, responses=ChatSerializer, parameters=[DEVICE_PARAM])
+    def post(self, request, phone):
+        chat = self.chat(request, phone)
+        data = AssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(ChatSerializer(services.chat_assign(chat=chat, user_id=data.validated_data["user"])).data)
+
+
+class AutoReplyViewSet(WorkspaceViewSet):
+    model = AutoReply
+    serializer_class = AutoReplySerializer
+    permission_read = "autoreplies:view"
+    permission_write = "autoreplies:manage"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("devices").order_by("priority", "pk")
+
+    def _save(self, serializer, rule=None):
+        data = serializer.validated_data
+        current = rule or AutoReply()
+        media = data.get("media", False)
+        return autoreplies.autoreply_save(
+            workspace=self.request.workspace, rule=rule,
+            keyword=data.get("keyword", current.keyword), match_type=data.get("match_type", current.match_type),
+            response_text=data.get("response_text", current.response_text),
+            priority=data.get("priority", current.priority), is_active=data.get("is_active", current.is_active),
+            devices=data.get("devices"), media=media or None, clear_media=media is None)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._save(serializer)
+
+    def perform_update(self, serializer):
+        serializer.instance = self._save(serializer, rule=serializer.instance)
+
+    def perform_destroy(self, instance):
+        autoreplies.autoreply_delete(rule=instance)
+
+
+class AutoReplyTestView(WorkspaceAPIView):
+    permission_read = "autoreplies:view"
+    permission_write = "autoreplies:view"
+
+    @extend_schema(request=AutoReplyTestSerializer)
+    def post(self, request):
+        data = AutoReplyTestSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        rule, answer = autoreplies.autoreply_test(workspace=request.workspace, text=data.validated_data["text"],
+                                                  device=data.validated_data.get("device"))
+        return Response({"matched": rule is not None, "rule": rule.pk if rule else None, "answer": answer})
+
+
+class QuickReplyViewSet(WorkspaceViewSet):
+    model = QuickReply
+    serializer_class = QuickReplySerializer
+    permission_read = "inbox:use"
+    permission_write = "autoreplies:manage"
+
+    def perform_create(self, serializer):
+        serializer.instance = autoreplies.quick_reply_save(workspace=self.request.workspace,
+                                                           **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        data = {"title": serializer.instance.title, "text": serializer.instance.text, **serializer.validated_data}
+        serializer.instance = autoreplies.quick_reply_save(workspace=self.request.workspace,
+                                                           quick_reply=serializer.instance, **data)
+
+
+class KnowledgeViewSet(WorkspaceAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    serializer_class = KnowledgeSourceSerializer
+    permission_read = "autoreplies:view"
+    permission_write = "autoreplies:manage"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return KnowledgeSource.objects.for_workspace(self.request.workspace).order_by("-created_at")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = knowledge.knowledge_source_create(
+            workspace=self.request.workspace, kind=data.get("kind"), title=data.get("title", ""),
+            text=data.get("text", ""), question=data.get("question", ""), upload=data.get("file"))
+
+    def perform_destroy(self, instance):
+        knowledge.knowledge_source_delete(source=instance)
+
+
+class AssistantSettingsView(WorkspaceAPIView):
+    permission_read = "autoreplies:view"
+    permission_write = "autoreplies:manage"
+
+    @extend_schema(responses=AssistantSettingsSerializer)
+    def get(self, request):
+        return Response(AssistantSettingsSerializer(services.settings_for(request.workspace)).data)
+
+    @extend_schema(request=AssistantSettingsSerializer, responses=AssistantSettingsSerializer)
+    def patch(self, request):
+        row = services.settings_for(request.workspace)
+        data = AssistantSettingsSerializer(row, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        row = autoreplies.assistant_settings_update(settings=row, **data.validated_data)
+        return Response(AssistantSettingsSerializer(row).data)
+
+    put = patch

@@ -1,0 +1,226 @@
+"""The reply pipeline and the one way a message leaves the inbox.
+
+For each inbound message of a direct chat whose bot is on, in this order: an opt-out word (the
+contacts app marks the contact; one confirmation is sent), the loop guard (at most N bot replies per
+chat per hour), keyword rules in priority order, the AI assistant; otherwise nothing and the chat
+waits for an agent.
+
+Sending follows WAHA's human-like flow without sleeping a worker: seen and typing go out at once, and
+the send itself is a task queued with a countdown that grows with the reply's length.
+"""
+import base64
+import logging
+import re
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .matching import first_match
+from .models import AutoReply, Chat, Message
+
+logger = logging.getLogger(__name__)
+
+_NAME_VARIABLE = re.compile(r"\[(\w+)\]")
+
+
+def render_reply(template, variables):
+    """Spintax and [variables] through the campaigns' renderer; plain [name] replacement until it lands."""
+    try:
+        from campaigns.spintax import render
+    except ImportError:
+        return _NAME_VARIABLE.sub(lambda m: str(variables.get(m.group(1), m.group(0))), template)
+    return render(template, variables)
+
+
+def chat_variables(chat):
+    if chat.contact_id:
+        try:
+            from contacts.selectors import contact_variables
+        except ImportError:  # until the contacts app lands it
+            variables = {"name": chat.contact.name, "phone": chat.contact.phone, **chat.contact.custom_fields}
+        else:
+            variables = dict(contact_variables(chat.contact))
+    else:
+        variables = {"phone": chat.phone}
+    if not variables.get("name"):
+        variables["name"] = chat.name or ""
+    return variables
+
+
+def typing_seconds(text):
+    """How long the customer sees 'typing…': about 20 characters a second, between 1 and 8 seconds."""
+    return max(1.0, min(8.0, 1.0 + len(text or "") / 20.0))
+
+
+def message_queue(*, chat, text, sender, upload=None, media_file=None, sent_by=None, source="", human_like=True):
+    """Write an outbound row and queue its send after commit; `human_like` adds seen + typing first."""
+    message = Message(workspace_id=chat.workspace_id, chat=chat, device_id=chat.device_id,
+                      direction=Message.Direction.OUT, sender=sender, sent_by=sent_by, text=text,
+                      send_state=Message.SendState.QUEUED, reply_source=source[:40], timestamp=timezone.now())
+    if upload is not None:
+        message.media_mimetype = (getattr(upload, "content_type", "") or "application/octet-stream")[:100]
+        message.media_filename = (upload.name or "file")[:200]
+        message.media.save(upload.name or "file", upload, save=False)
+    elif media_file:
+        import mimetypes
+
+        name = media_file.name.rsplit("/", 1)[-1]
+        message.media_mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        message.media_filename = name
+        media_file.open("rb")
+        try:
+            message.media.save(name, ContentFile(media_file.read()), save=False)
+        finally:
+            media_file.close()
+    if message.media:
+        from .waha_events import media_type_of
+
+        message.media_type = media_type_of(message.media_mimetype)
+    message.save()
+    Chat.objects.filter(pk=chat.pk).update(
+        last_message_at=message.timestamp,
+        last_message_preview=(text or f"[{message.media_type}]")[:120])
+    delay = typing_seconds(text) if human_like else 0
+
+    def _after_commit():
+        from .tasks import message_send_task
+
+        if human_like:
+            _seen_and_typing(chat)
+        message_send_task.apply_async((message.pk,), countdown=delay)
+
+    transaction.on_commit(_after_commit)
+    return message
+
+
+def _seen_and_typing(chat):
+    from .services import waha_client
+
+    client = waha_client(chat.device)
+    try:
+        client.send_seen(chat.device.session_name, chat.chat_jid)
+        client.start_typing(chat.device.session_name, chat.chat_jid)
+    except Exception as exc:  # noqa: BLE001 - presence is cosmetic; the reply still goes out
+        logger.info("seen/typing for chat %s failed: %s", chat.pk, exc)
+
+
+def message_send(*, message_id):
+    """Send one queued row through its device (claimed first, so a task run twice sends once)."""
+    from devices.waha import WahaError
+
+    from .services import waha_client
+
+    claimed = Message.objects.filter(pk=message_id, send_state=Message.SendState.QUEUED).update(
+        send_state=Message.SendState.SENDING)
+    if claimed != 1:
+        return None
+    message = Message.objects.select_related("chat", "device").get(pk=message_id)
+    chat, device = message.chat, message.device
+    client = waha_client(device)
+    try:
+        if message.media:
+            message.media.open("rb")
+            try:
+                data = base64.b64encode(message.media.read()).decode()
+            finally:
+                message.media.close()
+            file = {"mimetype": message.media_mimetype or "application/octet-stream",
+                    "filename": message.media_filename or "file", "data": data}
+            send = client.send_image if message.media_type == "image" else client.send_file
+            sent = send(device.session_name, chat.chat_jid, file=file, caption=message.text or None)
+        else:
+            sent = client.send_text(device.session_name, chat.chat_jid, message.text)
+    except WahaError as exc:
+        Message.objects.filter(pk=message.pk).update(send_state=Message.SendState.FAILED, ack=-1,
+                                                     error=str(exc)[:300])
+        logger.warning("Sending inbox message %s failed: %s", message.pk, exc)
+        return None
+    _record_sent(message, sent)
+    return message
+
+
+def _record_sent(message, sent):
+    with transaction.atomic():
+        if sent.short_id:
+            # message.any for this very send may have been stored first (as a campaign/app message).
+            twin = Message.objects.filter(device_id=message.device_id, short_id=sent.short_id).exclude(pk=message.pk)
+            twin_acks = [a for a in twin.values_list("ack", flat=True) if a is not None]
+            twin.delete()
+            message.ack = max([0, *twin_acks])
+        else:
+            message.ack = 0
+        message.waha_id, message.short_id = sent.id or "", sent.short_id
+        message.send_state = Message.SendState.SENT
+        message.save(update_fields=["waha_id", "short_id", "send_state", "ack"])
+
+
+# ---------------------------------------------------------------- the pipeline
+
+
+def _bot_replies_last_hour(chat):
+    since = timezone.now() - timedelta(hours=1)
+    return Message.objects.filter(chat=chat, sender=Message.Sender.BOT, created_at__gte=since).count()
+
+
+def _opt_out(chat, message):
+    try:
+        from contacts.services import opt_out_check
+    except ImportError:
+        return False  # until the contacts app lands its opt-out words
+    if not chat.phone_known or not opt_out_check(workspace=chat.workspace, phone=chat.phone, text=message.text):
+        return False
+    if chat.opt_out_confirmed_at is None:
+        Chat.objects.filter(pk=chat.pk).update(opt_out_confirmed_at=timezone.now())
+        message_queue(chat=chat, sender=Message.Sender.BOT, source="opt_out",
+                      text=_("You will not receive our broadcasts any more. Write to us any time if you need help."))
+    return True
+
+
+def rules_for(device):
+    """Active keyword rules that apply on this device, in priority order."""
+    from django.db.models import Q
+
+    return list(AutoReply.objects.for_workspace(device.workspace).filter(is_active=True)
+                .filter(Q(devices__isnull=True) | Q(devices=device)).distinct().order_by("priority", "pk"))
+
+
+def reply_pipeline(*, message):
+    """Decide and queue the bot's answer to one inbound message. Returns what happened, for logs and tests."""
+    chat = Chat.objects.select_related("device", "workspace", "contact").get(pk=message.chat_id)
+    if message.direction != Message.Direction.IN or chat.kind != Chat.Kind.DIRECT or not chat.bot_enabled:
+        return "skipped"
+    with transaction.atomic():
+        if _opt_out(chat, message):
+            return "opt_out"
+        from .services import settings_for
+
+        settings = settings_for(chat.workspace)
+        if _bot_replies_last_hour(chat) >= settings.bot_replies_per_hour:
+            logger.info("Chat %s reached %s bot replies this hour: the bot waits", chat.pk,
+                        settings.bot_replies_per_hour)
+            return "loop_guard"
+        rule = first_match(rules_for(chat.device), message.text)
+        if rule:
+            from django.db.models import F
+
+            AutoReply.objects.filter(pk=rule.pk).update(hit_count=F("hit_count") + 1)
+            message_queue(chat=chat, sender=Message.Sender.BOT, source=f"keyword:{rule.pk}",
+                          text=render_reply(rule.response_text, chat_variables(chat)),
+                          media_file=rule.media if rule.media else None)
+            return "keyword"
+    from .assistant import assistant_answer
+
+    outcome = assistant_answer(chat=chat, message=message, settings=settings)
+    if outcome.reply:
+        with transaction.atomic():
+            message_queue(chat=chat, sender=Message.Sender.BOT, source=outcome.source, text=outcome.reply)
+        return outcome.source
+    if outcome.handoff:
+        from .services import chat_handoff
+
+        chat_handoff(chat=chat, reason=outcome.handoff)
+        return "handoff"
+    return "silent"

@@ -1,0 +1,106 @@
+"""Reads of the inbox. Chat visibility is decided here once: agents see the chats assigned to them and
+unassigned ones; members who may `inbox:view_all` (owners) see every chat of the workspace."""
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.permissions import can
+
+from .models import AutoReply, Chat, KnowledgeSource, Message, QuickReply
+
+
+def visible_chats(*, workspace, membership):
+    chats = Chat.objects.for_workspace(workspace).select_related("device", "contact", "assigned_to")
+    if membership is None:
+        return chats.none()
+    if not can(membership, "inbox:view_all"):
+        # SECURITY: the agent filter lives only here; views and the API never list chats another way.
+        chats = chats.filter(Q(assigned_to=membership.user) | Q(assigned_to__isnull=True))
+    return chats
+
+
+def chat_list(*, workspace, membership, filters=None):
+    """Recent conversations, newest first, filtered by device, assignee ("me", "none", id), bot, search."""
+    filters = filters or {}
+    chats = visible_chats(workspace=workspace, membership=membership)
+    if filters.get("device"):
+        chats = chats.filter(device_id=_int(filters["device"], "device"))
+    assigned = filters.get("assigned")
+    if assigned == "me":
+        chats = chats.filter(assigned_to=membership.user)
+    elif assigned == "none":
+        chats = chats.filter(assigned_to__isnull=True)
+    elif assigned:
+        chats = chats.filter(assigned_to_id=_int(assigned, "assigned"))
+    bot = filters.get("bot")
+    if bot in ("on", "off"):
+        chats = chats.filter(bot_enabled=bot == "on")
+    if filters.get("needs_human") in ("1", "true", "yes"):
+        chats = chats.filter(needs_human=True)
+    if filters.get("unread") in ("1", "true", "yes"):
+        chats = chats.filter(unread_count__gt=0)
+    query = (filters.get("q") or "").strip()
+    if query:
+        digits = "".join(ch for ch in query if ch.isdigit())
+        match = Q(name__icontains=query) | Q(contact__name__icontains=query) | Q(last_message_preview__icontains=query)
+        if digits:
+            match |= Q(phone__contains=digits)
+        chats = chats.filter(match)
+    return chats.order_by("-needs_human", "-last_message_at", "-pk")
+
+
+def _int(value, name):
+    from config.errors import UserError
+
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise UserError(_("%(name)s must be a number.") % {"name": name}, fields={name: "not a number"}) from None
+
+
+def chat_for_phone(*, workspace, membership, phone, device=None):
+    """The visible chat with `phone`; `device` picks one when several numbers talk to it (else the latest)."""
+    digits = "".join(ch for ch in str(phone) if ch.isdigit())
+    chats = visible_chats(workspace=workspace, membership=membership).filter(phone=digits)
+    if device not in (None, ""):
+        chats = chats.filter(device_id=_int(device, "device"))
+    chat = chats.order_by("-last_message_at", "-pk").first()
+    if chat is None:
+        raise Http404("No such chat")
+    return chat
+
+
+def chat_messages(*, chat):
+    return Message.objects.filter(chat=chat).select_related("sent_by").order_by("-timestamp", "-pk")
+
+
+def needs_human_count(*, workspace, membership):
+    return visible_chats(workspace=workspace, membership=membership).filter(needs_human=True).count()
+
+
+def unread_chat_count(*, workspace, membership):
+    return visible_chats(workspace=workspace, membership=membership).filter(unread_count__gt=0).count()
+
+
+def auto_replies(*, workspace):
+    return AutoReply.objects.for_workspace(workspace).prefetch_related("devices").order_by("priority", "pk")
+
+
+def quick_replies(*, workspace):
+    return QuickReply.objects.for_workspace(workspace).order_by("title")
+
+
+def knowledge_sources(*, workspace):
+    return KnowledgeSource.objects.for_workspace(workspace).order_by("-created_at")
+
+
+def dashboard_card(workspace):
+    if workspace is None:
+        return None
+    chats = Chat.objects.for_workspace(workspace)
+    waiting = chats.filter(needs_human=True).count()
+    unread = chats.filter(unread_count__gt=0).count()
+    return {"label": _("Chats waiting"), "value": unread,
+            "hint": _("%(n)s need a person") % {"n": waiting} if waiting else _("unread conversations"),
+            "url": reverse("inbox:index")}

@@ -1,0 +1,53 @@
+"""Inbox background work: sending queued replies, copying WAHA's media before it expires, indexing
+knowledge. Ids in; a row that is gone or already handled is a quiet no-op, so a task may run twice."""
+import logging
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def message_send_task(message_id):
+    from .replies import message_send
+
+    message_send(message_id=message_id)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def message_media_download_task(self, message_id):
+    """WAHA deletes its files after ~3 minutes (API.md §5): copy the media while we can."""
+    import mimetypes
+
+    from devices.waha import WahaError
+
+    from .models import Message
+    from .services import waha_client
+
+    message = Message.objects.select_related("device").filter(pk=message_id).first()
+    if message is None or message.media or not message.media_remote_url:
+        return
+    try:
+        content = waha_client(message.device).download_media(message.media_remote_url)
+    except WahaError as exc:
+        if exc.is_transient and self.request.retries < self.max_retries:
+            raise self.retry(countdown=10) from exc
+        Message.objects.filter(pk=message.pk).update(error=f"Media could not be copied: {exc}"[:300])
+        return
+    ext = mimetypes.guess_extension((message.media_mimetype or "").split(";")[0].strip()) or ".bin"
+    name = message.media_filename or f"{message.short_id or message.pk}{ext}"
+    message.media.save(name, ContentFile(content), save=False)
+    message.media_remote_url = ""
+    message.save(update_fields=["media", "media_remote_url"])
+
+
+@shared_task(acks_late=True)
+def knowledge_source_index_task(source_id):
+    from .knowledge import knowledge_source_index
+    from .models import KnowledgeSource
+
+    source = KnowledgeSource.objects.filter(pk=source_id).select_related("workspace").first()
+    if source is None:
+        return
+    knowledge_source_index(source=source)

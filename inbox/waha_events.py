@@ -1,0 +1,126 @@
+"""Reading WAHA message payloads the same way whatever the engine (GOWS, NOWEB, WEBJS): API.md §5-6.
+
+`read_message(envelope)` returns an engine-neutral `IncomingMessage`: the chat address by the robust
+rule (a @g.us in from/to wins; else our own send's `to`; else `from`), its kind (direct, group, status,
+channel), the short id dedupe keys on, the text or caption, media and, for an @lid sender, the phone
+number the engine already told us (NOWEB `_data.key.remoteJidAlt`, GOWS `_data.Info.SenderAlt` /
+`ChatAlt`), so the LID API is only asked when no alternate came along.
+"""
+import dataclasses
+import datetime
+
+from django.utils import timezone
+
+from devices.waha_ids import normalize_jid, phone_of_chat_id, serialized_id_of, short_id_of
+
+
+@dataclasses.dataclass
+class IncomingMessage:
+    waha_id: str
+    short_id: str
+    chat_jid: str
+    kind: str  # direct, group, status, channel
+    from_me: bool
+    source: str  # "api" or "app"
+    text: str
+    timestamp: datetime.datetime
+    push_name: str
+    has_media: bool
+    media_url: str
+    media_mimetype: str
+    media_filename: str
+    alt_phone: str | None  # phone digits an engine gave for an @lid chat
+
+    @property
+    def phone(self):
+        return phone_of_chat_id(self.chat_jid)
+
+    @property
+    def is_lid(self):
+        return self.chat_jid.endswith("@lid")
+
+
+def _kind(jid):
+    if jid == "status@broadcast" or jid.endswith("@broadcast"):
+        return "status"
+    if jid.endswith("@g.us"):
+        return "group"
+    if jid.endswith("@newsletter"):
+        return "channel"
+    return "direct"
+
+
+def chat_jid_of(payload, me_id=None):
+    """API.md §5 robust rule: a group id in from/to wins; else our send's `to` (when not us); else `from`."""
+    sender, to = payload.get("from") or "", payload.get("to") or ""
+    for jid in (sender, to):
+        if jid.endswith("@g.us"):
+            return normalize_jid(jid)
+    if sender == "status@broadcast":
+        return sender
+    me = normalize_jid(me_id) if me_id else None
+    if payload.get("fromMe") and to and normalize_jid(to) != me:
+        return normalize_jid(to)
+    return normalize_jid(sender)
+
+
+def _alt_phone(data):
+    """The phone an engine attached to an @lid message, when it did."""
+    if not isinstance(data, dict):
+        return None
+    candidates = []
+    key = data.get("key")
+    if isinstance(key, dict):
+        candidates += [key.get("remoteJidAlt"), key.get("participantAlt")]
+    info = data.get("Info")
+    if isinstance(info, dict):
+        candidates += [info.get("ChatAlt"), info.get("SenderAlt"), info.get("RecipientAlt")]
+    for jid in candidates:
+        phone = phone_of_chat_id(normalize_jid(jid)) if jid else None
+        if phone:
+            return phone
+    return None
+
+
+def _media_type(mimetype):
+    main = (mimetype or "").split("/", 1)[0]
+    return main if main in ("image", "video", "audio") else "document"
+
+
+def read_message(envelope):
+    """The engine-neutral message in a `message`/`message.any` envelope, or None when it has no id."""
+    payload = envelope.get("payload") or {}
+    waha_id = serialized_id_of(payload)
+    if not waha_id:
+        return None
+    try:
+        short_id = short_id_of(waha_id)
+    except ValueError:
+        return None
+    me_id = (envelope.get("me") or {}).get("id")
+    jid = chat_jid_of(payload, me_id)
+    if not jid:
+        return None
+    media = payload.get("media") or {}
+    data = payload.get("_data") or {}
+    seconds = payload.get("timestamp")
+    try:
+        when = datetime.datetime.fromtimestamp(int(seconds), datetime.UTC) if seconds else timezone.now()
+    except (TypeError, ValueError, OverflowError):
+        when = timezone.now()
+    push_name = ""
+    if isinstance(data, dict):
+        push_name = data.get("pushName") or data.get("notifyName") or (data.get("Info") or {}).get("PushName") or ""
+    return IncomingMessage(
+        waha_id=waha_id, short_id=short_id, chat_jid=jid, kind=_kind(jid), from_me=bool(payload.get("fromMe")),
+        source=payload.get("source") or "app", text=payload.get("body") or "", timestamp=when,
+        push_name=str(push_name)[:200], has_media=bool(payload.get("hasMedia")),
+        media_url=(media.get("url") or payload.get("mediaUrl") or "") if isinstance(media, dict) else "",
+        media_mimetype=(media.get("mimetype") or "") if isinstance(media, dict) else "",
+        media_filename=(media.get("filename") or "") if isinstance(media, dict) else "",
+        alt_phone=_alt_phone(data),
+    )
+
+
+def media_type_of(mimetype):
+    return _media_type(mimetype)

@@ -1,0 +1,36 @@
+"""Workspace A's inbox objects for the tenant walk: a chat with a message, a rule, a quick reply, knowledge."""
+from devices.models import Device, WahaServer
+from inbox.models import AutoReply, Chat, KnowledgeSource, Message, QuickReply
+from tests.url_walk import MARKER
+
+PUBLIC = {}
+
+
+def build(workspace, owner):
+    from django.utils import timezone
+
+    server, _ = WahaServer.objects.get_or_create(name="inbox-walk", defaults={"base_url": "http://127.0.0.1:9"})
+    device = Device.objects.create(workspace=workspace, session_name="inbox-walk-1", server=server, label=MARKER)
+    chat = Chat.objects.create(workspace=workspace, device=device, phone="628999000111", name=MARKER,
+                               last_message_preview=MARKER, last_message_at=timezone.now())
+    Message.objects.create(workspace=workspace, chat=chat, device=device, direction="in", sender="customer",
+                           text=MARKER, timestamp=timezone.now(), short_id="WALK1")
+    rule = AutoReply.objects.create(workspace=workspace, keyword=MARKER, response_text=MARKER)
+    quick = QuickReply.objects.create(workspace=workspace, title=MARKER, text=MARKER)
+    source = KnowledgeSource.objects.create(workspace=workspace, kind="faq", title=MARKER, question=MARKER,
+                                            text=MARKER, status="ready")
+    return {
+        "phone": chat.phone,
+        "api:autoreply-detail": {"pk": rule.pk},
+        "api:quickreply-detail": {"pk": quick.pk},
+        "api:knowledge-detail": {"pk": source.pk},
+        "inbox:chat": {"pk": chat.pk},
+        "inbox:chat_messages": {"pk": chat.pk},
+        "inbox:chat_send": {"pk": chat.pk},
+        "inbox:chat_bot": {"pk": chat.pk},
+        "inbox:chat_assign": {"pk": chat.pk},
+        "inbox:autoreply_edit": {"pk": rule.pk},
+        "inbox:autoreply_delete": {"pk": rule.pk},
+        "inbox:quickreply_delete": {"pk": quick.pk},
+        "inbox:knowledge_delete": {"pk": source.pk},
+    }
