@@ -37,12 +37,9 @@ def render_reply(template, variables):
 
 def chat_variables(chat):
     if chat.contact_id:
-        try:
-            from contacts.selectors import contact_variables
-        except ImportError:  # until the contacts app lands it
-            variables = {"name": chat.contact.name, "phone": chat.contact.phone, **chat.contact.custom_fields}
-        else:
-            variables = dict(contact_variables(chat.contact))
+        from contacts.selectors import contact_variables
+
+        variables = dict(contact_variables(chat.contact))
     else:
         variables = {"phone": chat.phone}
     if not variables.get("name"):
@@ -166,12 +163,15 @@ def _bot_replies_last_hour(chat):
 
 
 def _opt_out(chat, message):
+    from contacts.services import opt_out_check
+
+    from config.errors import UserError
+
     try:
-        from contacts.services import opt_out_check
-    except ImportError:
-        return False  # until the contacts app lands its opt-out words
-    if not chat.phone_known or not opt_out_check(workspace=chat.workspace, phone=chat.phone, text=message.text):
-        return False
+        if not chat.phone_known or not opt_out_check(workspace=chat.workspace, phone=chat.phone, text=message.text):
+            return False
+    except UserError:
+        return False  # a number contacts cannot store has no contact to opt out
     if chat.opt_out_confirmed_at is None:
         Chat.objects.filter(pk=chat.pk).update(opt_out_confirmed_at=timezone.now())
         message_queue(chat=chat, sender=Message.Sender.BOT, source="opt_out",

@@ -80,14 +80,13 @@ def _chat_for(device, incoming):
 
 
 def _contact_for(chat, name):
-    try:
-        from contacts.services import contact_get_or_create_inbound
-    except ImportError:  # until the contacts app lands its service: the same effect without limits
-        from contacts.models import Contact
+    from contacts.services import contact_get_or_create_inbound
 
-        return Contact.objects.get_or_create(workspace=chat.workspace, phone=chat.phone,
-                                             defaults={"name": name, "source": "Inbound"})[0]
-    contact = contact_get_or_create_inbound(workspace=chat.workspace, phone=chat.phone, name=name)
+    try:
+        contact = contact_get_or_create_inbound(workspace=chat.workspace, phone=chat.phone, name=name)
+    except UserError as exc:  # a number phonenumbers rejects still gets its conversation, without a contact
+        logger.info("No contact for chat %s: %s", chat.pk, exc)
+        return None
     return contact if contact is not None and contact.pk else None
 
 

@@ -15,12 +15,10 @@ SHIPPING = "Shipping to Jakarta takes two days and costs 15k rupiah."
 
 
 @pytest.fixture
-def ai_plan(monkeypatch):
-    import billing.limits
+def ai_plan(workspace):
+    from tests.billing.helpers import paid
 
-    original = billing.limits.limit_for
-    monkeypatch.setattr(billing.limits, "limit_for",
-                        lambda ws, resource: True if resource == "ai_replies" else original(ws, resource))
+    paid(workspace, "pro")  # AI replies are a Pro feature
 
 
 @pytest.fixture

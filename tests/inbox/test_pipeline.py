@@ -114,7 +114,6 @@ def test_keyword_priority_and_device_scope(device, waha, deliver, workspace):
 
 
 def test_opt_out_word_confirms_once_and_stops(device, waha, deliver):
-    pytest.importorskip("contacts.services")
     AutoReply.objects.create(workspace=device.workspace, keyword="stop", match_type="CONTAINS", response_text="no!")
     deliver(device, envelope("STOP"))
     deliver(device, envelope("stop"))
