@@ -163,9 +163,8 @@ def _bot_replies_last_hour(chat):
 
 
 def _opt_out(chat, message):
-    from contacts.services import opt_out_check
-
     from config.errors import UserError
+    from contacts.services import opt_out_check
 
     try:
         if not chat.phone_known or not opt_out_check(workspace=chat.workspace, phone=chat.phone, text=message.text):
