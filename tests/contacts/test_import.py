@@ -1,0 +1,247 @@
+"""File import through POST /api/contacts/upload: messy files, mapping, merge rules, limit, crash, rejects."""
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
+
+from contacts.importing import jobs, runner
+from contacts.models import Contact, ContactTag, ImportJob
+
+pytestmark = pytest.mark.django_db
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def upload(api, name, content=None, **data):
+    """POST the file, let the on-commit task run (eager), then answer with the job as GET shows it."""
+    content = content if content is not None else (FIXTURES / name).read_bytes()
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the task is queued on commit
+        response = api.post("/api/contacts/upload", {"file": SimpleUploadedFile(name, content), **data},
+                            format="multipart")
+    if response.status_code in (201, 202):
+        after = api.get(f"/api/contacts/imports/{response.json()['id']}")
+        after.status_code = response.status_code
+        return after
+    return response
+
+
+def contacts(workspace):
+    return {c.phone: c for c in Contact.objects.for_workspace(workspace)}
+
+
+def tag_names(contact):
+    return sorted(contact.tags.values_list("name", flat=True))
+
+
+def test_utf8_bom_with_indonesian_headers_and_tags_column(owner_api, workspace):
+    r = upload(owner_api, "bom_utf8.csv", tags="Expo 2026", source="Pameran")
+    assert r.status_code == 202, r.json()
+    assert r.json()["status"] == "done"
+    assert r.json()["report"]["created"] == 2
+    assert r.json()["mapping"] == ["name", "phone", "field:kota", "tags"]
+    got = contacts(workspace)
+    budi = got["6281234567890"]
+    assert budi.name == "Budi Santoso" and budi.custom_fields == {"kota": "Bandung"} and budi.source == "Pameran"
+    assert tag_names(budi) == ["Expo 2026", "VIP"]
+    assert tag_names(got["6281311112222"]) == ["Expo 2026", "Lead", "VIP"]
+
+
+def test_cp1252_semicolon_file(owner_api, workspace):
+    r = upload(owner_api, "cp1252_semicolon.csv")
+    assert r.json()["report"]["created"] == 2, r.json()
+    got = contacts(workspace)
+    assert got["6281234567891"].name == "José Pereira"
+    assert got["6281322223333"].name == "Françoise"
+    assert got["6281322223333"].source == "CSV"
+
+
+def test_tab_delimited_english_with_foreign_number(owner_api, workspace):
+    r = upload(owner_api, "tab_english.tsv")
+    assert r.json()["report"]["created"] == 2
+    got = contacts(workspace)
+    assert got["6281234567892"].custom_fields == {"company": "PT Maju"}
+    assert got["6591234567"].name == "Rina"
+
+
+def test_quoted_newlines_stay_in_their_cell(owner_api, workspace):
+    upload(owner_api, "quoted_newline.csv")
+    got = contacts(workspace)
+    assert got["6281234567893"].custom_fields["address"] == "Jl. Merdeka 1\nBandung"
+    assert got["6281234567894"].custom_fields["address"] == "Jl. Sudirman\n\nJakarta"
+
+
+def test_garbage_rows_are_rejected_with_row_and_reason(owner_api, workspace):
+    r = upload(owner_api, "garbage_rows.csv")
+    report = r.json()["report"]
+    assert report["created"] == 2 and report["rejected"] == 5, report
+    assert set(contacts(workspace)) == {"6281234567895", "6281234567896"}
+    rejects = owner_api.get(r.json()["rejects_url"])
+    rows = list(csv.reader(io.StringIO(b"".join(rejects.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == ["row", "value", "reason"]
+    by_row = {int(row[0]): row[2] for row in rows[1:]}
+    assert sorted(by_row) == [5, 6, 7, 8, 10]  # spreadsheet rows: header is row 1, empty lines skipped
+    assert "letters" in by_row[5] and "landline" in by_row[6] and "Excel shortened" in by_row[7]
+    assert "No phone" in by_row[8] and "too short" in by_row[10]
+
+
+def test_headerless_file_finds_the_phone_column(owner_api, workspace):
+    r = upload(owner_api, "headerless.csv")
+    assert r.json()["report"]["created"] == 2
+    assert contacts(workspace)["6281234567897"].custom_fields == {"column_2": "Gita"}
+
+
+@pytest.mark.parametrize("name", ["not_a_spreadsheet.png", "binary_junk.csv"])
+def test_not_a_spreadsheet_is_a_clear_error(owner_api, workspace, name):
+    r = upload(owner_api, name)
+    assert r.status_code == 400
+    assert r.json()["error"] == "import_file_invalid"
+    assert "not a spreadsheet" in r.json()["message"]
+    assert not ImportJob.objects.exists()
+
+
+def test_empty_file_and_missing_file(owner_api):
+    assert "empty" in upload(owner_api, "empty.csv", content=b"\r\n \n").json()["message"]
+    r = owner_api.post("/api/contacts/upload", {}, format="multipart")
+    assert r.status_code == 400 and r.json()["fields"] == {"file": "Required."}
+
+
+@pytest.fixture
+def excel_file():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Nama", "Nomor WhatsApp", "Kota", "Member since"])
+    sheet.append(["Numeric", 6281234567801, "Medan", None])   # a number cell, as Excel stores it
+    sheet.append(["Float", 6281234567802.0, "Medan", None])
+    sheet.append(["Leading zero text", "081234567803", "Solo", None])
+    sheet.append(["Lost zero", 81234567804, "Solo", None])
+    sheet.append([None, None, None, None])
+    sheet.append(["Bad", "n/a", "Solo", None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_numbers_and_leading_zero_text(owner_api, workspace, excel_file):
+    r = upload(owner_api, "pelanggan.xlsx", content=excel_file)
+    assert r.json()["status"] == "done", r.json()
+    report = r.json()["report"]
+    assert report["created"] == 4 and report["rejected"] == 1
+    assert set(contacts(workspace)) == {"6281234567801", "6281234567802", "6281234567803", "6281234567804"}
+    assert contacts(workspace)["6281234567803"].source == "Excel"
+
+
+def test_mapping_step_then_start_with_corrections(owner_api, workspace):
+    r = upload(owner_api, "bom_utf8.csv", start="false")
+    assert r.status_code == 201 and r.json()["status"] == "mapping"
+    assert r.json()["headers"] == ["Nama", "No HP", "Kota", "Tags"]
+    job_url = f"/api/contacts/imports/{r.json()['id']}"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        bad = owner_api.post(job_url, {"mapping": ["name", "name", "skip", "skip"]}, format="json")
+    assert bad.status_code == 400 and "phone" in bad.json()["message"]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        r = owner_api.post(job_url, {"mapping": {"No HP": "phone", "Kota": "field:city"}, "tags": ["Walk-in"]},
+                           format="json")
+    assert r.status_code == 202 and owner_api.get(job_url).json()["status"] == "done", r.json()
+    budi = contacts(workspace)["6281234567890"]
+    assert budi.name == "" and budi.custom_fields == {"city": "Bandung"} and tag_names(budi) == ["Walk-in"]
+    again = owner_api.post(job_url, {"mapping": ["phone", "name", "skip", "skip"]}, format="json")
+    assert again.status_code == 409
+
+
+def test_merge_rules_and_duplicates_inside_the_file(owner_api, workspace, make_contact):
+    make_contact("6281234567890", "Budi Lama", tags=["Old"], custom_fields={"kota": ""})
+    make_contact("6281311112222", "", custom_fields={"kota": "Depok"})
+    body = ("nama,hp,kota\n"
+            "Budi Baru,081234567890,Bandung\n"
+            "Siti,081311112222,Jakarta\n"
+            "Siti Lagi,+6281311112222,Bogor\n"
+            "New,081200000001,Solo\n").encode()
+    r = upload(owner_api, "merge.csv", content=body, tags="Batch")
+    report = r.json()["report"]
+    assert report == {"created": 1, "updated": 2, "skipped_duplicate": 1, "rejected": 0,
+                      "left_out_plan_limit": 0, "hidden_by_whatsapp": 0}
+    got = contacts(workspace)
+    assert got["6281234567890"].name == "Budi Lama"  # kept
+    assert got["6281234567890"].custom_fields == {"kota": "Bandung"}  # empty field filled
+    assert tag_names(got["6281234567890"]) == ["Batch", "Old"]  # tags added
+    assert got["6281311112222"].name == "Siti" and got["6281311112222"].custom_fields == {"kota": "Depok"}
+    assert got["6281234567890"].source == "Manual"
+
+
+def test_thousand_duplicates(owner_api, workspace):
+    lines = ["name,phone"] + [f"Dup {i},0812-0000-{i % 10:04d}" for i in range(1000)]
+    r = upload(owner_api, "dups.csv", content="\n".join(lines).encode())
+    report = r.json()["report"]
+    assert report["created"] == 10 and report["skipped_duplicate"] == 990
+    assert Contact.objects.for_workspace(workspace).count() == 10
+
+
+def test_plan_limit_imports_up_to_the_limit_and_says_how_many_were_left(owner_api, workspace, make_contact,
+                                                                         contact_limit):
+    contact_limit(3)
+    make_contact("6281234567890", "Existing")
+    lines = ["phone"] + ["081234567890"] + [f"08120000{i:04d}" for i in range(5)]
+    r = upload(owner_api, "limit.csv", content="\n".join(lines).encode())
+    report = r.json()["report"]
+    assert report["created"] == 2 and report["updated"] == 1 and report["left_out_plan_limit"] == 3
+    assert Contact.objects.for_workspace(workspace).count() == 3
+    job = ImportJob.objects.get()
+    assert job.rejects.filter(reason__contains="plan").count() == 3
+
+
+def test_rerun_after_a_crash_finishes_without_duplicates(workspace, owner, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(runner, "CHUNK_ROWS", 10)
+    lines = ["name,phone"] + [f"P{i},0812{i % 37:08d}" for i in range(95)] + ["Bad,abc"]
+    upload_file = SimpleUploadedFile("crash.csv", "\n".join(lines).encode())
+    job = jobs.import_create(workspace=workspace, user=owner, upload=upload_file, tags=["Crash"])
+    job.mapping = ["name", "phone"]
+    job.status = ImportJob.Status.QUEUED
+    job.save()
+
+    real_merge = runner.merge_records
+    calls = {"n": 0}
+
+    def crashing_merge(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise RuntimeError("worker killed")
+        return real_merge(**kwargs)
+
+    monkeypatch.setattr(runner, "merge_records", crashing_merge)
+    with pytest.raises(RuntimeError):
+        runner.import_run(job)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and job.last_row == 41  # 4 chunks of 10 rows, header is row 1
+    assert "Resume" in job.error
+    committed = Contact.objects.for_workspace(workspace).count()
+    assert committed == 37  # the 5th chunk rolled back as a whole
+
+    monkeypatch.setattr(runner, "merge_records", real_merge)
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.import_resume(job=job)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert Contact.objects.for_workspace(workspace).count() == 37
+    assert job.created_count == 37 and job.duplicate_count == 95 - 37 and job.rejected_count == 1
+    assert ContactTag.objects.filter(contact__workspace=workspace).count() == 37
+
+
+def test_running_a_finished_job_again_changes_nothing(owner_api, workspace):
+    r = upload(owner_api, "bom_utf8.csv")
+    job = ImportJob.objects.get(public_id=r.json()["id"])
+    from contacts.tasks import contacts_import_task
+
+    contacts_import_task(job.pk)
+    job.refresh_from_db()
+    assert job.created_count == 2 and Contact.objects.count() == 2
+    contacts_import_task(999999)  # a deleted job: quietly nothing
+
+
+def test_agent_cannot_import_and_jobs_are_per_workspace(agent_api, owner_api, outsider_api):
+    assert upload(agent_api, "bom_utf8.csv").status_code == 403
+    r = upload(owner_api, "bom_utf8.csv")
+    assert outsider_api.get(f"/api/contacts/imports/{r.json()['id']}").status_code == 404
+    assert outsider_api.get(r.json()["rejects_url"]).status_code == 404
