@@ -154,11 +154,11 @@ def test_mapping_step_then_start_with_corrections(owner_api, workspace):
 def test_merge_rules_and_duplicates_inside_the_file(owner_api, workspace, make_contact):
     make_contact("6281234567890", "Budi Lama", tags=["Old"], custom_fields={"kota": ""})
     make_contact("6281311112222", "", custom_fields={"kota": "Depok"})
-    body = ("nama,hp,kota\n"
-            "Budi Baru,081234567890,Bandung\n"
-            "Siti,081311112222,Jakarta\n"
-            "Siti Lagi,+6281311112222,Bogor\n"
-            "New,081200000001,Solo\n").encode()
+    body = (b"nama,hp,kota\n"
+            b"Budi Baru,081234567890,Bandung\n"
+            b"Siti,081311112222,Jakarta\n"
+            b"Siti Lagi,+6281311112222,Bogor\n"
+            b"New,081200000001,Solo\n")
     r = upload(owner_api, "merge.csv", content=body, tags="Batch")
     report = r.json()["report"]
     assert report == {"created": 1, "updated": 2, "skipped_duplicate": 1, "rejected": 0,
