@@ -192,7 +192,8 @@ def test_plan_limit_imports_up_to_the_limit_and_says_how_many_were_left(owner_ap
     assert job.rejects.filter(reason__contains="plan").count() == 3
 
 
-def test_rerun_after_a_crash_finishes_without_duplicates(workspace, owner, monkeypatch, django_capture_on_commit_callbacks):
+def test_rerun_after_a_crash_finishes_without_duplicates(workspace, owner, monkeypatch,
+                                                         django_capture_on_commit_callbacks):
     monkeypatch.setattr(runner, "CHUNK_ROWS", 10)
     lines = ["name,phone"] + [f"P{i},0812{i % 37:08d}" for i in range(95)] + ["Bad,abc"]
     upload_file = SimpleUploadedFile("crash.csv", "\n".join(lines).encode())
