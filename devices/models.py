@@ -1,4 +1,6 @@
-"""WhatsApp numbers (devices) and the WAHA servers they live on."""
+"""WhatsApp numbers (devices), the WAHA servers they live on, and the webhook events WAHA sends us."""
+import secrets
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,10 @@ class WahaServer(models.Model):
         return self.name
 
 
+def new_webhook_secret():
+    return secrets.token_urlsafe(32)
+
+
 class Device(WorkspaceOwned):
     """One connected WhatsApp number: a WAHA session owned by a workspace."""
 
@@ -34,7 +40,9 @@ class Device(WorkspaceOwned):
         CONNECTED = "CONNECTED", _("Connected")
         DISCONNECTED = "DISCONNECTED", _("Disconnected")
 
-    session_name = models.CharField(_("WAHA session"), max_length=54, unique=True)
+    # Generated names are unique across tenants (ws<id>-<random>); only old WAHA Core servers force the
+    # name "default", so uniqueness is per server (and per workspace, for the <session> URLs).
+    session_name = models.CharField(_("WAHA session"), max_length=54)
     server = models.ForeignKey(WahaServer, on_delete=models.PROTECT, related_name="devices")
     label = models.CharField(_("label"), max_length=80, blank=True)
     phone_number = models.CharField(_("phone number"), max_length=20, blank=True)
@@ -43,13 +51,22 @@ class Device(WorkspaceOwned):
     waha_status = models.CharField(_("WAHA status"), max_length=40, default="STOPPED")
     is_active_for_broadcast = models.BooleanField(_("use for broadcasts"), default=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # When WAHA says the current status began (its own timestamp): an older session.status event,
+    # delivered late or retried, must not overwrite a newer one.
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # The HMAC key WAHA signs this session's webhooks with; the receiver finds it by session name.
+    webhook_secret = models.CharField(max_length=64, default=new_webhook_secret, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("device")
         verbose_name_plural = _("devices")
-        indexes = [models.Index(fields=["workspace", "status"])]
+        indexes = [models.Index(fields=["workspace", "status"]), models.Index(fields=["session_name"])]
+        constraints = [
+            models.UniqueConstraint(fields=["server", "session_name"], name="devices_device_unique_session_per_server"),
+            models.UniqueConstraint(fields=["workspace", "session_name"],
+                                    name="devices_device_unique_session_per_workspace"),
+        ]
 
     def __str__(self):
         return self.label or self.phone_number or self.session_name
@@ -57,3 +74,53 @@ class Device(WorkspaceOwned):
     @property
     def is_connected(self):
         return self.status == self.Status.CONNECTED
+
+    # WAHA status -> (badge colour, what the owner reads)
+    BADGES = {
+        "WORKING": ("green", _("Connected")),
+        "SCAN_QR_CODE": ("amber", _("Waiting for scan")),
+        "STARTING": ("blue", _("Starting")),
+        "PASSKEY_REQUIRED": ("amber", _("Passkey needed")),
+        "PASSKEY_CONFIRMATION_REQUIRED": ("amber", _("Confirm passkey")),
+        "FAILED": ("red", _("Failed")),
+        "STOPPED": ("red", _("Stopped")),
+    }
+
+    @property
+    def badge(self):
+        if self.is_connected:
+            return self.BADGES["WORKING"]
+        return self.BADGES.get(self.waha_status, ("red", _("Disconnected")))
+
+
+class WebhookEvent(WorkspaceOwned):
+    """One verified WAHA webhook delivery, stored before processing so retries are dropped by its id.
+
+    Tenant data: it belongs to the device's workspace (messages in its payload are that tenant's).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", _("Pending")
+        PROCESSING = "PROCESSING", _("Processing")
+        PROCESSED = "PROCESSED", _("Processed")
+        IGNORED = "IGNORED", _("Ignored (no handler)")
+        FAILED = "FAILED", _("Failed")
+
+    # WAHA's envelope id (evt_<ulid>), the same across retries: the unique key that drops duplicates.
+    event_id = models.CharField(max_length=64)
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="webhook_events")
+    event = models.CharField(max_length=40)
+    envelope = models.JSONField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+        constraints = [models.UniqueConstraint(fields=["event_id"], name="devices_webhookevent_unique_event_id")]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self):
+        return f"{self.event} {self.event_id}"

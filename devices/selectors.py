@@ -1,5 +1,10 @@
-"""Reads about devices that other apps use."""
-from .models import Device
+"""Reads about devices that other apps and the pages use."""
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Device, WahaServer
+from .waha import WahaClient
 
 
 def device_count(workspace):
@@ -10,3 +15,42 @@ def broadcast_devices(workspace):
     """Connected devices switched on for broadcasts."""
     return Device.objects.for_workspace(workspace).filter(status=Device.Status.CONNECTED,
                                                           is_active_for_broadcast=True)
+
+
+def device_list(workspace):
+    return Device.objects.for_workspace(workspace).order_by("created_at", "pk")
+
+
+def client_for(device) -> WahaClient:
+    """The WAHA client bound to the server this device's session lives on."""
+    return server_client(device.server)
+
+
+def server_client(server: WahaServer) -> WahaClient:
+    return WahaClient(server.base_url, server.api_key or None)
+
+
+def server_room(server: WahaServer, used: int) -> int:
+    """Free session slots; old WAHA Core images hold exactly one session (named "default")."""
+    capacity = 1 if server.core_only_default_session else server.capacity
+    return capacity - used
+
+
+def servers_with_room():
+    """Active servers with their free room, most room first (ties: the oldest server)."""
+    servers = WahaServer.objects.filter(is_active=True).annotate(used=Count("devices")).order_by("pk")
+    ranked = sorted(((server_room(s, s.used), s) for s in servers), key=lambda pair: -pair[0])
+    return [(room, server) for room, server in ranked if room > 0]
+
+
+def dashboard_card(workspace):
+    counts = Device.objects.for_workspace(workspace).aggregate(
+        total=Count("pk"), connected=Count("pk", filter=Q(status=Device.Status.CONNECTED)))
+    if counts["total"] == 0:
+        hint = _("Connect a WhatsApp number to start sending.")
+    elif counts["connected"] < counts["total"]:
+        hint = _("Some numbers are disconnected: open Devices to reconnect them.")
+    else:
+        hint = _("All numbers are connected.")
+    return {"label": _("Devices connected"), "value": f"{counts['connected']} / {counts['total']}",
+            "hint": hint, "url": reverse("devices:list")}

@@ -1,3 +1,8 @@
 """WAHA webhook receiver route (/webhooks/...)."""
+from django.urls import path
 
-urlpatterns = []
+from . import webhook_views
+
+urlpatterns = [
+    path("waha", webhook_views.waha_webhook, name="waha-webhook"),
+]

@@ -1,3 +1,9 @@
-"""Devices API routes, mounted under /api/."""
+"""Devices API routes, mounted under /api/ (namespace "api"): api:device-list, -detail, -scan, -qr."""
+from rest_framework.routers import SimpleRouter
 
-urlpatterns = []
+from .views import DeviceViewSet
+
+router = SimpleRouter(trailing_slash=False)
+router.register("devices", DeviceViewSet, basename="device")
+
+urlpatterns = router.urls
