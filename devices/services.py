@@ -6,6 +6,7 @@ WAHA calls go through ``selectors.client_for(device)``; a WAHA failure becomes a
 """
 import base64
 import logging
+import re
 import secrets
 from datetime import UTC, datetime
 
@@ -25,6 +26,7 @@ from .selectors import client_for, server_client, servers_with_room
 log = logging.getLogger(__name__)
 
 CORE_SESSION = "default"
+SESSION_NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,54}$")  # WAHA's rule for session names
 SESSION_GONE = "Session no longer exists in WAHA"
 CONNECTED_STATUSES = {"WORKING"}
 STOPPED_STATUSES = {"FAILED", "STOPPED"}

@@ -20,8 +20,5 @@ def waha_webhook(request):
     except Rejected as exc:
         log.warning("WAHA webhook refused (401) from %s: %s", request.META.get("REMOTE_ADDR"), exc.reason)
         return HttpResponse("invalid or missing X-Webhook-Hmac\n", status=401, content_type="text/plain")
-    try:
-        stored = webhook_event_store(device=device, envelope=envelope)
-    except ValueError as exc:
-        return HttpResponse(f"{exc}\n", status=400, content_type="text/plain")
+    stored = webhook_event_store(device=device, envelope=envelope, raw_body=request.body)
     return HttpResponse("ok\n" if stored else "duplicate\n", status=200, content_type="text/plain")

@@ -1,0 +1,113 @@
+"""Devices pages: list with live rows, Add device → QR, pairing code, sandbox helpers, switch, delete."""
+import pytest
+
+from devices.models import Device
+from tests.devices.device_fixtures import FAKE_URL, emulator_fixture, fake_waha_fixture, make_device
+
+__all__ = ["emulator_fixture", "fake_waha_fixture"]
+pytestmark = pytest.mark.django_db
+
+
+def test_empty_list_invites_to_add(owner_client):
+    response = owner_client.get("/devices/")
+    assert response.status_code == 200
+    assert b"No WhatsApp number yet" in response.content and b'href="/devices/add"' in response.content
+
+
+def test_agents_may_not_see_devices(agent_client):
+    assert agent_client.get("/devices/").status_code == 403
+    assert agent_client.post("/devices/add", {"label": "x"}).status_code == 403
+
+
+def test_add_device_shows_a_qr_that_polls_and_a_sandbox_button(owner_client, workspace, emulator):
+    response = owner_client.post("/devices/add", {"label": "Sales"})
+    device = Device.objects.get(workspace=workspace)
+    assert response.status_code == 302 and response["Location"] == f"/devices/{device.session_name}/connect"
+    page = owner_client.get(response["Location"]).content.decode()
+    assert "Sandbox: scan with the emulator" in page
+    assert f'hx-get="/devices/{device.session_name}/qr"' in page
+    qr = owner_client.get(f"/devices/{device.session_name}/qr").content.decode()
+    assert 'src="data:image/png;base64,' in qr and 'hx-trigger="every 3s"' in qr
+
+
+def test_add_device_over_the_limit_says_so(owner_client, workspace, fake_waha):
+    make_device(workspace, fake_waha[0])
+    response = owner_client.post("/devices/add", {"label": "Second"})
+    assert response.status_code == 200
+    assert "allows 1 device" in response.content.decode()
+
+
+def test_connected_qr_partial_stops_polling_and_links_back(owner_client, workspace, fake_waha):
+    make_device(workspace, fake_waha[0], session="ws1-ok", status=Device.Status.CONNECTED,
+                phone_number="628123", waha_status="WORKING")
+    body = owner_client.get("/devices/ws1-ok/qr").content.decode()
+    assert "Connected!" in body and "hx-trigger" not in body and 'href="/devices/"' in body
+
+
+def test_sandbox_scan_button_links_the_emulated_phone(owner_client, workspace, emulator):
+    owner_client.post("/devices/add", {"label": "Sales"})
+    device = Device.objects.get()
+    assert emulator.wait_for_status(device.session_name, "SCAN_QR_CODE")
+    response = owner_client.post(f"/devices/{device.session_name}/sandbox-scan")
+    assert response.status_code == 302
+    assert emulator.status(device.session_name) == "WORKING"
+
+
+def test_pairing_code_partial(owner_client, workspace, emulator):
+    owner_client.post("/devices/add", {"label": "Sales"})
+    device = Device.objects.get()
+    body = owner_client.post(f"/devices/{device.session_name}/pairing-code", {"phone": "+62 812 3456 7890"},
+                             HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="pairing-code"' in body
+    bad = owner_client.post(f"/devices/{device.session_name}/pairing-code", {"phone": "123"}).content.decode()
+    assert "not a valid phone number" in bad
+
+
+def test_simulate_inbound_makes_the_emulator_post_a_message(owner_client, workspace, emulator):
+    owner_client.post("/devices/add", {"label": "Sales"})
+    device = Device.objects.get()
+    assert emulator.wait_for_status(device.session_name, "SCAN_QR_CODE")
+    emulator.scan(device.session_name, phone="6281200000009")
+    Device.objects.filter(pk=device.pk).update(status=Device.Status.CONNECTED, waha_status="WORKING")
+    listing = owner_client.get("/devices/").content.decode()
+    assert "Simulate a customer message" in listing
+    owner_client.post(f"/devices/{device.session_name}/simulate-inbound", {"text": "Halo kak"})
+    messages = emulator.emulator.state.messages[device.session_name]
+    assert any(getattr(m, "body", None) == "Halo kak" for m in messages)
+
+
+def test_broadcast_switch_and_rows_partial(owner_client, workspace, fake_waha):
+    device = make_device(workspace, fake_waha[0], session="ws1-sw")
+    response = owner_client.post("/devices/ws1-sw/broadcast", {"on": "0"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and b'id="device-ws1-sw"' in response.content
+    device.refresh_from_db()
+    assert device.is_active_for_broadcast is False
+    rows = owner_client.get("/devices/rows").content.decode()
+    assert 'aria-checked="false"' in rows
+
+
+def test_last_error_is_shown_beside_the_device(owner_client, workspace, fake_waha):
+    make_device(workspace, fake_waha[0], session="ws1-err", waha_status="FAILED", last_error="Phone unlinked")
+    body = owner_client.get("/devices/").content.decode()
+    assert "Phone unlinked" in body and "Reconnect" in body
+
+
+def test_delete_asks_first_then_deletes(owner_client, workspace, fake_waha):
+    server, mock = fake_waha
+    make_device(workspace, server, session="ws1-d")
+    confirm = owner_client.get("/devices/ws1-d/delete")
+    assert confirm.status_code == 200 and b"Delete this device" in confirm.content
+    assert Device.objects.exists()
+    mock.post(f"{FAKE_URL}/api/sessions/ws1-d/logout", json={}, status=201)
+    mock.delete(f"{FAKE_URL}/api/sessions/ws1-d", body=b"")
+    assert owner_client.post("/devices/ws1-d/delete").status_code == 302
+    assert not Device.objects.exists()
+
+
+def test_disconnect_logs_out(owner_client, workspace, fake_waha):
+    server, mock = fake_waha
+    make_device(workspace, server, session="ws1-x", status=Device.Status.CONNECTED, waha_status="WORKING")
+    mock.post(f"{FAKE_URL}/api/sessions/ws1-x/logout", json={}, status=201)
+    owner_client.post("/devices/ws1-x/disconnect")
+    assert Device.objects.get().status == Device.Status.DISCONNECTED
+    assert mock.calls[0].request.url.endswith("/logout")
