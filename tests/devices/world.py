@@ -1,11 +1,18 @@
 """Workspace A's devices objects for the tenant walk (tests/test_tenant_isolation.py).
 
 The walk also POSTs /api/devices/scan as workspace B, which really creates a session: a WAHA emulator
-(started once per test process) stands behind a roomy server, so that call succeeds instead of 502.
+stands behind a roomy server, so that call succeeds instead of 502. It runs as a subprocess (once per
+test process, killed at exit) because build() has no teardown, and emulator threads left in this
+process would trip the emulator tests' leak check.
 """
 import atexit
+import socket
+import subprocess
+import sys
+import time
 
-from devices.emulator import EmulatorServer
+import requests
+
 from devices.models import Device, WahaServer, WebhookEvent
 from tests.url_walk import MARKER
 
@@ -13,17 +20,34 @@ PUBLIC = {"waha-webhook": "WAHA posts here; it answers 401 unless the body is si
 _EMULATOR = {}
 
 
-def _walk_emulator():
-    if "server" not in _EMULATOR:
-        server = EmulatorServer(port=0, engine="GOWS", api_key="walk-key", status_delay=0.02, qr_wait=1.0).start()
-        atexit.register(server.stop)
-        _EMULATOR["server"] = server
-    return _EMULATOR["server"]
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _walk_emulator_url():
+    if "url" not in _EMULATOR:
+        port = _free_port()
+        proc = subprocess.Popen([sys.executable, "-m", "devices.emulator", "--port", str(port), "--api-key",
+                                 "walk-key", "--status-delay", "0.02", "--log-level", "WARNING"])
+        atexit.register(proc.kill)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                requests.get(f"{url}/ping", timeout=0.5)
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("the tenant walk's WAHA emulator did not start") from None
+                time.sleep(0.05)
+        _EMULATOR["url"] = url
+    return _EMULATOR["url"]
 
 
 def build(workspace, owner):
-    emulator = _walk_emulator()
-    server = WahaServer.objects.create(name="walk emulator", base_url=emulator.url, api_key="walk-key",
+    server = WahaServer.objects.create(name="walk emulator", base_url=_walk_emulator_url(), api_key="walk-key",
                                        capacity=10_000)
     device = Device.objects.create(workspace=workspace, server=server, session_name="wsA-walk",
                                    label=f"{MARKER} phone", phone_number="6281100000001",
