@@ -110,3 +110,7 @@ class Membership(WorkspaceOwned):
     @property
     def is_owner(self):
         return self.role == self.Role.OWNER
+
+
+# Lives in its own module (team feature); imported here so Django registers the model.
+from .invitations import Invitation  # noqa: E402,F401

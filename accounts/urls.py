@@ -1,7 +1,7 @@
 """Account pages."""
 from django.urls import path
 
-from . import views
+from . import team_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,5 +10,9 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("account/password/", views.password_change, name="password_change"),
-    path("team/", views.team, name="team"),
+    path("team/", team_views.team_page, name="team"),
+    path("team/invite/", team_views.invite, name="team-invite"),
+    path("team/invitations/<int:pk>/revoke/", team_views.invitation_revoke, name="team-invitation-revoke"),
+    path("team/members/<int:pk>/remove/", team_views.member_remove, name="team-member-remove"),
+    path("invite/<str:token>/", team_views.invitation_accept, name="invitation-accept"),
 ]

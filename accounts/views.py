@@ -11,7 +11,6 @@ from config.errors import UserError
 
 from . import services
 from .forms import LoginForm, SignupForm
-from .permissions import matrix_rows
 from .ratelimit import RateLimited
 from .tenancy import workspace_view
 
@@ -93,8 +92,3 @@ def dashboard_cards(request):
     from .dashboard import cards
 
     return cards(request)
-
-
-@workspace_view("team:manage")
-def team(request):
-    return render(request, "accounts/team.html", {"matrix": matrix_rows()})

@@ -21,8 +21,19 @@ SEBAR_APPS = ["accounts", "billing", "devices", "contacts", "campaigns", "inbox"
 SKIPPED_NAMESPACES = {"admin": "operators' Django admin: staff only, sees every tenant by design"}
 
 
+# Routes that end the walking client's session: walked last, or every route after them would only
+# answer "log in first" (302) and prove nothing.
+SESSION_ENDING = {"accounts:logout"}
+
+
 def iter_routes(patterns=None, namespaces=()):
-    """Yield (full route name, kwarg names) for every named route."""
+    """Yield (full route name, kwarg names) for every named route; session-ending routes come last."""
+    routes = list(_iter_routes(patterns, namespaces))
+    yield from [r for r in routes if r[0] not in SESSION_ENDING]
+    yield from [r for r in routes if r[0] in SESSION_ENDING]
+
+
+def _iter_routes(patterns=None, namespaces=()):
     if patterns is None:
         patterns = get_resolver().url_patterns
     for entry in patterns:
@@ -30,7 +41,7 @@ def iter_routes(patterns=None, namespaces=()):
             ns = namespaces + ((entry.namespace,) if entry.namespace else ())
             if ns and ns[0] in SKIPPED_NAMESPACES:
                 continue
-            yield from iter_routes(entry.url_patterns, ns)
+            yield from _iter_routes(entry.url_patterns, ns)
         elif isinstance(entry, URLPattern):
             kwargs = sorted(entry.pattern.regex.groupindex)
             if "format" in kwargs:

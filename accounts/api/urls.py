@@ -1,11 +1,18 @@
-"""Auth API routes, mounted under /api/."""
+"""Auth and team API routes, mounted under /api/."""
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
+from .. import team_api
 from . import views
+
+router = SimpleRouter(trailing_slash=False)
+router.register("team/members", team_api.MemberViewSet, basename="team-member")
+router.register("team/invitations", team_api.InvitationViewSet, basename="team-invitation")
 
 urlpatterns = [
     path("auth/signup", views.SignupView.as_view(), name="auth-signup"),
     path("auth/login", views.LoginView.as_view(), name="auth-login"),
     path("auth/refresh", views.RefreshView.as_view(), name="auth-refresh"),
     path("me", views.MeView.as_view(), name="me"),
+    *router.urls,
 ]

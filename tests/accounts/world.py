@@ -1,0 +1,36 @@
+"""Accounts objects of workspace A for the URL walks: an agent membership and a pending invitation.
+
+PUBLIC also names the routes that have no role check by design, so the agent walk
+(tests/test_agent_permissions.py) knows they are meant to be reachable by anyone.
+"""
+from accounts.invitations import Invitation
+from accounts.models import Membership
+from tests.factories import MembershipFactory, UserFactory
+from tests.url_walk import MARKER
+
+PUBLIC = {
+    "accounts:signup": "sign-up page",
+    "accounts:login": "login page",
+    "accounts:logout": "logging out needs no role",
+    "accounts:invitation-accept": "the emailed link; the token is the secret and a wrong user gets an error",
+    "api:auth-signup": "API sign-up",
+    "api:auth-login": "API login",
+    "api:auth-refresh": "API token refresh",
+    "api:schema": "OpenAPI schema for any signed-in user",
+    "api:docs": "API docs for any signed-in user",
+    "healthz": "health probe for the orchestrator",
+    "set_language": "language switch",
+}
+
+
+def build(workspace, owner):
+    agent = MembershipFactory(workspace=workspace, role=Membership.Role.AGENT,
+                              user=UserFactory(email="world-agent@example.com", full_name=f"{MARKER} Agent"))
+    invitation = Invitation.objects.create(workspace=workspace, email="world-invitee@example.com", invited_by=owner)
+    return {
+        "accounts:team-member-remove": {"pk": agent.pk},
+        "api:team-member-detail": {"pk": agent.pk},
+        "accounts:team-invitation-revoke": {"pk": invitation.pk},
+        "api:team-invitation-detail": {"pk": invitation.pk},
+        "accounts:invitation-accept": {"token": invitation.token},
+    }
