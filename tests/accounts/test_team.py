@@ -14,7 +14,7 @@ from accounts.selectors import agent_count
 from billing import services
 from billing.errors import LimitReached
 from billing.models import Package
-from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,8 @@ def link_in(message):
     return re.search(r"http://\S+/invite/(\S+)/", message.body)
 
 
-def test_owner_invites_and_a_new_person_signs_up(owner_client, workspace, client, settings, django_capture_on_commit_callbacks):
+def test_owner_invites_and_a_new_person_signs_up(owner_client, workspace, client, settings,
+                                                  django_capture_on_commit_callbacks):
     settings.SITE_URL = "https://sebar.example.com"
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.post("/team/invite/", {"email": "Siti@Example.com"})
