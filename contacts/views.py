@@ -1,9 +1,289 @@
-"""Pages of the contacts app."""
-from django.shortcuts import render
+"""Pages of the contacts app: list with filters and bulk actions, add/edit, import, group grab, settings.
 
-from accounts.tenancy import workspace_view
+Thin views: tenancy helper, form, one service call, then a message and a redirect or a partial.
+"""
+from django.contrib import messages
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import can
+from accounts.tenancy import get_for_workspace_or_404, workspace_view
+from config.errors import UserError
+
+from . import exporting, grab, selectors, services
+from .api.views import rejects_csv
+from .forms import ContactForm, GrabForm, OptOutWordsForm, UploadForm, mapping_choices
+from .importing import jobs
+from .models import Contact, ImportJob
+from .phones import display
+
+PAGE_SIZE = 50
+
+
+def _filters(request):
+    return selectors.ContactFilters.from_params(request.GET)
 
 
 @workspace_view("contacts:view")
+@require_GET
 def contact_list(request):
-    return render(request, "contacts/list.html")
+    filters = _filters(request)
+    qs = selectors.contact_list(workspace=request.workspace, filters=filters)
+    try:
+        cursor = int(request.GET.get("cursor") or 0) or None
+    except ValueError:
+        cursor = None
+    rows, next_cursor = selectors.contact_page(qs, cursor=cursor, size=PAGE_SIZE)
+    tag_map = selectors.tags_by_contact(rows)
+    count, capped = selectors.capped_count(qs)
+    query = filters.as_query()
+    return render(request, "contacts/list.html", {
+        "rows": [(c, display(c.phone), tag_map.get(c.id, [])) for c in rows], "filters": filters,
+        "count": count, "capped": capped, "query": query, "cursor": cursor, "next_cursor": next_cursor,
+        "all_tags": selectors.all_tags(request.workspace),
+        "filtered": filters != selectors.ContactFilters(),
+        "can_edit": can(request.membership, "contacts:edit"),
+        "can_export": can(request.membership, "contacts:export"),
+        "can_delete": can(request.membership, "contacts:delete"),
+        "imports": selectors.import_jobs(request.workspace, limit=3),
+    })
+
+
+def _form_initial(contact):
+    return {"phone": "+" + contact.phone, "name": contact.name,
+            "tags": ", ".join(contact.tags.values_list("name", flat=True)),
+            "custom_fields": "\n".join(f"{k} = {v}" for k, v in (contact.custom_fields or {}).items())}
+
+
+def _save_contact(request, form, contact=None):
+    d = form.cleaned_data
+    try:
+        if contact is None:
+            contact = services.contact_create(workspace=request.workspace, phone=d["phone"], name=d["name"],
+                                              tags=d["tags"], custom_fields=d["custom_fields"])
+        else:
+            services.contact_update(contact=contact, phone=d["phone"], name=d["name"], tags=d["tags"],
+                                    custom_fields=d["custom_fields"])
+    except UserError as exc:
+        for field, message in (exc.fields or {}).items():
+            form.add_error(field if field in form.fields else None, message)
+        form.add_error(None, exc.message)
+        return None
+    return contact
+
+
+@workspace_view("contacts:edit")
+@require_http_methods(["GET", "POST"])
+def contact_create(request):
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = _save_contact(request, form)
+        if contact:
+            messages.success(request, _("Contact %(c)s added.") % {"c": contact})
+            return redirect("contacts:list")
+    return render(request, "contacts/form.html", {"form": form, "contact": None})
+
+
+@workspace_view("contacts:edit")
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk):
+    contact = get_for_workspace_or_404(request, Contact, pk=pk)
+    form = ContactForm(request.POST or None, initial=_form_initial(contact))
+    if request.method == "POST" and form.is_valid():
+        if _save_contact(request, form, contact):
+            messages.success(request, _("Contact %(c)s saved.") % {"c": contact})
+            return redirect("contacts:list")
+    return render(request, "contacts/form.html", {"form": form, "contact": contact, "phone": display(contact.phone),
+                                                  "can_delete": can(request.membership, "contacts:delete")})
+
+
+@workspace_view("contacts:delete")
+@require_POST
+def contact_delete(request, pk):
+    contact = get_for_workspace_or_404(request, Contact, pk=pk)
+    services.contact_delete(contact=contact)
+    messages.success(request, _("Contact %(c)s deleted.") % {"c": contact})
+    return redirect("contacts:list")
+
+
+@workspace_view("contacts:edit")
+@require_POST
+def contact_opt_in(request, pk):
+    """Undo an opt-out by hand (owners only: contacts:edit is an owner permission)."""
+    contact = get_for_workspace_or_404(request, Contact, pk=pk)
+    services.contact_opt_in(contact=contact)
+    messages.success(request, _("%(c)s will receive broadcasts again.") % {"c": contact})
+    return redirect("contacts:edit", pk=contact.pk)
+
+
+@workspace_view("contacts:edit")
+@require_POST
+def contact_bulk(request):
+    action = request.POST.get("action")
+    ws = request.workspace
+    query = request.POST.get("query", "")
+    back = reverse("contacts:list") + (f"?{query}" if query else "")
+    if request.POST.get("scope") == "filter":
+        from django.http import QueryDict
+
+        contacts = selectors.contact_list(workspace=ws, filters=selectors.ContactFilters.from_params(QueryDict(query)))
+    else:
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        if not ids:
+            messages.error(request, _("Select some contacts first, or choose “all matching the filter”."))
+            return redirect(back)
+        contacts = Contact.objects.for_workspace(ws).filter(id__in=ids)
+    tags = services.clean_tag_names(request.POST.get("tags", ""))
+    if action in ("tag", "untag") and not tags:
+        messages.error(request, _("Type the tag to add or remove."))
+        return redirect(back)
+    if action == "tag":
+        n = services.contacts_tag(workspace=ws, contacts=contacts, names=tags)
+        messages.success(request, _("Tagged %(n)s contacts.") % {"n": n})
+    elif action == "untag":
+        n = services.contacts_untag(workspace=ws, contacts=contacts, names=tags)
+        messages.success(request, _("Removed the tag from %(n)s contacts.") % {"n": n})
+    elif action == "delete":
+        if not can(request.membership, "contacts:delete"):
+            messages.error(request, _("Your role does not allow deleting contacts."))
+            return redirect(back)
+        n = services.contacts_delete(workspace=ws, contacts=contacts)
+        messages.success(request, _("Deleted %(n)s contacts.") % {"n": n})
+    else:
+        return HttpResponseBadRequest(_("Unknown action."))
+    return redirect(back)
+
+
+@workspace_view("contacts:export")
+@require_GET
+def contact_export(request):
+    qs = selectors.contact_list(workspace=request.workspace, filters=_filters(request))
+    name = exporting.export_name(request.workspace)
+    if request.GET.get("type") == "xlsx":
+        return exporting.xlsx_response(qs, name)
+    return exporting.csv_response(qs, name)
+
+
+@workspace_view("contacts:edit")
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            job = jobs.import_create(workspace=request.workspace, user=request.user, upload=d["file"],
+                                     tags=d["tags"], source=d["source"])
+        except UserError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("contacts:import_detail", public_id=job.public_id)
+    return render(request, "contacts/import_upload.html", {
+        "form": form, "imports": selectors.import_jobs(request.workspace)})
+
+
+def _job(request, public_id):
+    return get_for_workspace_or_404(request, ImportJob, public_id=public_id)
+
+
+def _mapping_rows(job, mapping=None):
+    mapping = mapping or job.mapping
+    choices = mapping_choices(job.headers)
+    return [{"index": i, "header": h, "target": mapping[i] if i < len(mapping) else "skip", "choices": choices[i],
+             "samples": [r[i] for r in job.preview if i < len(r) and r[i]][:3]} for i, h in enumerate(job.headers)]
+
+
+@workspace_view("contacts:view")
+@require_http_methods(["GET", "POST"])
+def import_detail(request, public_id):
+    job = _job(request, public_id)
+    error = None
+    if request.method == "POST":
+        if not can(request.membership, "contacts:edit"):
+            raise Http404
+        mapping = [request.POST.get(f"col{i}", "skip") for i in range(len(job.headers))]
+        try:
+            jobs.import_start(job=job, mapping=mapping, tags=request.POST.get("tags", ""),
+                              source=request.POST.get("source"))
+        except UserError as exc:
+            error = exc.message
+            job.mapping = mapping
+        else:
+            return redirect("contacts:import_detail", public_id=job.public_id)
+    return render(request, "contacts/import_detail.html", {
+        "job": job, "mapping_rows": _mapping_rows(job) if job.status == ImportJob.Status.MAPPING else None,
+        "error": error, "tags": ", ".join(job.tags)})
+
+
+@workspace_view("contacts:view")
+@require_GET
+def import_progress(request, public_id):
+    """The progress/report partial; htmx polls it every second while the import runs."""
+    return render(request, "contacts/_import_progress.html", {"job": _job(request, public_id)})
+
+
+@workspace_view("contacts:view")
+@require_GET
+def import_rejects(request, public_id):
+    return rejects_csv(_job(request, public_id))
+
+
+@workspace_view("contacts:edit")
+@require_POST
+def import_resume(request, public_id):
+    job = _job(request, public_id)
+    try:
+        jobs.import_resume(job=job)
+    except UserError as exc:
+        messages.error(request, exc.message)
+    return redirect("contacts:import_detail", public_id=job.public_id)
+
+
+@workspace_view("contacts:edit")
+@require_http_methods(["GET", "POST"])
+def group_grab(request):
+    from devices.models import Device
+
+    devices = list(Device.objects.for_workspace(request.workspace).order_by("label", "session_name"))
+    session = request.POST.get("device") or request.GET.get("device") or ""
+    device = next((d for d in devices if d.session_name == session), None)
+    if session and device is None:
+        raise Http404
+    groups, error = None, None
+    if request.method == "POST":
+        form = GrabForm(request.POST)
+        if form.is_valid() and device:
+            try:
+                job = grab.grab_create(workspace=request.workspace, user=request.user, device=device,
+                                       group_id=form.cleaned_data["group_id"], tags=form.cleaned_data["tags"])
+            except UserError as exc:
+                error = exc.message
+            else:
+                return redirect("contacts:import_detail", public_id=job.public_id)
+        else:
+            error = _("Choose a device and a group.")
+    if device:
+        try:
+            groups = grab.groups_list(device=device)
+        except UserError as exc:
+            error = error or exc.message
+    return render(request, "contacts/grab.html", {"devices": devices, "device": device, "groups": groups,
+                                                  "error": error})
+
+
+@workspace_view("contacts:edit")
+@require_http_methods(["GET", "POST"])
+def contact_settings(request):
+    form = OptOutWordsForm(request.POST or None,
+                           initial={"words": "\n".join(selectors.opt_out_words(request.workspace))})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opt_out_words_set(workspace=request.workspace, words=form.cleaned_data["words"])
+        except UserError as exc:
+            form.add_error("words", exc.message)
+        else:
+            messages.success(request, _("Opt-out words saved."))
+            return redirect("contacts:settings")
+    return render(request, "contacts/settings.html", {"form": form})
