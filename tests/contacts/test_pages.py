@@ -76,7 +76,7 @@ def test_export_page_streams_csv(owner_client, make_contact):
 
 
 def test_import_with_column_mapping_step(owner_client, workspace):
-    body = "Nama,Telepon,Kota\nBudi,0812-3456-7890,Bandung\n".encode()
+    body = b"Nama,Telepon,Kota\nBudi,0812-3456-7890,Bandung\n"
     r = owner_client.post("/contacts/import/", {"file": SimpleUploadedFile("a.csv", body), "tags": "Expo"})
     job = ImportJob.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/contacts/imports/{job.public_id}/"
