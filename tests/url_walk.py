@@ -97,3 +97,50 @@ def snapshot(workspace):
 
 def url_for(route, kwargs):
     return reverse(route, kwargs=kwargs)
+
+
+PUBLIC_ROUTE = "public"
+
+
+def declared_permission(url, method, public):
+    """The permission a route declares for `method`: a MATRIX name, or PUBLIC_ROUTE.
+
+    Read from the view itself, so routes added later are covered without listing them anywhere:
+    `workspace_view("perm")` sets `sebar_permission`; `WorkspaceMixin` pages have `permission_required`;
+    DRF views built on `WorkspaceAPIMixin` answer `permission_for(request)` (read/write/delete/actions);
+    DRF views whose only permission is AllowAny, and routes listed in a world's PUBLIC, are public.
+    Anything else has no declared permission, which is a bug: this raises AssertionError saying so.
+    """
+    from types import SimpleNamespace
+
+    from django.urls import resolve
+    from rest_framework.permissions import AllowAny
+
+    from accounts.tenancy_api import WorkspaceAPIMixin
+    from accounts.tenancy_web import WorkspaceMixin
+
+    match = resolve(url)
+    if match.view_name in public:
+        return PUBLIC_ROUTE
+    func = match.func
+    if getattr(func, "sebar_permission", None):
+        return func.sebar_permission
+    view_class = getattr(func, "view_class", None)
+    if view_class is not None and issubclass(view_class, WorkspaceMixin):
+        return view_class(**getattr(func, "view_initkwargs", {})).get_permission_required()
+    cls = getattr(func, "cls", None)
+    if cls is not None:
+        if issubclass(cls, WorkspaceAPIMixin):
+            view = cls(**getattr(func, "initkwargs", {}))
+            actions = getattr(func, "actions", None) or {}
+            view.action_map = actions
+            view.action = actions.get(method.lower())
+            # The walk sends empty bodies, so a permission that depends on the payload sees an empty one.
+            request = SimpleNamespace(method=method.upper(), data={}, query_params={}, GET={}, POST={})
+            return view.permission_for(request)
+        if cls.permission_classes and all(issubclass(p, AllowAny) for p in cls.permission_classes):
+            return PUBLIC_ROUTE
+    raise AssertionError(
+        f"{match.view_name} ({url}) declares no permission: use workspace_view('area:perm'), WorkspaceMixin or "
+        "a WorkspaceAPIView/WorkspaceViewSet with permission_read/write/delete, or list it in PUBLIC of "
+        "tests/<app>/world.py with the reason anyone may reach it")
