@@ -1,6 +1,7 @@
 """Counting clicks off the request path: one RPUSH per click, written to the database in batches.
 
-The redirect pushes a small JSON record onto one Redis list. `clicks_flush()` (a beat task every few
+The redirect pushes a small JSON record onto one Redis list (in the same script that moves a sequential
+link's counter, so a click costs one Redis round trip). `clicks_flush()` (a beat task every few
 seconds) reads the head of the list with LRANGE, writes the batch in one transaction, and only then
 LTRIMs it away. A crash before the trim leaves the records in Redis for the next run; each record
 carries a unique id that `Click.uid` enforces, so a batch that was written but not trimmed is skipped
@@ -19,6 +20,8 @@ from django.db.models import F
 
 from config.redis import get_redis, key
 
+from .link_config import sequence_key
+
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
@@ -34,14 +37,37 @@ def _lock_key():
     return key("rotator", "flush-lock")
 
 
-def record(*, config, number, referrer, agent, is_bot, redis=None):
-    """Queue one click (a single RPUSH). `number` is the picked entry or None."""
-    payload = {
-        "u": uuid.uuid4().hex, "r": config["id"], "w": config["ws"], "t": round(time.time(), 3),
-        "n": number[0] if number else None, "p": number[1] if number else "",
-        "f": (referrer or "")[:300], "a": agent, "b": 1 if is_bot else 0,
-    }
-    (redis or get_redis()).rpush(queue_key(), json.dumps(payload, separators=(",", ":")))
+# One round trip per click: (sequential mode) INCR the link's counter to pick the number, then queue the
+# click naming that number. Atomic, so concurrent clicks in any number of processes never share a turn.
+# KEYS[1] the link's counter, KEYS[2] the click queue. ARGV[1] the record as JSON minus its closing brace,
+# ARGV[2] the chosen 0-based index or -1 for "the counter decides", ARGV[3..] candidates as "id:phone".
+RECORD_SCRIPT = """
+local count = #ARGV - 2
+local index = tonumber(ARGV[2])
+if index < 0 then index = (redis.call("INCR", KEYS[1]) - 1) % count end
+local id, phone = string.match(ARGV[3 + index], "^(%d+):(%d+)$")
+redis.call("RPUSH", KEYS[2], ARGV[1] .. ',"n":' .. id .. ',"p":"' .. phone .. '"}')
+return index
+"""
+_script = {}
+
+
+def _record_script(redis):
+    script = _script.get(id(redis.connection_pool))
+    if script is None:
+        script = _script[id(redis.connection_pool)] = redis.register_script(RECORD_SCRIPT)
+    return script
+
+
+def record_click(*, config, numbers, index, referrer, agent, is_bot):
+    """Queue one click and return the number entry it was sent to (`index` from picking.choose)."""
+    redis = get_redis()
+    prefix = json.dumps({"u": uuid.uuid4().hex, "r": config["id"], "w": config["ws"], "t": round(time.time(), 3),
+                         "f": (referrer or "")[:300], "a": agent, "b": 1 if is_bot else 0},
+                        separators=(",", ":"))[:-1]
+    chosen = _record_script(redis)(keys=[sequence_key(config["id"]), queue_key()],
+                                   args=[prefix, index, *(f"{n[0]}:{n[1]}" for n in numbers)], client=redis)
+    return numbers[int(chosen)]
 
 
 def pending():

@@ -4,15 +4,24 @@ One Redis string per slug holds what picking needs (mode, text, numbers with wei
 device is connected). Services forget it on every save; a slug that does not exist is cached briefly too,
 so bots probing random slugs cannot reach the database. Device status can change by bulk updates that
 bypass any hook, so links that route only to connected numbers keep their entry for a short time.
+
+Each web process also keeps what it read for LOCAL_SECONDS: a Redis round trip costs as much as the rest
+of the redirect, so a popular link is read from Redis once per process every two seconds instead of on
+every click. An edit therefore reaches other processes within LOCAL_SECONDS (this process at once).
 """
 import json
+import time
 
 from config.redis import get_redis, key
 
 TTL_SECONDS = 3600
 TTL_ONLY_CONNECTED = 15
 TTL_MISSING = 30
+LOCAL_SECONDS = 2.0
+LOCAL_MAX_ENTRIES = 5000
 _MISSING = b"-"
+# cache key -> (monotonic expiry, config or None); keyed by the full Redis key so prefixes stay apart.
+_local = {}
 
 
 def cache_key(slug):
@@ -34,9 +43,22 @@ def build(rotator):
 
 
 def load(slug):
-    """The config for `slug`, or None when no such link exists. One Redis GET when warm."""
+    """The config for `slug`, or None when no such link exists: from this process, else Redis, else the DB."""
+    cache = cache_key(slug)
+    hit = _local.get(cache)
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    config = _load_shared(slug, cache)
+    if len(_local) >= LOCAL_MAX_ENTRIES:
+        _local.clear()
+    _local[cache] = (now + LOCAL_SECONDS, config)
+    return config
+
+
+def _load_shared(slug, cache):
     redis = get_redis()
-    raw = redis.get(cache_key(slug))
+    raw = redis.get(cache)
     if raw == _MISSING:
         return None
     if raw is not None:
@@ -45,15 +67,17 @@ def load(slug):
 
     rotator = LinkRotator.objects.filter(slug=slug).first()
     if rotator is None:
-        redis.set(cache_key(slug), _MISSING, ex=TTL_MISSING)
+        redis.set(cache, _MISSING, ex=TTL_MISSING)
         return None
     config = build(rotator)
     ttl = TTL_ONLY_CONNECTED if rotator.only_connected else TTL_SECONDS
-    redis.set(cache_key(slug), json.dumps(config, separators=(",", ":")), ex=ttl)
+    redis.set(cache, json.dumps(config, separators=(",", ":")), ex=ttl)
     return config
 
 
 def forget(*slugs):
-    slugs = [s for s in slugs if s]
-    if slugs:
-        get_redis().delete(*(cache_key(s) for s in slugs))
+    keys = [cache_key(s) for s in slugs if s]
+    for k in keys:
+        _local.pop(k, None)
+    if keys:
+        get_redis().delete(*keys)

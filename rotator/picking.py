@@ -1,18 +1,17 @@
 """Choosing the number a visitor is sent to, by the link's mode.
 
-SEQUENTIAL uses one Redis INCR per click on a per-link counter, so the order stays strictly round-robin
-however many web processes answer clicks at once: the n-th click of the link (across all of them) gets
+RANDOM and WEIGHTED are chosen here. SEQUENTIAL is chosen inside Redis (`clicks.record_click`): one
+script INCRs the link's counter and queues the click atomically, so the order stays strictly round-robin
+however many web processes answer clicks at once — the n-th click of the link, across all of them, gets
 number (n - 1) mod len(numbers).
 """
 import bisect
 import itertools
 import random
 
-from config.redis import get_redis
-
-from .link_config import sequence_key
-
 _rng = random.SystemRandom()
+# choose() answers this when the shared counter must decide (sequential mode, real visitors).
+BY_COUNTER = -1
 
 
 def candidates(config):
@@ -25,23 +24,20 @@ def candidates(config):
     return numbers
 
 
-def pick(config, *, advance=True):
-    """One number entry [id, phone, weight, connected], or None when the link has no numbers.
+def choose(config, numbers, *, advance=True, rng=_rng):
+    """Index into `numbers`, or BY_COUNTER for the round-robin counter.
 
-    `advance=False` (link-preview bots) never moves the round-robin counter: bots are not visitors.
+    `advance=False` (link-preview bots) never moves the counter: bots are not visitors, and a preview
+    must not use up a number's turn. They get a random number instead.
     """
-    numbers = candidates(config)
-    if not numbers:
-        return None
     mode = config["mode"]
     if mode == "SEQUENTIAL" and advance:
-        n = get_redis().incr(sequence_key(config["id"]))
-        return numbers[(n - 1) % len(numbers)]
+        return BY_COUNTER
     if mode == "WEIGHTED":
-        return pick_weighted(numbers)
-    return _rng.choice(numbers)
+        return choose_weighted(numbers, rng)
+    return rng.randrange(len(numbers))
 
 
-def pick_weighted(numbers, rng=_rng):
+def choose_weighted(numbers, rng=_rng):
     cumulative = list(itertools.accumulate(max(1, int(n[2])) for n in numbers))
-    return numbers[bisect.bisect_right(cumulative, rng.random() * cumulative[-1])]
+    return bisect.bisect_right(cumulative, rng.random() * cumulative[-1])

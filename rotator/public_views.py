@@ -1,7 +1,7 @@
 """The one page the public hits: /link/<slug> sends the visitor to one of the link's WhatsApp numbers.
 
-Built for ad traffic: with a warm cache a click is a Redis GET (the link), an INCR in sequential mode,
-and an RPUSH (the click record), and no database query and no session. Anonymous visitors carry no
+Built for ad traffic: with a warm cache a click is one Redis round trip (a script that moves a sequential
+link's counter and queues the click record), no database query and no session. Anonymous visitors carry no
 session cookie, so the session and auth middleware never touch the database either.
 """
 from django.http import Http404, HttpResponseRedirect
@@ -19,11 +19,12 @@ def link_redirect(request, slug):
     if not config["active"]:
         return render(request, "rotator/inactive.html", status=410)
     agent, is_bot = agents.classify(request.META.get("HTTP_USER_AGENT", ""))
-    number = picking.pick(config, advance=not is_bot)
-    if number is None:
+    numbers = picking.candidates(config)
+    if not numbers:
         return render(request, "rotator/inactive.html", {"no_numbers": True}, status=503)
-    clicks.record(config=config, number=number, referrer=request.META.get("HTTP_REFERER", ""), agent=agent,
-                  is_bot=is_bot)
+    index = picking.choose(config, numbers, advance=not is_bot)
+    number = clicks.record_click(config=config, numbers=numbers, index=index, agent=agent, is_bot=is_bot,
+                                 referrer=request.META.get("HTTP_REFERER", ""))
     response = HttpResponseRedirect(message.wa_me_url(number[1], message.render(config["text"])))
     # Each click must reach us (to count it and to rotate); no browser or proxy may replay a cached answer.
     response["Cache-Control"] = "no-store"

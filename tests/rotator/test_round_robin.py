@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 from django.test import RequestFactory
 
-from rotator import link_config, picking
+from rotator import clicks, link_config, picking
 from rotator.public_views import link_redirect
 
 from .factories import make_rotator
@@ -36,9 +36,22 @@ def _hammer(work, threads=8, per_thread=70):
 def test_concurrent_picks_are_exactly_even(workspace):
     make_rotator(workspace, slug="rr", mode="SEQUENTIAL", phones=PHONES)
     config = link_config.load("rr")
-    counts = Counter(_hammer(lambda: picking.pick(config)[1]))
+    numbers = picking.candidates(config)
+
+    def click():
+        index = picking.choose(config, numbers)
+        assert index == picking.BY_COUNTER
+        return clicks.record_click(config=config, numbers=numbers, index=index, referrer="", agent="mobile",
+                                   is_bot=False)[1]
+
+    counts = Counter(_hammer(click))
     assert sum(counts.values()) == 560
     assert counts == {phone: 80 for phone in PHONES}
+    assert clicks.pending() == 560  # every pick queued exactly one click
+    clicks.clicks_flush()
+    from rotator.models import DailyClicks
+
+    assert sorted(DailyClicks.objects.values_list("phone", "clicks")) == [(p, 80) for p in PHONES]
 
 
 def test_concurrent_requests_to_the_view_are_exactly_even(workspace):

@@ -1,0 +1,170 @@
+"""Benchmark of the public link redirect: `python bench/rotator_redirect.py` (one command).
+
+What it does, all on 127.0.0.1 and bounded in time:
+1. creates and migrates its own MariaDB database (sebar_bench_rotator) and seeds one sequential link with
+   five numbers and a spintax message;
+2. starts gunicorn with production settings (DEBUG=false, ALLOWED_HOSTS set) plus one bare view that
+   answers a fixed 302 (bench/rotator_urls.py: it exists only in this benchmark's URLconf);
+3. loads both URLs with wrk (50 connections, --latency) in alternating rounds;
+4. prints redirects per second and p99 for each, the ratio link / bare, and checks that the clicks the
+   link queued in Redis flush to exactly the number of requests wrk completed.
+"""
+import argparse
+import http.client
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+SLUG = "bench-promo"
+
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "bench.rotator_settings",
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-rotator-not-a-real-secret-but-long-enough-0123456789abcdef",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "false",
+    "SEBAR_REDIS_PREFIX": "bench-rotator",
+    "CACHE_KEY_PREFIX": "bench-rotator",
+    "LOG_LEVEL": "WARNING",
+    "PYTHONPATH": str(ROOT),
+}
+
+SEED = f"""
+import django; django.setup()
+from accounts.models import Workspace
+from config.redis import get_redis, key
+from rotator import clicks, link_config, services
+from rotator.models import LinkRotator
+redis = get_redis()
+keys = redis.keys(key("*"))
+if keys: redis.delete(*keys)
+LinkRotator.objects.filter(slug="{SLUG}").delete()
+ws, _ = Workspace.objects.get_or_create(name="Bench store")
+numbers = [{{"phone": f"62812000000{{i:02d}}", "weight": 1, "device": None}} for i in range(5)]
+LinkRotator.objects.filter(workspace=ws).delete()
+services.rotator_create(workspace=ws, slug="{SLUG}", mode="SEQUENTIAL", numbers=numbers,
+                        text="{{Halo|Hai|Selamat siang}} kak, saya mau tanya promo Juni")
+"""
+
+FLUSH = f"""
+import django; django.setup()
+from rotator import clicks
+from rotator.models import LinkRotator
+total = 0
+while True:
+    n = clicks.clicks_flush(batch_size=2000, max_batches=100)
+    total += n
+    if not n: break
+print(total, LinkRotator.objects.get(slug="{SLUG}").click_count, clicks.pending())
+"""
+
+
+def run(cmd, **kwargs):
+    return subprocess.run(cmd, cwd=ROOT, env=ENV, check=True, timeout=300, **kwargs)
+
+
+def prepare(database):
+    ENV["DATABASE_URL"] = f"mysql://root@127.0.0.1:3306/{database}"
+    run(["mysql", "-h", "127.0.0.1", "-u", "root", "-e",
+         f"CREATE DATABASE IF NOT EXISTS `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"])
+    run([PY, "manage.py", "migrate", "--noinput", "-v", "0"])
+    run([PY, "-c", SEED])
+
+
+def wait_ready(port, deadline=30):
+    # http.client, not urllib: it never follows a redirect off this machine.
+    end = time.time() + deadline
+    while time.time() < end:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer within 30 s")
+
+
+def wrk(url, seconds, connections, threads):
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency",
+                          "--timeout", "5s", url], capture_output=True, text=True, timeout=seconds + 30).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1))
+    p50 = _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": rps, "p50": p50, "p99": p99, "requests": requests, "bad": int(errors.group(1)) if errors else 0,
+            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def _ms(text):
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="length of each measured wrk run")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating bare/link rounds")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn sync workers")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database", default="sebar_bench_rotator")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+
+    prepare(args.database)
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [str(Path(PY).with_name("gunicorn")), "config.wsgi:application", "-b", f"127.0.0.1:{args.port}",
+         "-w", str(args.workers), "--backlog", "2048", "--log-level", "warning"],
+        cwd=ROOT, env=ENV, start_new_session=True)
+    try:
+        wait_ready(args.port)
+        link, bare = f"{base}/link/{SLUG}", f"{base}/bench/bare-302"
+        wrk(bare, 2, args.connections, 2)  # warm both (imports, connections, the link's cache entry)
+        warm = wrk(link, 2, args.connections, 2)
+        results = {"bare": [], "link": []}
+        for _ in range(args.rounds):
+            results["bare"].append(wrk(bare, args.seconds, args.connections, 2))
+            results["link"].append(wrk(link, args.seconds, args.connections, 2))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    print(f"\nLink rotator redirect benchmark: {args.connections} connections, {args.seconds}s x {args.rounds} "
+          f"rounds, gunicorn {args.workers} sync workers, MariaDB, DEBUG=false")
+    print(f"{'':6} {'round':>5} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'non-3xx':>8}")
+    for name in ("bare", "link"):
+        for i, r in enumerate(results[name], 1):
+            print(f"{name:6} {i:>5} {r['rps']:>10.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['requests']:>9} "
+                  f"{r['bad']:>8} {r['socket_errors']}")
+    link_rps = sum(r["rps"] for r in results["link"]) / args.rounds
+    bare_rps = sum(r["rps"] for r in results["bare"]) / args.rounds
+    link_p99 = max(r["p99"] for r in results["link"])
+    print(f"\nratio link/bare redirects per second: {link_rps / bare_rps:.2f} (aim >= 0.8)")
+    print(f"link p99: {link_p99:.1f} ms (aim < 20 ms); bare p99: {max(r['p99'] for r in results['bare']):.1f} ms")
+
+    out = subprocess.run([PY, "-c", FLUSH], cwd=ROOT, env=ENV, capture_output=True, text=True, check=True,
+                         timeout=600).stdout.split()
+    flushed, counted, left = (int(x) for x in out[-3:])
+    # wrk's total excludes requests cut off at the end of a run, which the server may still have answered.
+    sent = warm["requests"] + sum(r["requests"] for r in results["link"])
+    print(f"clicks: wrk saw {sent} link answers; flushed {flushed} click records, click_count {counted}, "
+          f"left in Redis {left}; {counted - sent} more answered after wrk stopped listening "
+          f"(at most {args.connections} per run)")
+
+
+if __name__ == "__main__":
+    main()
