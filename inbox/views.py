@@ -1,14 +1,298 @@
-"""Pages of the inbox app."""
-from django.shortcuts import render
+"""Pages of the inbox: the two-pane team inbox (htmx polling), auto-replies, knowledge base, assistant
+settings. Each view: tenancy helper, form, one service call, then a message and a redirect or a partial."""
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from accounts.tenancy import workspace_view
+from accounts.models import Membership
+from accounts.permissions import can
+from accounts.tenancy import get_for_workspace_or_404, workspace_view
+from config.errors import UserError
+
+from . import autoreplies, knowledge, selectors, services
+from .forms import AssistantSettingsForm, AutoReplyForm, KnowledgeForm, QuickReplyForm, apply_error
+from .models import AutoReply, KnowledgeSource, Message, QuickReply
+
+FILTERS = ("q", "device", "assigned", "bot", "needs_human", "unread")
+MESSAGES_SHOWN = 60
+
+
+def _visible_chat(request, pk):
+    chats = selectors.visible_chats(workspace=request.workspace, membership=request.membership)
+    return get_object_or_404(chats, pk=pk)
+
+
+def _list_context(request):
+    filters = {k: request.GET.get(k, "") for k in FILTERS}
+    try:
+        chats = list(selectors.chat_list(workspace=request.workspace, membership=request.membership,
+                                         filters=filters)[:100])
+    except UserError:
+        chats, filters = [], {}
+    return {"chats": chats, "filters": filters,
+            "filter_query": "&".join(f"{k}={v}" for k, v in filters.items() if v)}
+
+
+def _page(request, chat=None):
+    from devices.models import Device
+
+    context = _list_context(request)
+    context.update({
+        "chat": chat, "devices": Device.objects.for_workspace(request.workspace).order_by("label", "pk"),
+        "needs_human": selectors.needs_human_count(workspace=request.workspace, membership=request.membership),
+        "can_assign": can(request.membership, "inbox:assign"),
+    })
+    if chat is not None:
+        services.chat_mark_read(chat=chat)
+        context.update(_conversation_context(request, chat))
+    return render(request, "inbox/index.html", context)
+
+
+def _conversation_context(request, chat):
+    rows = list(selectors.chat_messages(chat=chat)[:MESSAGES_SHOWN])
+    members = Membership.objects.for_workspace(request.workspace).select_related("user").order_by("user__email")
+    return {"chat": chat, "messages_list": list(reversed(rows)), "members": members,
+            "quick_replies": selectors.quick_replies(workspace=request.workspace)}
 
 
 @workspace_view("inbox:use")
 def index(request):
-    return render(request, "inbox/index.html")
+    return _page(request)
+
+
+@workspace_view("inbox:use")
+def chat_list_partial(request):
+    return render(request, "inbox/_chat_list.html", {**_list_context(request), "active_pk": request.GET.get("active")})
+
+
+@workspace_view("inbox:use")
+def chat(request, pk):
+    return _page(request, _visible_chat(request, pk))
+
+
+@workspace_view("inbox:use")
+def chat_messages(request, pk):
+    chat = _visible_chat(request, pk)
+    services.chat_mark_read(chat=chat)
+    chat.refresh_from_db()
+    return render(request, "inbox/_messages.html", {**_conversation_context(request, chat), "partial": True})
+
+
+@require_POST
+@workspace_view("inbox:use")
+def chat_send(request, pk):
+    chat = _visible_chat(request, pk)
+    try:
+        services.chat_send_by_agent(chat=chat, user=request.user, text=request.POST.get("text", ""),
+                                    upload=request.FILES.get("file"))
+    except UserError as exc:
+        if request.headers.get("HX-Request"):
+            return render(request, "inbox/_messages.html",
+                          {**_conversation_context(request, chat), "partial": True, "send_error": exc.message})
+        messages.error(request, exc.message)
+        return redirect("inbox:chat", pk=chat.pk)
+    if request.headers.get("HX-Request"):
+        chat.refresh_from_db()
+        return render(request, "inbox/_messages.html", {**_conversation_context(request, chat), "partial": True})
+    return redirect("inbox:chat", pk=chat.pk)
+
+
+@require_POST
+@workspace_view("inbox:use")
+def chat_bot(request, pk):
+    chat = _visible_chat(request, pk)
+    services.chat_bot_set(chat=chat, enabled=request.POST.get("enabled") == "1")
+    messages.success(request, _("The bot is on for this chat.") if chat.bot_enabled
+                     else _("The bot is off for this chat: only people answer."))
+    return redirect("inbox:chat", pk=chat.pk)
+
+
+@require_POST
+@workspace_view("inbox:assign")
+def chat_assign(request, pk):
+    chat = _visible_chat(request, pk)
+    try:
+        services.chat_assign(chat=chat, user_id=request.POST.get("user") or None)
+        messages.success(request, _("Assignment saved."))
+    except UserError as exc:
+        messages.error(request, exc.message)
+    return redirect("inbox:chat", pk=chat.pk)
+
+
+@workspace_view("inbox:use")
+def message_media(request, pk):
+    """A chat's media, only to members who can see that chat (files are private to the workspace)."""
+    message = get_for_workspace_or_404(request, Message, pk=pk)
+    _visible_chat(request, message.chat_id)
+    if not message.media:
+        raise Http404("No media")
+    return FileResponse(message.media.open("rb"), content_type=message.media_mimetype or "application/octet-stream",
+                        filename=message.media_filename or None, as_attachment=message.media_type != "image")
+
+
+@require_POST
+@workspace_view("inbox:use")
+def online(request):
+    membership = services.member_online_set(membership=request.membership, online=request.POST.get("online") == "1")
+    messages.success(request, _("You are online: new chats can be assigned to you.") if membership.is_online
+                     else _("You are offline: no new chats are assigned to you."))
+    return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/inbox/")
+                    else "inbox:index")
+
+
+# ---------------------------------------------------------------- auto-replies and quick replies
+
+
+def _rule_values(form):
+    data = form.cleaned_data
+    return {"keyword": data["keyword"], "match_type": data["match_type"], "response_text": data["response_text"],
+            "priority": data["priority"], "is_active": data["is_active"], "devices": list(data["devices"]),
+            "media": data.get("media"), "clear_media": data.get("clear_media", False)}
+
+
+def _autoreply_page(request, form=None, quick_form=None):
+    return render(request, "inbox/autoreplies.html", {
+        "rules": selectors.auto_replies(workspace=request.workspace),
+        "quick_replies": selectors.quick_replies(workspace=request.workspace),
+        "form": form or AutoReplyForm(workspace=request.workspace),
+        "quick_form": quick_form or QuickReplyForm(),
+        "can_manage": can(request.membership, "autoreplies:manage"),
+    })
 
 
 @workspace_view("autoreplies:view")
-def autoreplies(request):
-    return render(request, "inbox/autoreplies.html")
+def autoreply_list(request):
+    return _autoreply_page(request)
+
+
+@require_POST
+@workspace_view("autoreplies:manage")
+def autoreply_create(request):
+    form = AutoReplyForm(request.POST, request.FILES, workspace=request.workspace)
+    if form.is_valid():
+        try:
+            autoreplies.autoreply_save(workspace=request.workspace, **_rule_values(form))
+            messages.success(request, _("Auto-reply saved."))
+            return redirect("inbox:autoreplies")
+        except UserError as exc:
+            apply_error(form, exc)
+    return _autoreply_page(request, form=form)
+
+
+@workspace_view("autoreplies:manage")
+def autoreply_edit(request, pk):
+    rule = get_for_workspace_or_404(request, AutoReply, pk=pk)
+    initial = {"keyword": rule.keyword, "match_type": rule.match_type, "response_text": rule.response_text,
+               "priority": rule.priority, "is_active": rule.is_active, "devices": list(rule.devices.all())}
+    form = AutoReplyForm(request.POST or None, request.FILES or None, workspace=request.workspace, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            autoreplies.autoreply_save(workspace=request.workspace, rule=rule, **_rule_values(form))
+            messages.success(request, _("Auto-reply saved."))
+            return redirect("inbox:autoreplies")
+        except UserError as exc:
+            apply_error(form, exc)
+    return render(request, "inbox/autoreply_form.html", {"form": form, "rule": rule})
+
+
+@require_POST
+@workspace_view("autoreplies:manage")
+def autoreply_delete(request, pk):
+    rule = get_for_workspace_or_404(request, AutoReply, pk=pk)
+    autoreplies.autoreply_delete(rule=rule)
+    messages.success(request, _("Auto-reply deleted."))
+    return redirect("inbox:autoreplies")
+
+
+@require_POST
+@workspace_view("autoreplies:view")
+def autoreply_test(request):
+    rule, answer = autoreplies.autoreply_test(workspace=request.workspace, text=request.POST.get("text", ""))
+    return render(request, "inbox/_autoreply_test.html", {"rule": rule, "answer": answer,
+                                                           "text": request.POST.get("text", "")})
+
+
+@require_POST
+@workspace_view("autoreplies:manage")
+def quickreply_create(request):
+    form = QuickReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            autoreplies.quick_reply_save(workspace=request.workspace, **form.cleaned_data)
+            messages.success(request, _("Quick reply saved."))
+            return redirect("inbox:autoreplies")
+        except UserError as exc:
+            apply_error(form, exc)
+    return _autoreply_page(request, quick_form=form)
+
+
+@require_POST
+@workspace_view("autoreplies:manage")
+def quickreply_delete(request, pk):
+    get_for_workspace_or_404(request, QuickReply, pk=pk).delete()
+    messages.success(request, _("Quick reply deleted."))
+    return redirect("inbox:autoreplies")
+
+
+# ---------------------------------------------------------------- knowledge base and assistant
+
+
+def _knowledge_page(request, form=None):
+    return render(request, "inbox/knowledge.html", {
+        "sources": selectors.knowledge_sources(workspace=request.workspace),
+        "form": form or KnowledgeForm(), "can_manage": can(request.membership, "autoreplies:manage"),
+    })
+
+
+@workspace_view("autoreplies:view")
+def knowledge_list(request):
+    return _knowledge_page(request)
+
+
+@require_POST
+@workspace_view("autoreplies:manage")
+def knowledge_create(request):
+    form = KnowledgeForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            knowledge.knowledge_source_create(workspace=request.workspace, upload=form.cleaned_data.pop("file"),
+                                              **form.cleaned_data)
+            messages.success(request, _("Added. The assistant can use it in a few seconds."))
+            return redirect("inbox:knowledge")
+        except UserError as exc:
+            apply_error(form, exc)
+    return _knowledge_page(request, form=form)
+
+
+@require_POST
+@workspace_view("autoreplies:manage")
+def knowledge_delete(request, pk):
+    knowledge.knowledge_source_delete(source=get_for_workspace_or_404(request, KnowledgeSource, pk=pk))
+    messages.success(request, _("Removed from the knowledge base."))
+    return redirect("inbox:knowledge")
+
+
+@workspace_view("autoreplies:manage")
+def assistant(request):
+    row = services.settings_for(request.workspace)
+    fields = [f for f in AssistantSettingsForm.base_fields if f not in ("api_key", "clear_api_key")]
+    form = AssistantSettingsForm(request.POST or None, initial={f: getattr(row, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        values = {f: form.cleaned_data[f] for f in fields}
+        if form.cleaned_data["clear_api_key"]:
+            values["api_key"] = ""
+        elif form.cleaned_data["api_key"]:
+            values["api_key"] = form.cleaned_data["api_key"]
+        try:
+            autoreplies.assistant_settings_update(settings=row, **values)
+            messages.success(request, _("Assistant settings saved."))
+            return redirect("inbox:assistant")
+        except UserError as exc:
+            apply_error(form, exc)
+    from .assistant import ai_allowed, ai_config
+
+    return render(request, "inbox/assistant.html", {"form": form, "settings_row": row,
+                                                    "has_key": bool(ai_config(row).api_key),
+                                                    "ai_plan": ai_allowed(request.workspace)})

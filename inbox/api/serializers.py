@@ -1,4 +1,5 @@
 """Inbox API shapes. Writes go through the same services as the pages."""
+from django.urls import reverse
 from rest_framework import serializers
 
 from accounts.tenancy import WorkspaceRelatedField
@@ -33,7 +34,8 @@ class MessageSerializer(serializers.ModelSerializer):
                   "timestamp"]
 
     def get_media_url(self, message):
-        return message.media.url if message.media else None
+        # Served by a page view that checks the chat's visibility, never from the public media root.
+        return reverse("inbox:message_media", kwargs={"pk": message.pk}) if message.media else None
 
 
 class SendSerializer(serializers.Serializer):

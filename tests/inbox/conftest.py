@@ -85,3 +85,8 @@ def deliver(django_capture_on_commit_callbacks):
 def _fast_passwords(settings):
     # bcrypt is the production hasher; these tests log users in but never check a password's strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")

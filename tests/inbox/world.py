@@ -13,7 +13,7 @@ def build(workspace, owner):
     device = Device.objects.create(workspace=workspace, session_name="inbox-walk-1", server=server, label=MARKER)
     chat = Chat.objects.create(workspace=workspace, device=device, phone="628999000111", name=MARKER,
                                last_message_preview=MARKER, last_message_at=timezone.now())
-    Message.objects.create(workspace=workspace, chat=chat, device=device, direction="in", sender="customer",
+    message = Message.objects.create(workspace=workspace, chat=chat, device=device, direction="in", sender="customer",
                            text=MARKER, timestamp=timezone.now(), short_id="WALK1")
     rule = AutoReply.objects.create(workspace=workspace, keyword=MARKER, response_text=MARKER)
     quick = QuickReply.objects.create(workspace=workspace, title=MARKER, text=MARKER)
@@ -33,4 +33,5 @@ def build(workspace, owner):
         "inbox:autoreply_delete": {"pk": rule.pk},
         "inbox:quickreply_delete": {"pk": quick.pk},
         "inbox:knowledge_delete": {"pk": source.pk},
+        "inbox:message_media": {"pk": message.pk},
     }

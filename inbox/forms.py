@@ -1,0 +1,75 @@
+"""Forms of the inbox pages. They only parse input; the services in autoreplies.py/knowledge.py validate
+and save, so the pages and the API refuse the same things with the same words."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from devices.models import Device
+
+from .models import AutoReply, KnowledgeSource
+
+
+def apply_error(form, exc):
+    """A UserError's field messages beside their fields; anything else as the message on top."""
+    placed = False
+    for field, _reason in (exc.fields or {}).items():
+        if field in form.fields and _reason:
+            form.add_error(field, exc.message)
+            placed = True
+            break
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+class AutoReplyForm(forms.Form):
+    keyword = forms.CharField(label=_("Keyword"), max_length=300)
+    match_type = forms.ChoiceField(label=_("Match"), choices=AutoReply.MatchType.choices,
+                                   initial=AutoReply.MatchType.CONTAINS)
+    response_text = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}),
+                                    help_text=_("Spintax {Hi|Hello} and [name] work here."))
+    media = forms.FileField(label=_("Attachment (optional)"), required=False)
+    clear_media = forms.BooleanField(label=_("Remove the current attachment"), required=False)
+    priority = forms.IntegerField(label=_("Priority"), initial=100, help_text=_("Lower numbers are checked first."))
+    devices = forms.ModelMultipleChoiceField(label=_("Only on these numbers"), queryset=Device.objects.none(),
+                                             required=False, widget=forms.CheckboxSelectMultiple,
+                                             help_text=_("Leave all unticked to answer on every number."))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["devices"].queryset = Device.objects.for_workspace(workspace).order_by("label", "pk")
+
+
+class QuickReplyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=80)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class KnowledgeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=KnowledgeSource.Kind.choices, widget=forms.RadioSelect,
+                             initial=KnowledgeSource.Kind.FAQ)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    question = forms.CharField(label=_("Question"), max_length=500, required=False)
+    text = forms.CharField(label=_("Answer or text"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    file = forms.FileField(label=_("File (.txt, .md, .pdf, .docx)"), required=False)
+
+
+class AssistantSettingsForm(forms.Form):
+    ai_enabled = forms.BooleanField(label=_("Answer with the AI assistant (or FAQ answers without a key)"),
+                                    required=False)
+    instructions = forms.CharField(label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                   help_text=_("Tone, language, and what never to promise (prices, discounts...)."))
+    min_similarity = forms.FloatField(label=_("Minimum similarity (0-1)"), min_value=0, max_value=1)
+    faq_min_score = forms.FloatField(label=_("Minimum FAQ score"), min_value=0)
+    bot_replies_per_hour = forms.IntegerField(label=_("Bot replies per chat per hour"), min_value=1, max_value=100)
+    include_groups = forms.BooleanField(label=_("Show group chats in the inbox"), required=False)
+    include_status = forms.BooleanField(label=_("Show status broadcasts in the inbox"), required=False)
+    cs_rotator_enabled = forms.BooleanField(label=_("Assign new chats round-robin to online members"),
+                                            required=False)
+    base_url = forms.URLField(label=_("API base URL"), required=False, assume_scheme="https",
+                              help_text=_("Any OpenAI-compatible server. Empty uses the server's setting."))
+    chat_model = forms.CharField(label=_("Chat model"), required=False, max_length=100)
+    embedding_model = forms.CharField(label=_("Embedding model"), required=False, max_length=100)
+    api_key = forms.CharField(label=_("API key"), required=False, max_length=300,
+                              widget=forms.PasswordInput(render_value=False),
+                              help_text=_("Leave empty to keep the current key."))
+    clear_api_key = forms.BooleanField(label=_("Remove the workspace's key"), required=False)
