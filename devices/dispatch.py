@@ -11,9 +11,9 @@ from django.utils.module_loading import import_string
 
 HANDLERS = {
     "session.status": ["devices.services.session_status_event_apply"],
-    "message": [],
-    "message.any": [],
-    "message.ack": [],
+    "message": ["inbox.services.inbound_message_receive"],
+    "message.any": ["inbox.services.outbound_message_record"],
+    "message.ack": ["inbox.services.message_ack_apply"],
     "message.ack.group": [],
 }
 

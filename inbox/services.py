@@ -24,12 +24,8 @@ logger = logging.getLogger(__name__)
 
 
 def waha_client(device):
-    try:
-        from devices.selectors import client_for
-    except ImportError:  # until the devices app lands client_for; same construction
-        from devices.waha import WahaClient
+    from devices.selectors import client_for
 
-        return WahaClient(device.server.base_url, device.server.api_key or None)
     return client_for(device)
 
 
