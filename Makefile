@@ -14,7 +14,7 @@ APT_TEST := $(APT_RUN) chromium docker-compose
 run: APT_PACKAGES = $(APT_RUN)
 run: system-deps install services
 	$(PY) manage.py migrate --noinput
-	@sandbox=$$($(PY) manage.py shell -c "from django.conf import settings; print(int(settings.SANDBOX_MODE))"); \
+	@sandbox=$$($(PY) manage.py shell --no-imports -c "from django.conf import settings; print(int(settings.SANDBOX_MODE))" | tail -n 1); \
 	procs="web worker beat"; [ "$$sandbox" = 1 ] && procs="$$procs waha"; \
 	echo ""; echo "  Sebar is starting: open http://127.0.0.1:$${PORT:-8000}/ and sign up."; \
 	[ "$$sandbox" = 1 ] && echo "  Sandbox mode: a built-in WhatsApp emulator plays the phones (set WAHA_URL for a real WAHA)."; \

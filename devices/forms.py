@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 class DeviceAddForm(forms.Form):
     label = forms.CharField(label=_("Name this number"), max_length=80,
                             help_text=_("Only you see it, e.g. “Sales” or “CS 1”."),
-                            widget=forms.TextInput(attrs={"placeholder": _("Sales"), "autofocus": True}))
+                            widget=forms.TextInput(attrs={"autofocus": True}))
 
 
 class PairingCodeForm(forms.Form):

@@ -7,6 +7,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import can
 from accounts.tenancy import get_for_workspace_or_404, workspace_view
+from billing import limits
+from billing.errors import LimitReached
 from config.errors import UserError
 
 from . import sandbox, services
@@ -48,7 +50,16 @@ def device_add(request):
             form.add_error(None, exc.message)
         else:
             return redirect("devices:connect", session=device.session_name)
-    return render(request, "devices/add.html", {"form": form})
+    return render(request, "devices/add.html", {"form": form, "limit_message": _limit_message(request.workspace)})
+
+
+def _limit_message(workspace):
+    """The plan-limit message shown before the user fills the form, or None when a device fits."""
+    try:
+        limits.check(workspace, "devices")
+    except LimitReached as exc:
+        return exc.message
+    return None
 
 
 @require_GET

@@ -31,7 +31,10 @@ def test_add_device_shows_a_qr_that_polls_and_a_sandbox_button(owner_client, wor
 
 
 def test_add_device_over_the_limit_says_so(owner_client, workspace, fake_waha):
+    assert b'data-testid="device-limit"' not in owner_client.get("/devices/add").content
     make_device(workspace, fake_waha[0])
+    warned = owner_client.get("/devices/add").content.decode()
+    assert 'data-testid="device-limit"' in warned and "allows 1 device" in warned
     response = owner_client.post("/devices/add", {"label": "Second"})
     assert response.status_code == 200
     assert "allows 1 device" in response.content.decode()

@@ -1,4 +1,10 @@
-"""`manage.py waha_emulator`: run the bundled WAHA emulator (the sandbox gateway) in the foreground."""
+"""`manage.py waha_emulator`: run the bundled WAHA emulator (the sandbox gateway) in the foreground.
+
+Without --port it listens on the port of SANDBOX_WAHA_URL, so the app and the emulator agree on one
+setting (e.g. SANDBOX_WAHA_URL=http://127.0.0.1:3011 for a second checkout beside a running one).
+"""
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -7,11 +13,12 @@ class Command(BaseCommand):
     help = "Run the WAHA emulator used by sandbox mode and the tests."
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=3000)
+        parser.add_argument("--port", type=int, default=None, help="default: the port of SANDBOX_WAHA_URL")
         parser.add_argument("--engine", default="GOWS", choices=["GOWS", "NOWEB", "WEBJS"])
         parser.add_argument("--api-key", default=None)
 
     def handle(self, *args, port, engine, api_key, **options):
         from devices.emulator import main
 
+        port = port or urlsplit(settings.SANDBOX_WAHA_URL).port or 3000
         main(["--port", str(port), "--engine", engine, "--api-key", api_key or settings.SANDBOX_WAHA_API_KEY])
