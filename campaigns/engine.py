@@ -1,0 +1,422 @@
+"""The paced broadcast engine: each device sends on its own clock, no worker ever sleeps.
+
+How a send happens
+1. Every device with work has ONE live chain of `device_send_task(device_id, chain)`: a task that does
+   one step and re-arms itself with `apply_async(countdown=...)` for the device's next slot. `chain` is
+   a number in the device's `DevicePace` row; a task whose number is stale exits at once, so a
+   duplicate (a redelivered message, a kick racing a slow queue) never doubles a device's rate.
+2. A step picks the oldest sending campaign of the device that has PENDING rows and is not held by
+   quiet hours, the per-device daily cap or the plan's daily messages, then claims one PENDING row
+   with a conditional UPDATE (PENDING → SENDING, works alike on SQLite and MariaDB). Rows are not
+   pre-assigned to devices: any connected device of the campaign takes the next one, so when a device
+   disconnects the others carry its share, and when it returns the kick brings it back.
+3. With typing simulation on, the step marks the chat seen and starts typing, then queues
+   `recipient_deliver_task` for when typing is over (a countdown, not a sleep); otherwise it delivers
+   at once. Delivery claims the device's slot with a conditional UPDATE of `DevicePace.next_send_at`
+   (`<= now` → held), sends, then sets `next_send_at = finished + delay` (a fresh random delay from
+   the campaign's range). Two sends of one device are therefore never closer than the minimum delay,
+   measured from the end of one send to the start of the next, however many tasks run.
+4. Every countdown is capped at `MAX_COUNTDOWN` (15 min), far below Redis' visibility_timeout.
+
+Never twice, never lost
+- A row is SENDING from its claim; `attempted_at` is set by a conditional UPDATE right before the
+  HTTP call. The reaper (`recipients_reap`) puts SENDING rows never attempted back to PENDING after a
+  short lease (their task was lost, nothing was sent) and turns attempted rows older than the lease
+  into FAILED "outcome unknown" — they are never re-sent automatically — unless WAHA's `message.any`
+  for that text and chat shows the message went out, which marks them SENT (`services.py`).
+- Transient WAHA errors (5xx, timeouts, session not WORKING) put the row back to PENDING for any
+  healthy device, up to `MAX_ATTEMPTS`; "not on WhatsApp" skips it for good.
+- The kick (`engine_kick`, on beat every few seconds) starts a chain for every device that has work
+  but no live chain (armed_until passed): this is what makes a flushed Redis or a SIGKILLed worker
+  lose nothing. It also completes campaigns that have no PENDING or SENDING rows left.
+
+Fairness: a step is a few queries and one HTTP call, and each device's chain is independent, so one
+workspace's 100,000-row campaign occupies its own devices' slots only; another workspace's devices
+get their turns from the same queue between them.
+"""
+import logging
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.utils import timezone
+
+from devices.models import Device
+from devices.waha import WahaError, WahaNotFound, WahaSessionNotReady
+
+from . import windows
+from .models import Campaign, DevicePace, Recipient
+
+log = logging.getLogger(__name__)
+
+
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+def lease_seconds():
+    """After this long a SENDING row that was attempted is settled as "outcome unknown"."""
+    return _setting("SEBAR_SEND_LEASE_SECONDS", 600)
+
+
+def unattempted_lease_seconds():
+    """A SENDING row never attempted for this long lost its deliver task; it goes back to PENDING."""
+    return _setting("SEBAR_CLAIM_LEASE_SECONDS", 120)
+
+
+def arm_grace_seconds():
+    """How late a chain's next task may run before the kick considers it lost and starts another."""
+    return _setting("SEBAR_ARM_GRACE_SECONDS", 30)
+
+
+def retry_backoff_seconds():
+    return _setting("SEBAR_RETRY_BACKOFF_SECONDS", 30)
+
+
+def send_hold_seconds():
+    """How long a slot is held while its HTTP call runs (the client's read timeout and some)."""
+    return _setting("SEBAR_SEND_HOLD_SECONDS", 30)
+
+
+MAX_ATTEMPTS = 3
+MAX_COUNTDOWN = 900
+TYPING_SECONDS_PER_CHAR = 0.05
+TYPING_MAX_SECONDS = 8.0
+
+
+# ---------------------------------------------------------------- small pieces
+
+
+def typing_seconds(campaign, text):
+    """Typing time for `text`: proportional to its length, at most 8 s and at most half the minimum delay."""
+    if not campaign.typing_simulation:
+        return 0.0
+    return min(len(text) * TYPING_SECONDS_PER_CHAR, TYPING_MAX_SECONDS, campaign.delay_min / 2)
+
+
+def typing_lead(campaign):
+    """How long before a device's slot its next step starts, so typing ends as the slot opens."""
+    if not campaign.typing_simulation:
+        return 0.0
+    return min(TYPING_MAX_SECONDS, campaign.delay_min / 2)
+
+
+def draw_delay(campaign, rng=random):
+    low = max(campaign.delay_min, settings.SEBAR_MIN_DELAY_SECONDS)
+    return rng.uniform(low, max(low, campaign.delay_max))
+
+
+def _countdown(seconds):
+    return max(0.0, min(float(seconds), MAX_COUNTDOWN))
+
+
+def _arm_step(device_id, chain, countdown):
+    from .tasks import device_send_task
+
+    device_send_task.apply_async((device_id, chain), countdown=_countdown(countdown))
+
+
+def _arm_deliver(recipient_id, chain, countdown):
+    from .tasks import recipient_deliver_task
+
+    recipient_deliver_task.apply_async((recipient_id, chain), countdown=_countdown(countdown))
+
+
+def rearm(device_id, chain, countdown):
+    """Queue the chain's next step, and note when it is due so the kick knows the chain is alive."""
+    countdown = _countdown(countdown)
+    due = timezone.now() + timedelta(seconds=countdown + arm_grace_seconds())
+    if DevicePace.objects.filter(device_id=device_id, chain=chain).update(armed_until=due):
+        _arm_step(device_id, chain, countdown)
+
+
+def go_idle(device_id, chain):
+    """The device has nothing to do: end its chain. The kick starts a new one when work appears."""
+    DevicePace.objects.filter(device_id=device_id, chain=chain).update(armed_until=None)
+
+
+def start_chain(device_id):
+    """Start a chain for the device unless a live one exists; True when this call started it."""
+    DevicePace.objects.get_or_create(device_id=device_id)
+    now = timezone.now()
+    stale = Q(armed_until__isnull=True) | Q(armed_until__lt=now)
+    pace = DevicePace.objects.filter(device_id=device_id).first()
+    new_chain = pace.chain + 1
+    # Conditional on the chain we read, so two kickers racing start one chain, not two.
+    won = DevicePace.objects.filter(stale, device_id=device_id, chain=pace.chain).update(
+        chain=new_chain, armed_until=now + timedelta(seconds=arm_grace_seconds()))
+    if won:
+        transaction.on_commit(lambda: _arm_step(device_id, new_chain, 0))
+    return bool(won)
+
+
+def _pending(campaign_ref="pk"):
+    return Exists(Recipient.objects.filter(campaign=OuterRef(campaign_ref), status=Recipient.Status.PENDING))
+
+
+def campaigns_with_work(device):
+    return list(Campaign.objects.filter(workspace_id=device.workspace_id, status=Campaign.Status.PROCESSING,
+                                        devices=device).filter(_pending()).order_by("started_at", "pk"))
+
+
+def devices_with_work():
+    """Ids of connected broadcast devices that some sending campaign with PENDING rows uses."""
+    busy = Campaign.objects.filter(status=Campaign.Status.PROCESSING, devices=OuterRef("pk")).filter(_pending())
+    return list(Device.objects.filter(status=Device.Status.CONNECTED, is_active_for_broadcast=True)
+                .filter(Exists(busy)).values_list("pk", flat=True))
+
+
+def device_can_send(device):
+    return device.status == Device.Status.CONNECTED and device.is_active_for_broadcast
+
+
+# ---------------------------------------------------------------- the step
+
+
+def device_step(device_id, chain):
+    """One step of a device's chain (see the module docstring)."""
+    pace = DevicePace.objects.filter(device_id=device_id).first()
+    if pace is None or pace.chain != chain:
+        return "stale"
+    device = Device.objects.select_related("workspace").filter(pk=device_id).first()
+    if device is None or not device_can_send(device):
+        go_idle(device_id, chain)
+        return "device_unavailable"
+    campaigns = campaigns_with_work(device)
+    if not campaigns:
+        go_idle(device_id, chain)
+        campaigns_complete(workspace_id=device.workspace_id)
+        return "idle"
+    now = timezone.now()
+    chosen, wait = None, None
+    for campaign in campaigns:
+        blocked = windows.seconds_blocked(campaign, device, pace, now)
+        if not blocked:
+            chosen = campaign
+            break
+        wait = blocked if wait is None else min(wait, blocked)
+    if chosen is None:
+        rearm(device_id, chain, wait)
+        return "held"
+    lead = typing_lead(chosen)
+    if pace.next_send_at and (pace.next_send_at - now).total_seconds() > lead:
+        rearm(device_id, chain, (pace.next_send_at - now).total_seconds() - lead)
+        return "early"
+    recipient = claim_recipient(chosen, device, attempt=not chosen.typing_simulation)
+    if recipient is None:
+        rearm(device_id, chain, 0)  # another device took the rows we saw; look again
+        return "raced"
+    if chosen.typing_simulation:
+        typing = typing_seconds(chosen, recipient.text)
+        try:
+            _typing_start(device, recipient)
+        except WahaError as exc:
+            return _send_failed(recipient, device, chain, exc)
+        until_slot = (pace.next_send_at - now).total_seconds() if pace.next_send_at else 0
+        _arm_deliver(recipient.pk, chain, max(typing, until_slot))
+        return "typing"
+    return deliver(recipient.pk, chain, attempted=True)
+
+
+def claim_recipient(campaign, device, *, attempt, batch=8):
+    """Claim one PENDING row of the campaign for the device, or None when others took them all.
+
+    A conditional UPDATE per candidate (SQLite serialises writers; on MariaDB the row lock of the
+    UPDATE does the same); candidates are shuffled so devices of one campaign rarely collide.
+    """
+    now = timezone.now()
+    candidates = list(Recipient.objects.filter(campaign=campaign, status=Recipient.Status.PENDING)
+                      .order_by("pk").values_list("pk", flat=True)[:batch])
+    random.shuffle(candidates)
+    for pk in candidates:
+        claimed = Recipient.objects.filter(pk=pk, status=Recipient.Status.PENDING).update(
+            status=Recipient.Status.SENDING, device_used=device, claimed_at=now,
+            attempted_at=now if attempt else None, attempts=F("attempts") + 1)
+        if claimed:
+            return Recipient.objects.select_related("campaign", "contact").get(pk=pk)
+    return None
+
+
+def _typing_start(device, recipient):
+    from devices.selectors import client_for
+
+    client = client_for(device)
+    chat_id = _chat_id(recipient)
+    client.send_seen(device.session_name, chat_id)
+    client.start_typing(device.session_name, chat_id)
+
+
+def _chat_id(recipient):
+    from devices.waha_ids import chat_id_for_phone
+
+    return chat_id_for_phone(recipient.phone)
+
+
+def _claim_slot(device, delay):
+    """Hold the device's slot for this send, or return the seconds until it opens."""
+    now = timezone.now()
+    device_id = device.pk
+    today = windows.local_now(device.workspace, now).date()
+    held = DevicePace.objects.filter(Q(next_send_at__isnull=True) | Q(next_send_at__lte=now),
+                                     device_id=device_id).update(
+        next_send_at=now + timedelta(seconds=delay + send_hold_seconds()),
+        sent_today=Case(When(day=today, then=F("sent_today") + 1), default=Value(1)),
+        day=today)
+    if held:
+        return 0.0
+    pace = DevicePace.objects.filter(device_id=device_id).values_list("next_send_at", flat=True).first()
+    return max(0.001, (pace - now).total_seconds()) if pace else 0.001
+
+
+def deliver(recipient_id, chain, *, attempted=False):
+    """Send one claimed row through its device, respecting the device's slot."""
+    recipient = (Recipient.objects.select_related("campaign", "device_used__workspace", "contact")
+                 .filter(pk=recipient_id).first())
+    if recipient is None or recipient.status != Recipient.Status.SENDING or recipient.device_used is None:
+        return "gone"
+    campaign, device = recipient.campaign, recipient.device_used
+    if campaign.status != Campaign.Status.PROCESSING or not device_can_send(device):
+        recipient_release(recipient, reason="paused" if campaign.status == Campaign.Status.PAUSED else "")
+        _continue(device.pk, chain, 0)
+        return "released"
+    delay = draw_delay(campaign)
+    wait = _claim_slot(device, delay)
+    if wait:
+        _arm_deliver(recipient.pk, chain, wait)
+        return "slot_busy"
+    if not attempted:
+        # The last moment a lost task can be told from a send that may have happened.
+        won = Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING,
+                                       attempted_at__isnull=True).update(attempted_at=timezone.now())
+        if not won:
+            _slot_done(device.pk, chain, 0, rearm_chain=False)
+            return "reaped"
+    try:
+        sent = _send(campaign, device, recipient)
+    except WahaError as exc:
+        _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), rearm_chain=False)
+        return _send_failed(recipient, device, chain, exc)
+    except NotOnWhatsApp:
+        _slot_done(device.pk, chain, 0, lead=typing_lead(campaign))
+        Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
+            status=Recipient.Status.SKIPPED, error_code="not_on_whatsapp",
+            error="This number is not on WhatsApp.")
+        return "skipped"
+    Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
+        status=Recipient.Status.SENT, sent_at=timezone.now(), waha_message_id=sent.id or "",
+        waha_short_id=sent.short_id or "", error="", error_code="")
+    _slot_done(device.pk, chain, delay, lead=typing_lead(campaign))
+    return "sent"
+
+
+class NotOnWhatsApp(Exception):
+    pass
+
+
+def _send(campaign, device, recipient):
+    from devices.selectors import client_for
+
+    from .media import kind_of, waha_file
+
+    client = client_for(device)
+    session = device.session_name
+    exists, chat_id = client.check_exists(session, recipient.phone)
+    if not exists:
+        raise NotOnWhatsApp(recipient.phone)
+    if campaign.typing_simulation:
+        client.stop_typing(session, chat_id)
+    if campaign.media:
+        file = waha_file(campaign.media)
+        if kind_of(campaign.media.name) == "image":
+            return client.send_image(session, chat_id, file=file, caption=recipient.text or None)
+        return client.send_file(session, chat_id, file=file, caption=recipient.text or None)
+    return client.send_text(session, chat_id, recipient.text)
+
+
+def _slot_done(device_id, chain, delay, *, lead=0.0, rearm_chain=True):
+    """The send is over: the next one may start `delay` seconds from now; re-arm the chain for then."""
+    now = timezone.now()
+    next_at = now + timedelta(seconds=delay)
+    DevicePace.objects.filter(device_id=device_id).update(next_send_at=next_at)
+    if rearm_chain:
+        rearm(device_id, chain, max(0.0, delay - lead))
+
+
+def _continue(device_id, chain, countdown):
+    rearm(device_id, chain, countdown)
+
+
+def _send_failed(recipient, device, chain, exc):
+    """Transient: back to PENDING for any healthy device (attempts capped); otherwise FAILED for good."""
+    message = str(exc)[:500]
+    if exc.is_transient or isinstance(exc, WahaSessionNotReady):
+        if recipient.attempts >= MAX_ATTEMPTS:
+            Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
+                status=Recipient.Status.FAILED, error_code="waha_unavailable",
+                error=f"Gave up after {recipient.attempts} attempts: {message}")
+        else:
+            recipient_release(recipient, reason=message)
+        # This device backs off; the others keep their own clocks and take the row.
+        rearm(device.pk, chain, retry_backoff_seconds())
+        return "retry"
+    code = "not_on_whatsapp" if isinstance(exc, WahaNotFound) and "exist" in message.lower() else "waha_error"
+    status = Recipient.Status.SKIPPED if code == "not_on_whatsapp" else Recipient.Status.FAILED
+    Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
+        status=status, error_code=code, error=message)
+    rearm(device.pk, chain, 0)
+    return "failed"
+
+
+def recipient_release(recipient, *, reason=""):
+    """A claimed row goes back to PENDING (nothing was sent) for any device to take later."""
+    Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
+        status=Recipient.Status.PENDING, device_used=None, claimed_at=None, attempted_at=None,
+        error=reason[:500])
+
+
+# ---------------------------------------------------------------- beat work
+
+
+def campaigns_complete(workspace_id=None):
+    """Mark sending campaigns with nothing PENDING or SENDING as COMPLETED; returns how many."""
+    open_rows = Recipient.objects.filter(campaign=OuterRef("pk"),
+                                         status__in=[Recipient.Status.PENDING, Recipient.Status.SENDING])
+    qs = Campaign.objects.filter(status=Campaign.Status.PROCESSING).exclude(Exists(open_rows))
+    if workspace_id is not None:
+        qs = qs.filter(workspace_id=workspace_id)
+    return qs.update(status=Campaign.Status.COMPLETED, finished_at=timezone.now())
+
+
+def engine_kick():
+    """Start a chain for every device that has work and no live chain; complete finished campaigns."""
+    started = sum(start_chain(device_id) for device_id in devices_with_work())
+    campaigns_complete()
+    return started
+
+
+def recipients_reap(now=None):
+    """Settle rows stuck in SENDING (their task or worker died); see the module docstring."""
+    now = now or timezone.now()
+    back = Recipient.objects.filter(
+        status=Recipient.Status.SENDING, attempted_at__isnull=True,
+        claimed_at__lt=now - timedelta(seconds=unattempted_lease_seconds()),
+    ).update(status=Recipient.Status.PENDING, device_used=None, claimed_at=None)
+    unknown = Recipient.objects.filter(
+        status=Recipient.Status.SENDING, attempted_at__lt=now - timedelta(seconds=lease_seconds()),
+    ).update(status=Recipient.Status.FAILED, error_code=Recipient.OUTCOME_UNKNOWN,
+             error="Outcome unknown: the worker stopped while sending. Not re-sent, so nobody gets it twice; "
+                   "WhatsApp's own record will mark it sent if it went out.")
+    return back, unknown
+
+
+def eta(campaign, pending, now=None):
+    """When the campaign should finish at the current pace (None when nothing is sending)."""
+    if not pending or campaign.status != Campaign.Status.PROCESSING:
+        return None
+    devices = max(1, campaign.devices.filter(status=Device.Status.CONNECTED, is_active_for_broadcast=True).count())
+    seconds = pending * campaign.mean_delay / devices
+    return (now or timezone.now()) + timedelta(seconds=seconds)
+
+

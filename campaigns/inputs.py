@@ -1,0 +1,71 @@
+"""Reading what users type into the composer and the API the same way: tags, schedules, presets."""
+import json
+from datetime import datetime
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from config.errors import UserError
+
+from . import windows
+from .models import DEFAULT_DELAY, DELAY_PRESETS
+
+SCHEDULE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+
+def split_tags(value):
+    """A list of tag names from a list, a JSON list or "VIP, Lead" (multipart forms send strings)."""
+    if value in (None, ""):
+        return []
+    items = value if isinstance(value, (list, tuple)) else [value]
+    tags = []
+    for item in items:
+        item = str(item).strip()
+        if item.startswith("["):
+            try:
+                tags.extend(str(t).strip() for t in json.loads(item))
+                continue
+            except ValueError:
+                pass
+        tags.extend(t.strip() for t in item.split(","))
+    return list(dict.fromkeys(t for t in tags if t))
+
+
+def parse_schedule(value, workspace):
+    """An aware datetime from "2026-05-01 10:00" read in the workspace's time zone; None when empty."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=windows.zone(workspace))
+    text = str(value).strip()
+    for fmt in SCHEDULE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=windows.zone(workspace))
+        except ValueError:
+            continue
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(_("“%(value)s” is not a date and time. Write it like 2026-05-01 10:00 (%(tz)s time).")
+                        % {"value": text, "tz": workspace.time_zone}, fields={"schedule": _("bad format")}) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=windows.zone(workspace))
+
+
+def delay_range(preset=None, delay_min=None, delay_max=None):
+    """(min, max) seconds from a preset name or explicit values, checked against the server's floor."""
+    if preset:
+        if preset not in DELAY_PRESETS:
+            raise UserError(_("Unknown speed preset “%(p)s”; use one of %(all)s.")
+                            % {"p": preset, "all": ", ".join(DELAY_PRESETS)}, fields={"preset": _("unknown")})
+        low, high = DELAY_PRESETS[preset]
+    else:
+        low = DEFAULT_DELAY[0] if delay_min in (None, "") else float(delay_min)
+        high = max(low, DEFAULT_DELAY[1]) if delay_max in (None, "") else float(delay_max)
+    floor = settings.SEBAR_MIN_DELAY_SECONDS
+    if low < floor:
+        raise UserError(_("The minimum delay on this server is %(floor)s seconds; %(low)s is too fast.")
+                        % {"floor": floor, "low": low}, fields={"delay_min": _("below %(f)s s") % {"f": floor}})
+    if high < low:
+        raise UserError(_("The maximum delay (%(high)s s) must be at least the minimum (%(low)s s).")
+                        % {"high": high, "low": low}, fields={"delay_max": _("smaller than the minimum")})
+    return low, high

@@ -1,0 +1,78 @@
+"""Reads about campaigns: today's sends (billing's daily_messages counter), stats, lists, the log."""
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import engine, windows
+from .models import Campaign, Recipient
+
+SENT_STATUSES = (Recipient.Status.SENT, Recipient.Status.DELIVERED, Recipient.Status.READ)
+
+
+def messages_sent_today(workspace):
+    """Messages this workspace's campaigns sent since midnight in the workspace's time zone."""
+    local = windows.local_now(workspace)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return Recipient.objects.for_workspace(workspace).filter(sent_at__gte=midnight).count()
+
+
+def campaign_list(workspace, *, status=None):
+    qs = Campaign.objects.for_workspace(workspace).order_by("-created_at")
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def campaign_stats(campaign, now=None):
+    """{total, pending, sending, sent, delivered, read, failed, skipped, replied, per_device, started_at, eta}.
+
+    `sent` counts every message that went out (also those delivered or read since); `delivered` those
+    delivered or read; `read` those read.
+    """
+    rows = Recipient.objects.filter(campaign=campaign)
+    counts = dict(rows.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    get = counts.get
+    read = get(Recipient.Status.READ, 0)
+    delivered = get(Recipient.Status.DELIVERED, 0) + read
+    sent = get(Recipient.Status.SENT, 0) + delivered
+    per_device = {}
+    for row in (rows.filter(status__in=SENT_STATUSES).values("device_used__session_name", "device_used__label")
+                .annotate(n=Count("pk")).order_by("device_used__session_name")):
+        per_device[row["device_used__session_name"] or "-"] = {"label": row["device_used__label"] or "",
+                                                              "sent": row["n"]}
+    pending = get(Recipient.Status.PENDING, 0)
+    total = sum(counts.values())
+    done = total - pending - get(Recipient.Status.SENDING, 0)
+    estimate = engine.eta(campaign, pending, now)
+    return {
+        "total": total, "pending": pending, "sending": get(Recipient.Status.SENDING, 0), "sent": sent,
+        "delivered": delivered, "read": read, "failed": get(Recipient.Status.FAILED, 0),
+        "skipped": get(Recipient.Status.SKIPPED, 0),
+        "replied": rows.filter(replied_at__isnull=False).count(),
+        "per_device": per_device, "status": campaign.status,
+        "started_at": campaign.started_at, "finished_at": campaign.finished_at, "eta": estimate,
+        "percent": round(100 * done / total) if total else (100 if campaign.status == Campaign.Status.COMPLETED
+                                                             else 0),
+    }
+
+
+def recipient_log(campaign, *, status=None, search=""):
+    qs = Recipient.objects.filter(campaign=campaign).select_related("device_used").order_by("pk")
+    if status:
+        qs = qs.filter(status=status)
+    if search:
+        qs = qs.filter(Q(phone__icontains=search) | Q(name__icontains=search))
+    return qs
+
+
+def dashboard_card(workspace):
+    sending = Campaign.objects.for_workspace(workspace).filter(status=Campaign.Status.PROCESSING).count()
+    return {"label": _("Messages sent today"), "value": f"{messages_sent_today(workspace):,}",
+            "hint": (_("%(n)s campaign(s) sending now") % {"n": sending}) if sending
+            else _("Start a broadcast to a tag"),
+            "url": reverse("campaigns:list")}
+
+
+def device_is_busy(device):
+    return Campaign.objects.filter(status=Campaign.Status.PROCESSING, devices=device).exists()
+

@@ -1,0 +1,267 @@
+"""Every write of the campaigns app: create and start, the frozen audience, pause / resume / cancel,
+and the WAHA webhook handlers (acks, our own sends seen through `message.any`, replies).
+
+Status changes are conditional UPDATEs (`filter(status=...).update(...)`), so a scheduled campaign
+starts exactly once however many beats or API calls race, and a late webhook never downgrades a row.
+"""
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.errors import UserError
+
+from . import engine, spintax
+from .errors import CampaignStateError
+from .models import Campaign, Recipient
+
+log = logging.getLogger(__name__)
+FREEZE_BATCH = 2000
+
+
+# ---------------------------------------------------------------- create and start
+
+
+def campaign_create(*, workspace, actor, name, message, tags, exclude_tags=(), devices=None, media=None,
+                    delay_min=None, delay_max=None, typing_simulation=True, daily_cap_per_device=0,
+                    quiet_start=None, quiet_end=None, schedule=None):
+    """Create a campaign and start it now or at `schedule` (an aware datetime); returns the campaign."""
+    from devices.selectors import broadcast_devices
+
+    try:
+        spintax.validate(message)
+    except spintax.SpintaxError as exc:
+        raise UserError(exc.message, code="spintax_error",
+                        fields={"message": exc.message, "position": exc.position}) from exc
+    now = timezone.now()
+    campaign = Campaign(
+        workspace=workspace, created_by=actor, name=name.strip() or _("Untitled campaign"),
+        message_template=message, target_tags=list(tags or []), exclude_tags=list(exclude_tags or []),
+        media=media or "", typing_simulation=typing_simulation, daily_cap_per_device=daily_cap_per_device or 0,
+        quiet_start=quiet_start, quiet_end=quiet_end, status=Campaign.Status.SCHEDULED,
+        scheduled_at=schedule or now)
+    if delay_min is not None:
+        campaign.delay_min = delay_min
+    if delay_max is not None:
+        campaign.delay_max = delay_max
+    if schedule is not None and schedule < now - timedelta(minutes=1):
+        raise UserError(_("The schedule is in the past. Pick a later time, or leave it empty to send now."),
+                        fields={"schedule": _("in the past")})
+    if not devices and not broadcast_devices(workspace).exists():
+        raise UserError(_("No connected device is switched on for broadcasts. Connect a device under Devices "
+                          "first."), code="no_devices")
+    if audience_count(workspace, campaign.target_tags, campaign.exclude_tags) == 0:
+        raise UserError(_("No contacts match these tags (after exclusions and opt-outs). Pick other tags."),
+                        code="empty_audience", fields={"tags": _("no contacts match")})
+    campaign.full_clean()
+    with transaction.atomic():
+        campaign.save()
+        if devices:
+            campaign.devices.set(devices)
+        if campaign.scheduled_at <= now:
+            transaction.on_commit(lambda: _launch_later(campaign.pk))
+    return campaign
+
+
+def _launch_later(campaign_id):
+    from .tasks import campaign_launch_task
+
+    campaign_launch_task.delay(campaign_id)
+
+
+def audience_count(workspace, tags, exclude_tags=()):
+    from contacts.selectors import audience
+
+    return audience(workspace, tags=list(tags), exclude_tags=list(exclude_tags)).count()
+
+
+def campaign_launch(*, campaign_id):
+    """Start a due SCHEDULED campaign exactly once: freeze its audience and wake its devices."""
+    from devices.selectors import broadcast_devices
+
+    now = timezone.now()
+    with transaction.atomic():
+        won = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SCHEDULED,
+                                      scheduled_at__lte=now).update(status=Campaign.Status.PROCESSING,
+                                                                    started_at=now)
+        if not won:
+            return None
+        campaign = Campaign.objects.select_related("workspace").get(pk=campaign_id)
+        if not campaign.devices.exists():
+            campaign.devices.set(broadcast_devices(campaign.workspace))
+        total = recipients_freeze(campaign=campaign)
+        Campaign.objects.filter(pk=campaign.pk).update(total_recipients=total)
+        device_ids = list(campaign.devices.values_list("pk", flat=True))
+        for device_id in device_ids:
+            engine.start_chain(device_id)
+        if total == 0:
+            Campaign.objects.filter(pk=campaign.pk).update(
+                status=Campaign.Status.COMPLETED, finished_at=now,
+                last_error=_("No contacts matched the tags when the campaign started."))
+    return campaign
+
+
+def recipients_freeze(*, campaign):
+    """Write one PENDING row per phone of the audience, rendered, in batches; returns how many."""
+    from contacts.selectors import audience, contact_variables
+
+    contacts = (audience(campaign.workspace, tags=campaign.target_tags, exclude_tags=campaign.exclude_tags)
+                .order_by("pk"))
+    seen, batch, total = set(), [], 0
+    for contact in contacts.iterator(chunk_size=FREEZE_BATCH):
+        if contact.phone in seen:
+            continue
+        seen.add(contact.phone)
+        batch.append(Recipient(workspace_id=campaign.workspace_id, campaign=campaign, contact=contact,
+                               phone=contact.phone, name=contact.name[:200],
+                               text=spintax.render(campaign.message_template, contact_variables(contact))))
+        if len(batch) >= FREEZE_BATCH:
+            total += len(Recipient.objects.bulk_create(batch, ignore_conflicts=True))
+            batch = []
+    if batch:
+        total += len(Recipient.objects.bulk_create(batch, ignore_conflicts=True))
+    return Recipient.objects.filter(campaign=campaign).count()
+
+
+def campaigns_start_due(now=None):
+    """Launch every SCHEDULED campaign whose time has come (beat calls this); returns the started ids."""
+    now = now or timezone.now()
+    due = list(Campaign.objects.filter(status=Campaign.Status.SCHEDULED, scheduled_at__lte=now)
+               .values_list("pk", flat=True)[:100])
+    return [pk for pk in due if campaign_launch(campaign_id=pk)]
+
+
+# ---------------------------------------------------------------- pause, resume, cancel
+
+
+def _transition(campaign, from_statuses, **changes):
+    won = Campaign.objects.filter(pk=campaign.pk, status__in=from_statuses).update(**changes)
+    campaign.refresh_from_db()
+    return won
+
+
+def campaign_pause(*, campaign):
+    if not _transition(campaign, [Campaign.Status.PROCESSING, Campaign.Status.SCHEDULED],
+                       status=Campaign.Status.PAUSED):
+        raise CampaignStateError(_("Only a sending or scheduled campaign can be paused; this one is %(status)s.")
+                                 % {"status": campaign.get_status_display()})
+    return campaign
+
+
+def campaign_resume(*, campaign):
+    # A campaign paused before it started goes back to waiting for its time.
+    target = Campaign.Status.PROCESSING if campaign.started_at else Campaign.Status.SCHEDULED
+    if not _transition(campaign, [Campaign.Status.PAUSED], status=target):
+        raise CampaignStateError(_("Only a paused campaign can be resumed; this one is %(status)s.")
+                                 % {"status": campaign.get_status_display()})
+    if target == Campaign.Status.PROCESSING:
+        for device_id in campaign.devices.values_list("pk", flat=True):
+            engine.start_chain(device_id)
+    elif campaign.scheduled_at <= timezone.now():
+        transaction.on_commit(lambda: _launch_later(campaign.pk))
+    return campaign
+
+
+def campaign_cancel(*, campaign):
+    """Stop for good: rows not yet sent become SKIPPED "cancelled"; rows in flight finish their send."""
+    with transaction.atomic():
+        if not _transition(campaign, list(Campaign.ACTIVE), status=Campaign.Status.CANCELLED,
+                           finished_at=timezone.now()):
+            raise CampaignStateError(_("This campaign is already %(status)s.")
+                                     % {"status": campaign.get_status_display()})
+        Recipient.objects.filter(campaign=campaign, status=Recipient.Status.PENDING).update(
+            status=Recipient.Status.SKIPPED, error_code="cancelled", error=_("The campaign was cancelled."))
+    return campaign
+
+
+# ---------------------------------------------------------------- WAHA webhooks (devices/dispatch.py)
+
+
+def recipient_ack_apply(*, device, event):
+    """message.ack: DELIVERED for DEVICE(2), READ for READ(3)/PLAYED(4); never downgrades a row."""
+    from devices.waha_ids import short_id_of
+
+    payload = event.get("payload") or {}
+    try:
+        short_id = short_id_of(payload.get("id") or payload)
+    except ValueError:
+        return 0
+    ack = payload.get("ack")
+    if not short_id or not isinstance(ack, int):
+        return 0
+    now = timezone.now()
+    rows = Recipient.objects.filter(workspace_id=device.workspace_id, waha_short_id=short_id)
+    if ack == 2:
+        return rows.filter(status=Recipient.Status.SENT).update(status=Recipient.Status.DELIVERED, delivered_at=now)
+    if ack in (3, 4):
+        return rows.filter(status__in=[Recipient.Status.SENT, Recipient.Status.DELIVERED]).update(
+            status=Recipient.Status.READ, read_at=now, delivered_at=Coalesce("delivered_at", now))
+    if ack == -1:
+        return rows.filter(status=Recipient.Status.SENT).update(
+            status=Recipient.Status.FAILED, error_code="waha_ack_error",
+            error=_("WhatsApp reported an error delivering this message."))
+    return 0
+
+
+def _chat_phones(payload):
+    from devices.waha_ids import parse_message_id, phone_of_chat_id
+
+    chats = []
+    try:
+        chats.append(parse_message_id(payload.get("id") or "")[1])
+    except ValueError:
+        pass
+    chats += [payload.get("to"), payload.get("from")]
+    return [p for p in (phone_of_chat_id(c) for c in chats if c) if p]
+
+
+def recipient_sent_seen(*, device, event):
+    """message.any for our own send: a row the worker died on (SENDING, or FAILED "outcome unknown")
+    whose text went out to that chat is SENT after all. Matched on device, text and phone."""
+    from devices.waha_ids import short_id_of
+
+    payload = event.get("payload") or {}
+    if not payload.get("fromMe") or not payload.get("body"):
+        return 0
+    settled = Q(status=Recipient.Status.SENDING, attempted_at__isnull=False) | Q(
+        status=Recipient.Status.FAILED, error_code=Recipient.OUTCOME_UNKNOWN)
+    rows = Recipient.objects.filter(settled, workspace_id=device.workspace_id, device_used=device,
+                                    text=payload["body"])
+    phones = [p for p in _chat_phones(payload) if p != (device.phone_number or "")]
+    if phones:
+        rows = rows.filter(phone__in=phones)
+    row = rows.order_by("pk").first()
+    if row is None:
+        return 0
+    try:
+        short_id = short_id_of(payload.get("id")) or ""
+    except ValueError:
+        short_id = ""
+    return Recipient.objects.filter(settled, pk=row.pk).update(
+        status=Recipient.Status.SENT, sent_at=row.sent_at or timezone.now(), waha_message_id=payload.get("id") or "",
+        waha_short_id=short_id, error="", error_code="")
+
+
+REPLY_WINDOW_DAYS = 7
+
+
+def recipient_reply_apply(*, device, event):
+    """message (incoming): the sender's latest campaign message in the last week counts as replied."""
+    from devices.waha_ids import phone_of_chat_id
+
+    payload = event.get("payload") or {}
+    if payload.get("fromMe"):
+        return 0
+    phone = phone_of_chat_id(payload.get("from"))
+    if not phone:
+        return 0
+    since = timezone.now() - timedelta(days=REPLY_WINDOW_DAYS)
+    row = (Recipient.objects.filter(workspace_id=device.workspace_id, phone=phone, sent_at__gte=since,
+                                    replied_at__isnull=True).order_by("-sent_at").first())
+    if row is None:
+        return 0
+    return Recipient.objects.filter(pk=row.pk, replied_at__isnull=True).update(replied_at=timezone.now())

@@ -1,0 +1,34 @@
+"""Thin Celery tasks of the engine (see engine.py); ids in, safe to run twice, quiet when the row is gone."""
+from celery import shared_task
+
+from . import engine, services
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def device_send_task(device_id, chain):
+    return engine.device_step(device_id, chain)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def recipient_deliver_task(recipient_id, chain):
+    return engine.deliver(recipient_id, chain)
+
+
+@shared_task(ignore_result=True)
+def engine_kick_task():
+    return engine.engine_kick()
+
+
+@shared_task(ignore_result=True)
+def recipients_reap_task():
+    return engine.recipients_reap()
+
+
+@shared_task(ignore_result=True)
+def campaigns_start_due_task():
+    return services.campaigns_start_due()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def campaign_launch_task(campaign_id):
+    services.campaign_launch(campaign_id=campaign_id)

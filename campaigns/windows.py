@@ -1,0 +1,66 @@
+"""When a device may send for a campaign: quiet hours, the per-device daily cap and the plan's daily
+messages, all read in the workspace's time zone. Each returns the seconds until sending may resume, so
+the engine re-arms for then instead of dropping anything.
+"""
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+RECHECK_SECONDS = 300  # how often a held device looks again (the plan may be upgraded meanwhile)
+
+
+def zone(workspace):
+    try:
+        return ZoneInfo(workspace.time_zone or "UTC")
+    except Exception:  # a bad zone name must not stop sending; UTC is the honest fallback
+        return ZoneInfo("UTC")
+
+
+def local_now(workspace, now=None):
+    return (now or timezone.now()).astimezone(zone(workspace))
+
+
+def _seconds_until(local, target_time):
+    target = datetime.combine(local.date(), target_time, tzinfo=local.tzinfo)
+    if target <= local:
+        target += timedelta(days=1)
+    return (target - local).total_seconds()
+
+
+def in_quiet_hours(campaign, local):
+    start, end = campaign.quiet_start, campaign.quiet_end
+    if start is None or end is None or start == end:
+        return False
+    t = local.time()
+    if start < end:
+        return start <= t < end
+    return t >= start or t < end  # spans midnight, e.g. 21:00–08:00
+
+
+def quiet_seconds(campaign, local):
+    """Seconds until quiet hours end (0 when not in them)."""
+    if not in_quiet_hours(campaign, local):
+        return 0.0
+    return _seconds_until(local, campaign.quiet_end)
+
+
+def seconds_to_midnight(local):
+    return _seconds_until(local, time(0, 0))
+
+
+def seconds_blocked(campaign, device, pace, now):
+    """0 when the device may send for this campaign now; otherwise seconds until it may."""
+    from billing.limits import remaining
+
+    local = local_now(device.workspace, now)
+    quiet = quiet_seconds(campaign, local)
+    if quiet:
+        return quiet
+    cap = campaign.daily_cap_per_device
+    if cap and pace.day == local.date() and pace.sent_today >= cap:
+        return seconds_to_midnight(local)
+    left = remaining(device.workspace, "daily_messages")
+    if left is not None and left <= 0:
+        return min(RECHECK_SECONDS, seconds_to_midnight(local))
+    return 0.0
