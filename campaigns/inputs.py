@@ -69,3 +69,32 @@ def delay_range(preset=None, delay_min=None, delay_max=None):
         raise UserError(_("The maximum delay (%(high)s s) must be at least the minimum (%(low)s s).")
                         % {"high": high, "low": low}, fields={"delay_max": _("smaller than the minimum")})
     return low, high
+
+
+def resolve_devices(workspace, session_names):
+    from devices.models import Device
+
+    if not session_names:
+        return []
+    devices = list(Device.objects.for_workspace(workspace).filter(session_name__in=session_names))
+    missing = sorted(set(session_names) - {d.session_name for d in devices})
+    if missing:
+        raise UserError(_("Unknown device(s): %(names)s. Use the session names listed under Devices.")
+                        % {"names": ", ".join(missing)},
+                        fields={"devices": ", ".join(missing)})
+    return devices
+
+
+def start_campaign(request, data):
+    """Shared by the API and the composer page: read the inputs and call campaign_create."""
+    workspace = request.workspace
+    low, high = delay_range(data.get("preset"), data.get("delay_min"), data.get("delay_max"))
+    from . import services
+
+    return services.campaign_create(
+        workspace=workspace, actor=request.user, name=data.get("name") or "", message=data["message"],
+        tags=data.get("tags") or [], exclude_tags=data.get("exclude_tags") or [],
+        devices=resolve_devices(workspace, data.get("devices") or []), media=data.get("media"),
+        delay_min=low, delay_max=high, typing_simulation=data.get("typing_simulation", True),
+        daily_cap_per_device=data.get("daily_cap_per_device") or 0, quiet_start=data.get("quiet_start"),
+        quiet_end=data.get("quiet_end"), schedule=parse_schedule(data.get("schedule"), workspace))

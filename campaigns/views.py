@@ -1,9 +1,156 @@
-"""Pages of the campaigns app."""
-from django.shortcuts import render
+"""Pages of the campaigns app: list, composer with live preview and audience count, the campaign page
+whose numbers move while it sends (htmx polls `_progress.html`), actions, the log and its CSV."""
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.tenancy import workspace_view
+from accounts.permissions import can
+from accounts.tenancy import get_for_workspace_or_404, workspace_view
+from config.errors import UserError
+
+from . import inputs, selectors, services, spintax
+from .export import recipients_csv_response
+from .forms import CampaignForm
+from .models import Campaign, Recipient
+from .preview import message_preview
 
 
+@require_GET
 @workspace_view("campaigns:view")
 def campaign_list(request):
-    return render(request, "campaigns/list.html")
+    campaigns = list(selectors.campaign_list(request.workspace)[:200])
+    rows = [(c, selectors.campaign_stats(c)) for c in campaigns[:50]]
+    return render(request, "campaigns/list.html", {
+        "rows": rows, "can_send": can(request.membership, "campaigns:send")})
+
+
+def _composer_choices(workspace):
+    from contacts.selectors import all_tags
+    from devices.models import Device
+
+    return {"tags": all_tags(workspace),
+            "devices": list(Device.objects.for_workspace(workspace).filter(is_active_for_broadcast=True)
+                            .order_by("created_at"))}
+
+
+@workspace_view("campaigns:send")
+def campaign_new(request):
+    choices = _composer_choices(request.workspace)
+    form = CampaignForm(request.POST or None, request.FILES or None, **choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = inputs.start_campaign(request, form.cleaned_data)
+        except UserError as exc:
+            _add_errors(form, exc.message, exc.fields)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if campaign.status == Campaign.Status.SCHEDULED and campaign.scheduled_at > campaign.created_at:
+                messages.success(request, _("Campaign scheduled."))
+            else:
+                messages.success(request, _("Campaign started. The numbers below move as it sends."))
+            return redirect("campaigns:detail", campaign_id=campaign.pk)
+    return render(request, "campaigns/new.html", {"form": form, "has_devices": bool(choices["devices"]),
+                                                  "time_zone": request.workspace.time_zone})
+
+
+def _add_errors(form, message, fields):
+    targets = [f for f in (fields or {}) if f in form.fields]
+    if targets:
+        form.add_error(targets[0], message)
+    else:
+        form.add_error(None, message)
+
+
+@require_POST
+@workspace_view("campaigns:view")
+def campaign_preview(request):
+    """The composer's live preview: samples for a real contact and the variant count, or the error."""
+    message = request.POST.get("message", "")
+    context = {"message": message}
+    if message.strip():
+        try:
+            context["preview"] = message_preview(request.workspace, message, samples=3)
+        except spintax.SpintaxError as exc:
+            context["error"] = exc
+    return render(request, "campaigns/_preview.html", context)
+
+
+@require_GET
+@workspace_view("campaigns:view")
+def campaign_audience(request):
+    tags = inputs.split_tags(request.GET.getlist("tags"))
+    exclude = inputs.split_tags(request.GET.getlist("exclude_tags"))
+    count = services.audience_count(request.workspace, tags, exclude)
+    return render(request, "campaigns/_audience.html", {"count": count})
+
+
+def _detail_context(request, campaign):
+    return {"campaign": campaign, "stats": selectors.campaign_stats(campaign),
+            "can_send": can(request.membership, "campaigns:send"),
+            "can_export": can(request.membership, "campaigns:export")}
+
+
+@require_GET
+@workspace_view("campaigns:view")
+def campaign_detail(request, campaign_id):
+    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    status = request.GET.get("status") or None
+    if status not in Recipient.Status.values:
+        status = None
+    search = request.GET.get("q", "").strip()
+    page = Paginator(selectors.recipient_log(campaign, status=status, search=search), 50).get_page(
+        request.GET.get("page"))
+    context = _detail_context(request, campaign)
+    context.update({"page": page, "status_filter": status or "", "search": search,
+                    "statuses": Recipient.Status.choices, "devices": campaign.devices.all()})
+    return render(request, "campaigns/detail.html", context)
+
+
+@require_GET
+@workspace_view("campaigns:view")
+def campaign_progress(request, campaign_id):
+    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    return render(request, "campaigns/_progress.html", _detail_context(request, campaign))
+
+
+def _action(request, campaign_id, service, done):
+    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    try:
+        service(campaign=campaign)
+    except UserError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("campaigns:detail", campaign_id=campaign.pk)
+
+
+@require_POST
+@workspace_view("campaigns:send")
+def campaign_pause(request, campaign_id):
+    return _action(request, campaign_id, services.campaign_pause, _("Campaign paused."))
+
+
+@require_POST
+@workspace_view("campaigns:send")
+def campaign_resume(request, campaign_id):
+    return _action(request, campaign_id, services.campaign_resume, _("Campaign resumed."))
+
+
+@require_POST
+@workspace_view("campaigns:send")
+def campaign_cancel(request, campaign_id):
+    return _action(request, campaign_id, services.campaign_cancel,
+                   _("Campaign cancelled. Messages not yet sent were skipped."))
+
+
+@require_GET
+@workspace_view("campaigns:export")
+def campaign_export(request, campaign_id):
+    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    status = request.GET.get("status") or None
+    return recipients_csv_response(campaign, status if status in Recipient.Status.values else None)

@@ -7,37 +7,12 @@ from rest_framework.response import Response
 from accounts.tenancy import WorkspaceAPIView, get_for_workspace_or_404
 from campaigns import inputs, selectors, services, spintax
 from campaigns.export import recipients_csv_response
+from campaigns.inputs import start_campaign
 from campaigns.models import Campaign, Recipient
 from campaigns.preview import message_preview
 from config.errors import UserError
 
 from .serializers import CampaignSerializer, PreviewSerializer, RecipientSerializer, StartSerializer
-
-
-def resolve_devices(workspace, session_names):
-    from devices.models import Device
-
-    if not session_names:
-        return []
-    devices = list(Device.objects.for_workspace(workspace).filter(session_name__in=session_names))
-    missing = sorted(set(session_names) - {d.session_name for d in devices})
-    if missing:
-        raise UserError(f"Unknown device(s): {', '.join(missing)}. Use the session names listed under Devices.",
-                        fields={"devices": ", ".join(missing)})
-    return devices
-
-
-def start_campaign(request, data):
-    """Shared by the API and the composer page: read the inputs and call campaign_create."""
-    workspace = request.workspace
-    low, high = inputs.delay_range(data.get("preset"), data.get("delay_min"), data.get("delay_max"))
-    return services.campaign_create(
-        workspace=workspace, actor=request.user, name=data.get("name") or "", message=data["message"],
-        tags=data.get("tags") or [], exclude_tags=data.get("exclude_tags") or [],
-        devices=resolve_devices(workspace, data.get("devices") or []), media=data.get("media"),
-        delay_min=low, delay_max=high, typing_simulation=data.get("typing_simulation", True),
-        daily_cap_per_device=data.get("daily_cap_per_device") or 0, quiet_start=data.get("quiet_start"),
-        quiet_end=data.get("quiet_end"), schedule=inputs.parse_schedule(data.get("schedule"), workspace))
 
 
 class CampaignStartView(WorkspaceAPIView):

@@ -1,0 +1,54 @@
+"""The composer form: what the campaign page asks, read into the same input dict the API builds."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import DELAY_PRESETS
+
+PRESET_CHOICES = [("", _("Custom (below)"))] + [
+    (name, f"{label} ({low}–{high} s)") for name, label, (low, high) in (
+        ("safe", _("Safe"), DELAY_PRESETS["safe"]), ("balanced", _("Balanced"), DELAY_PRESETS["balanced"]),
+        ("fast", _("Fast"), DELAY_PRESETS["fast"]))]
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    message = forms.CharField(
+        label=_("Message"), max_length=4096, strip=False,
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": _("{Hi|Halo} [name|Kak], our promo is here!")}),
+        help_text=_("{a|b} picks one at random; [name], [phone] or any field like [city]; [name|Kak] when empty; "
+                    "\\{ for a literal brace."))
+    tags = forms.MultipleChoiceField(label=_("Send to contacts tagged"), required=False,
+                                     widget=forms.CheckboxSelectMultiple,
+                                     help_text=_("Any of these tags. None ticked means every contact."))
+    exclude_tags = forms.MultipleChoiceField(label=_("Except contacts tagged"), required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+    devices = forms.MultipleChoiceField(label=_("Send from"), required=False, widget=forms.CheckboxSelectMultiple,
+                                        help_text=_("None ticked means every device switched on for broadcasts."))
+    media = forms.FileField(label=_("Attachment (optional)"), required=False,
+                            help_text=_("An image (JPG, PNG, WebP, up to 5 MB) or a document (PDF, Office, up to "
+                                        "16 MB); the message becomes its caption."))
+    preset = forms.ChoiceField(label=_("Speed"), choices=PRESET_CHOICES, required=False, initial="safe",
+                               help_text=_("Each number waits a random delay between two messages."))
+    delay_min = forms.FloatField(label=_("Minimum delay (s)"), required=False, min_value=0)
+    delay_max = forms.FloatField(label=_("Maximum delay (s)"), required=False, min_value=0)
+    typing_simulation = forms.BooleanField(label=_("Show “typing…” before each message"), required=False,
+                                           initial=True)
+    daily_cap_per_device = forms.IntegerField(label=_("Daily cap per number"), required=False, min_value=0,
+                                              help_text=_("0 = no cap"), initial=0)
+    quiet_start = forms.TimeField(label=_("Quiet hours from"), required=False,
+                                  widget=forms.TimeInput(attrs={"type": "time"}))
+    quiet_end = forms.TimeField(label=_("until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    schedule = forms.DateTimeField(label=_("Send at (leave empty to send now)"), required=False,
+                                   input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(self, *args, tags=(), devices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].choices = [(t, t) for t in tags]
+        self.fields["exclude_tags"].choices = [(t, t) for t in tags]
+        self.fields["devices"].choices = [(d.session_name, str(d)) for d in devices]
+
+    def clean_schedule(self):
+        # The browser sends a wall-clock time; inputs.parse_schedule reads it in the workspace's zone.
+        value = self.cleaned_data.get("schedule")
+        return value.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M") if value else None

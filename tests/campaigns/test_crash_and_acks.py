@@ -1,0 +1,110 @@
+"""Never twice, never lost: the reaper, the message.any rescue, acks matched on the short id, replies."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from campaigns import engine, services
+from campaigns.models import Recipient
+
+from .helpers import start
+
+pytestmark = pytest.mark.django_db
+
+
+def envelope(event, payload, session="s"):
+    return {"id": "evt_x", "event": event, "session": session, "payload": payload}
+
+
+@pytest.fixture
+def sending_campaign(driver, waha, workspace, owner, make_device, make_contacts):
+    device = make_device(workspace)
+    make_contacts(workspace, 3)
+    campaign = start(driver, workspace, owner, delay=(60, 60))
+    return campaign, device
+
+
+def test_a_row_left_sending_by_a_killed_worker_becomes_outcome_unknown(driver, sending_campaign, settings):
+    campaign, device = sending_campaign
+    row = Recipient.objects.filter(campaign=campaign).first()
+    # The worker claimed and attempted it, then died before writing SENT.
+    Recipient.objects.filter(pk=row.pk).update(status="SENDING", device_used=device, claimed_at=timezone.now(),
+                                               attempted_at=timezone.now())
+    assert engine.recipients_reap() == (0, 0)  # inside the lease: left alone
+    driver.traveller.move_to(timezone.now() + timedelta(seconds=engine.lease_seconds() + 1))
+    assert engine.recipients_reap() == (0, 1)
+    row.refresh_from_db()
+    assert row.status == Recipient.Status.FAILED and row.error_code == Recipient.OUTCOME_UNKNOWN
+    assert "not re-sent" in row.error.lower() or "Not re-sent" in row.error
+    # It is never picked up again.
+    driver.run()
+    row.refresh_from_db()
+    assert row.status == Recipient.Status.FAILED
+
+
+def test_message_any_shows_the_send_happened(sending_campaign):
+    campaign, device = sending_campaign
+    row = Recipient.objects.filter(campaign=campaign).order_by("pk").last()
+    Recipient.objects.filter(pk=row.pk).update(status="FAILED", error_code=Recipient.OUTCOME_UNKNOWN,
+                                               device_used=device, attempted_at=timezone.now())
+    other = f"true_{row.phone}@c.us_ABC"
+    assert services.recipient_sent_seen(device=device, event=envelope("message.any", {
+        "id": other, "fromMe": True, "from": f"{row.phone}@c.us", "body": "some other text"})) == 0
+    assert services.recipient_sent_seen(device=device, event=envelope("message.any", {
+        "id": f"true_{row.phone}@c.us_3EB0FF", "fromMe": True, "from": f"{row.phone}@c.us", "body": row.text})) == 1
+    row.refresh_from_db()
+    assert row.status == Recipient.Status.SENT and row.waha_short_id == "3EB0FF" and row.error == ""
+
+
+def test_a_claim_whose_task_was_lost_goes_back_to_pending(driver, sending_campaign):
+    campaign, device = sending_campaign
+    row = Recipient.objects.filter(campaign=campaign).order_by("pk").last()
+    Recipient.objects.filter(pk=row.pk).update(status="SENDING", device_used=device, claimed_at=timezone.now())
+    driver.traveller.move_to(timezone.now() + timedelta(seconds=engine.unattempted_lease_seconds() + 1))
+    assert engine.recipients_reap() == (1, 0)
+    row.refresh_from_db()
+    assert row.status == Recipient.Status.PENDING
+
+
+def test_acks_match_on_the_short_id_and_never_downgrade(sending_campaign, other_workspace):
+    campaign, device = sending_campaign
+    row = Recipient.objects.filter(campaign=campaign).first()
+    Recipient.objects.filter(pk=row.pk).update(status="SENT", waha_short_id="3EB0AA", sent_at=timezone.now(),
+                                               waha_message_id=f"true_{row.phone}@c.us_3EB0AA")
+
+    def ack(n, chat="123456789@lid"):
+        # The ack names the chat by @lid although we sent to @c.us: only the short id matches.
+        return services.recipient_ack_apply(device=device, event=envelope("message.ack", {
+            "id": f"true_{chat}_3EB0AA", "fromMe": True, "ack": n}))
+
+    assert ack(1) == 0
+    assert ack(2) == 1
+    row.refresh_from_db()
+    assert row.status == "DELIVERED" and row.delivered_at
+    assert ack(3) == 1
+    assert ack(2) == 0  # a late DEVICE ack does not downgrade READ
+    row.refresh_from_db()
+    assert row.status == "READ" and row.read_at
+    assert ack(4) == 0
+
+
+def test_acks_of_another_workspace_do_not_touch_our_rows(sending_campaign, other_workspace, make_device):
+    campaign, _device = sending_campaign
+    row = Recipient.objects.filter(campaign=campaign).first()
+    Recipient.objects.filter(pk=row.pk).update(status="SENT", waha_short_id="SAME")
+    stranger = make_device(other_workspace)
+    assert services.recipient_ack_apply(device=stranger, event=envelope("message.ack", {
+        "id": "true_1@c.us_SAME", "ack": 3})) == 0
+
+
+def test_a_reply_counts_as_replied(sending_campaign):
+    campaign, device = sending_campaign
+    row = Recipient.objects.filter(campaign=campaign).first()
+    Recipient.objects.filter(pk=row.pk).update(status="SENT", sent_at=timezone.now())
+    assert services.recipient_reply_apply(device=device, event=envelope("message", {
+        "id": f"false_{row.phone}@c.us_X", "fromMe": False, "from": f"{row.phone}@c.us", "body": "Mau!"})) == 1
+    row.refresh_from_db()
+    assert row.replied_at is not None
+    from campaigns.selectors import campaign_stats
+
+    assert campaign_stats(campaign)["replied"] == 1

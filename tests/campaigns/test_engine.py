@@ -1,0 +1,238 @@
+"""The paced engine end to end against the in-process emulator, driven in virtual time."""
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from campaigns import engine, services
+from campaigns.models import Campaign, DevicePace, Recipient
+from devices.models import Device
+
+from .helpers import sent_to, start
+
+pytestmark = pytest.mark.django_db
+
+
+def statuses(campaign):
+    return sorted(Recipient.objects.filter(campaign=campaign).values_list("status", flat=True))
+
+
+def test_audience_is_frozen_with_tags_exclusions_and_opt_outs(driver, workspace, owner, make_device, make_contacts):
+    make_device(workspace)
+    vip = make_contacts(workspace, 3, tags=["VIP"])
+    make_contacts(workspace, 2, tags=["Lead"], start=10)
+    make_contacts(workspace, 2, tags=["VIP", "Blocked"], start=20)
+    from contacts.services import contact_opt_out
+
+    contact_opt_out(contact=vip[0], reason="STOP")
+    campaign = start(driver, workspace, owner, tags=["VIP", "Nobody"], exclude_tags=["Blocked"],
+                     message="Hi [name|Kak], {a|b}")
+    rows = Recipient.objects.filter(campaign=campaign).order_by("pk")
+    assert [r.contact_id for r in rows] == [vip[1].pk, vip[2].pk]
+    assert campaign.total_recipients == 2
+    assert rows[0].status == Recipient.Status.PENDING
+    assert rows[0].text in {f"Hi {vip[1].name}, a", f"Hi {vip[1].name}, b"}
+    # A contact added after the start does not join the frozen audience.
+    make_contacts(workspace, 1, tags=["VIP"], start=30)
+    driver.run()
+    assert Recipient.objects.filter(campaign=campaign).count() == 2
+
+
+def test_campaign_is_spread_over_devices_and_completes_once_each(driver, waha, workspace, owner, make_device,
+                                                                 make_contacts):
+    a, b = make_device(workspace), make_device(workspace)
+    make_contacts(workspace, 12)
+    campaign = start(driver, workspace, owner, delay=(1, 3))
+    driver.run()
+    driver.kick()
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.COMPLETED
+    assert statuses(campaign) == ["SENT"] * 12
+    phones = sent_to(waha)
+    assert len(phones) == 12 and len(set(phones)) == 12
+    used = dict(Recipient.objects.filter(campaign=campaign).values_list("device_used__session_name")
+                .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("pk")))
+    assert set(used) == {a.session_name, b.session_name}
+    assert min(used.values()) >= 4  # both clocks ran in parallel
+    row = Recipient.objects.filter(campaign=campaign).first()
+    assert row.waha_message_id and row.waha_short_id and row.waha_short_id in row.waha_message_id
+
+
+def test_one_device_never_sends_faster_than_its_delay(driver, waha, workspace, owner, make_device, make_contacts):
+    device = make_device(workspace)
+    make_contacts(workspace, 5)
+    campaign = start(driver, workspace, owner, delay=(10, 20))
+    driver.run()
+    times = sorted(Recipient.objects.filter(campaign=campaign).values_list("sent_at", flat=True))
+    gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
+    assert len(times) == 5 and all(gap >= 10 for gap in gaps), gaps
+    assert all(gap <= 20.5 for gap in gaps), gaps
+    assert DevicePace.objects.get(device=device).sent_today == 5
+
+
+def test_duplicate_chains_and_kicks_do_not_double_the_rate(driver, waha, workspace, owner, make_device,
+                                                           make_contacts):
+    device = make_device(workspace)
+    make_contacts(workspace, 4)
+    campaign = start(driver, workspace, owner, delay=(5, 5))
+    chain = DevicePace.objects.get(device=device).chain
+    for _ in range(3):  # a redelivered message runs the same step again
+        driver.push(0, engine.device_step, device.pk, chain)
+        driver.kick()
+    driver.run()
+    times = sorted(Recipient.objects.filter(campaign=campaign).values_list("sent_at", flat=True))
+    assert all((b - a).total_seconds() >= 5 for a, b in zip(times, times[1:], strict=False))
+    assert len(sent_to(waha)) == 4
+
+
+def test_pause_resume_and_cancel(driver, waha, workspace, owner, make_device, make_contacts):
+    make_device(workspace)
+    make_contacts(workspace, 6)
+    campaign = start(driver, workspace, owner, delay=(10, 10))
+    driver.run(max_steps=2)  # one send
+    services.campaign_pause(campaign=campaign)
+    driver.run()
+    sent_while_paused = len(sent_to(waha))
+    assert sent_while_paused <= 2
+    assert Recipient.objects.filter(campaign=campaign, status="PENDING").count() == 6 - sent_while_paused
+    driver.call(services.campaign_resume, campaign=campaign)
+    driver.run(max_steps=3)
+    services.campaign_cancel(campaign=campaign)
+    driver.run()
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.CANCELLED
+    counts = statuses(campaign)
+    assert "PENDING" not in counts and "SKIPPED" in counts
+    assert len(sent_to(waha)) == counts.count("SENT")
+    with pytest.raises(services.CampaignStateError):
+        services.campaign_resume(campaign=campaign)
+
+
+def test_a_device_that_drops_out_leaves_its_share_to_the_others(driver, waha, workspace, owner, make_device,
+                                                                make_contacts):
+    a, b = make_device(workspace), make_device(workspace)
+    make_contacts(workspace, 10)
+    campaign = start(driver, workspace, owner, delay=(5, 5))
+    driver.run(max_steps=4)
+    Device.objects.filter(pk=b.pk).update(status=Device.Status.DISCONNECTED)
+    by_b_before = Recipient.objects.filter(campaign=campaign, device_used=b, status="SENT").count()
+    driver.run()
+    driver.kick()
+    driver.run()
+    campaign.refresh_from_db()
+    assert statuses(campaign) == ["SENT"] * 10
+    assert Recipient.objects.filter(campaign=campaign, device_used=b).count() == by_b_before
+    assert Recipient.objects.filter(campaign=campaign, device_used=a).count() == 10 - by_b_before
+    assert campaign.status == Campaign.Status.COMPLETED
+
+
+def test_a_device_that_returns_rejoins(driver, waha, workspace, owner, make_device, make_contacts):
+    a, b = make_device(workspace), make_device(workspace, connected=False)
+    make_contacts(workspace, 10)
+    campaign = start(driver, workspace, owner, delay=(5, 5), devices=[a, b])
+    driver.run(max_steps=3)
+    Device.objects.filter(pk=b.pk).update(status=Device.Status.CONNECTED)
+    driver.kick()
+    driver.run()
+    assert Recipient.objects.filter(campaign=campaign, device_used=b, status="SENT").count() >= 3
+
+
+def test_quiet_hours_hold_sending_until_they_end(driver, waha, workspace, owner, make_device, make_contacts):
+    jakarta = ZoneInfo("Asia/Jakarta")
+    workspace.time_zone = "Asia/Jakarta"
+    workspace.save()
+    driver.traveller.move_to(datetime(2026, 5, 1, 22, 0, tzinfo=jakarta))
+    make_device(workspace)
+    make_contacts(workspace, 3)
+    campaign = start(driver, workspace, owner, delay=(1, 1), quiet_start=time(21, 0), quiet_end=time(8, 0))
+    driver.run(until=datetime(2026, 5, 2, 7, 59, tzinfo=jakarta))
+    assert sent_to(waha) == []
+    driver.run()
+    first = Recipient.objects.filter(campaign=campaign).order_by("sent_at").first().sent_at
+    assert first.astimezone(jakarta) >= datetime(2026, 5, 2, 8, 0, tzinfo=jakarta)
+    assert statuses(campaign) == ["SENT"] * 3
+
+
+def test_daily_cap_per_device_resumes_the_next_day(driver, waha, workspace, owner, make_device, make_contacts):
+    make_device(workspace)
+    make_contacts(workspace, 3)
+    campaign = start(driver, workspace, owner, delay=(1, 1), daily_cap_per_device=2)
+    local_midnight = timezone.localtime(timezone.now(), ZoneInfo(workspace.time_zone)).replace(
+        hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    driver.run(until=local_midnight - timedelta(seconds=1))
+    assert len(sent_to(waha)) == 2
+    driver.run()
+    assert statuses(campaign) == ["SENT"] * 3
+
+
+def test_transient_errors_retry_and_not_on_whatsapp_is_final(driver, waha, workspace, owner, make_device,
+                                                             make_contacts, settings):
+    settings.SEBAR_RETRY_BACKOFF_SECONDS = 7
+    make_device(workspace)
+    contacts = make_contacts(workspace, 3)
+    waha.set_faults(send_5xx=1, not_on_whatsapp=[contacts[2].phone])
+    campaign = start(driver, workspace, owner, delay=(1, 1))
+    driver.run()
+    rows = {r.contact_id: r for r in Recipient.objects.filter(campaign=campaign)}
+    assert rows[contacts[2].pk].status == Recipient.Status.SKIPPED
+    assert "not on WhatsApp" in rows[contacts[2].pk].error
+    assert sorted(r.status for r in rows.values()) == ["SENT", "SENT", "SKIPPED"]
+    assert max(r.attempts for r in rows.values()) == 2  # the 5xx one went back to PENDING and was retried
+    assert contacts[2].phone not in sent_to(waha)
+
+
+def test_transient_errors_give_up_after_max_attempts(driver, waha, workspace, owner, make_device, make_contacts):
+    make_device(workspace)
+    make_contacts(workspace, 1)
+    waha.set_faults(send_5xx=engine.MAX_ATTEMPTS)
+    campaign = start(driver, workspace, owner)
+    driver.run()
+    row = Recipient.objects.get(campaign=campaign)
+    assert row.status == Recipient.Status.FAILED and row.attempts == engine.MAX_ATTEMPTS
+    assert "Gave up" in row.error
+
+
+def test_typing_simulation_types_then_sends_on_the_slot(driver, waha, workspace, owner, make_device, make_contacts):
+    make_device(workspace)
+    make_contacts(workspace, 2)
+    campaign = start(driver, workspace, owner, delay=(6, 6), typing_simulation=True)
+    driver.run()
+    times = sorted(Recipient.objects.filter(campaign=campaign).values_list("sent_at", flat=True))
+    assert statuses(campaign) == ["SENT", "SENT"]
+    assert (times[1] - times[0]).total_seconds() >= 6
+
+
+def test_scheduled_campaign_starts_once_on_time(driver, workspace, owner, make_device, make_contacts):
+    make_device(workspace)
+    make_contacts(workspace, 2)
+    at = timezone.now() + timedelta(hours=2)
+    campaign = driver.call(services.campaign_create, workspace=workspace, actor=owner, name="Later",
+                           message="Hi", tags=["VIP"], schedule=at, delay_min=0, delay_max=0)
+    assert campaign.status == Campaign.Status.SCHEDULED
+    assert driver.call(services.campaigns_start_due) == []
+    driver.traveller.move_to(at + timedelta(seconds=1))
+    assert driver.call(services.campaigns_start_due) == [campaign.pk]
+    assert driver.call(services.campaigns_start_due) == []
+    assert driver.call(services.campaign_launch, campaign_id=campaign.pk) is None
+    assert Recipient.objects.filter(campaign=campaign).count() == 2
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.PROCESSING and campaign.started_at is not None
+
+
+def test_two_deliveries_racing_for_one_device_are_spaced_by_the_slot(driver, waha, workspace, owner, make_device,
+                                                                     make_contacts):
+    device = make_device(workspace)
+    make_contacts(workspace, 2)
+    campaign = start(driver, workspace, owner, delay=(8, 8))
+    driver.queue.clear()  # no chain: only the two racing deliveries below
+    rows = list(Recipient.objects.filter(campaign=campaign))
+    Recipient.objects.filter(campaign=campaign).update(status="SENDING", device_used=device,
+                                                       claimed_at=timezone.now())
+    chain = DevicePace.objects.get(device=device).chain
+    assert driver.call(engine.deliver, rows[0].pk, chain) == "sent"
+    assert driver.call(engine.deliver, rows[1].pk, chain) == "slot_busy"
+    assert len(sent_to(waha)) == 1
+    driver.run()
+    times = sorted(Recipient.objects.filter(campaign=campaign).values_list("sent_at", flat=True))
+    assert len(sent_to(waha)) == 2 and (times[1] - times[0]).total_seconds() >= 8

@@ -1,0 +1,81 @@
+"""Campaign pages: list, composer (+ live preview and audience count), campaign page, actions, CSV."""
+import pytest
+
+from campaigns.models import Campaign, Recipient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ready(workspace, make_device, make_contacts):
+    device = make_device(workspace, label="Sales 1")
+    make_contacts(workspace, 3, tags=["VIP"])
+    make_contacts(workspace, 2, tags=["Lead"], start=10)
+    return device
+
+
+def test_list_and_empty_state(owner_client, agent_client):
+    response = owner_client.get("/campaigns/")
+    assert response.status_code == 200 and b"No campaigns yet" in response.content and b"/campaigns/new/" in response.content
+    assert b"/campaigns/new/" not in agent_client.get("/campaigns/").content
+
+
+def test_composer_starts_a_campaign(owner_client, workspace, ready, monkeypatch, django_capture_on_commit_callbacks):
+    from campaigns import engine
+
+    monkeypatch.setattr(engine, "_arm_step", lambda *a: None)
+    page = owner_client.get("/campaigns/new/")
+    assert page.status_code == 200 and b"VIP" in page.content and b"Sales 1" in page.content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post("/campaigns/new/", {
+            "name": "June", "message": "{Hi|Halo} [name]", "tags": ["VIP"], "exclude_tags": [], "preset": "safe",
+            "typing_simulation": "on", "daily_cap_per_device": "0"})
+    campaign = Campaign.objects.get(name="June")
+    assert response.status_code == 302 and response["Location"] == f"/campaigns/{campaign.pk}/"
+    assert campaign.status == Campaign.Status.PROCESSING and campaign.total_recipients == 3
+    detail = owner_client.get(response["Location"])
+    assert b"June" in detail.content and b"Kontak 0" in detail.content
+
+
+def test_composer_shows_errors_where_they_belong(owner_client, ready):
+    response = owner_client.post("/campaigns/new/", {"name": "Bad", "message": "Hi {there", "tags": ["VIP"],
+                                                     "preset": "safe"})
+    assert response.status_code == 200 and b"position 3" in response.content
+    response = owner_client.post("/campaigns/new/", {"name": "Bad", "message": "Hi", "tags": ["VIP"], "preset": "",
+                                                     "delay_min": "9", "delay_max": "2"})
+    assert b"must be at least the minimum" in response.content
+    assert not Campaign.objects.exists()
+
+
+def test_live_preview_and_audience_partials(owner_client, ready):
+    response = owner_client.post("/campaigns/preview/", {"message": "{Hi|Halo} [name]"})
+    assert response.status_code == 200 and b"2 variants" in response.content and b"Kontak 0" in response.content
+    response = owner_client.post("/campaigns/preview/", {"message": "Hi }"})
+    assert b"Problem at position 3" in response.content
+    assert b"5 recipients" in owner_client.get("/campaigns/audience/?tags=VIP&tags=Lead").content
+    assert b"3 recipients" in owner_client.get("/campaigns/audience/?tags=VIP").content
+    assert b"No contacts match" in owner_client.get("/campaigns/audience/?tags=Nope").content
+
+
+def test_campaign_page_progress_actions_and_export(owner_client, agent_client, workspace, ready):
+    campaign = Campaign.objects.create(workspace=workspace, name="Live", message_template="Hi",
+                                       status=Campaign.Status.PROCESSING)
+    Recipient.objects.create(workspace=workspace, campaign=campaign, phone="6281", name="Ani", status="SENT")
+    Recipient.objects.create(workspace=workspace, campaign=campaign, phone="6282", name="Budi", status="PENDING")
+    progress = owner_client.get(f"/campaigns/{campaign.pk}/progress/")
+    assert b'hx-trigger="every 2s"' in progress.content and b"50%" in progress.content
+    filtered = owner_client.get(f"/campaigns/{campaign.pk}/?status=PENDING")
+    assert b"Budi" in filtered.content and b"Ani" not in filtered.content
+    csv = b"".join(owner_client.get(f"/campaigns/{campaign.pk}/recipients.csv").streaming_content)
+    assert b"Ani" in csv and b"Budi" in csv
+    assert agent_client.get(f"/campaigns/{campaign.pk}/recipients.csv").status_code == 403
+    assert agent_client.post(f"/campaigns/{campaign.pk}/pause/").status_code == 403
+    owner_client.post(f"/campaigns/{campaign.pk}/pause/")
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.PAUSED
+    owner_client.post(f"/campaigns/{campaign.pk}/cancel/")
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.CANCELLED
+    assert Recipient.objects.get(phone="6282").status == "SKIPPED"
+    done = owner_client.get(f"/campaigns/{campaign.pk}/progress/")
+    assert b"every 2s" not in done.content  # polling stops once the campaign is over
