@@ -178,6 +178,25 @@ def campaign_cancel(*, campaign):
     return campaign
 
 
+def campaigns_pause_for_billing(*, workspace, plan):
+    """billing's pause hook: the plan lapsed, so sending and scheduled campaigns pause (and are marked)."""
+    return Campaign.objects.for_workspace(workspace).filter(
+        status__in=[Campaign.Status.PROCESSING, Campaign.Status.SCHEDULED]).update(
+        status=Campaign.Status.PAUSED, paused_by_billing=True,
+        last_error=_("Paused because the plan lapsed. It resumes by itself after payment."))
+
+
+def campaigns_resume_for_billing(*, workspace, plan):
+    """billing's resume hook: campaigns billing paused (and only those) carry on."""
+    resumed = 0
+    for campaign in Campaign.objects.for_workspace(workspace).filter(status=Campaign.Status.PAUSED,
+                                                                     paused_by_billing=True):
+        Campaign.objects.filter(pk=campaign.pk).update(paused_by_billing=False, last_error="")
+        campaign_resume(campaign=campaign)
+        resumed += 1
+    return resumed
+
+
 # ---------------------------------------------------------------- WAHA webhooks (devices/dispatch.py)
 
 

@@ -236,3 +236,18 @@ def test_two_deliveries_racing_for_one_device_are_spaced_by_the_slot(driver, wah
     driver.run()
     times = sorted(Recipient.objects.filter(campaign=campaign).values_list("sent_at", flat=True))
     assert len(sent_to(waha)) == 2 and (times[1] - times[0]).total_seconds() >= 8
+
+
+def test_billing_pauses_and_resumes_only_what_it_paused(driver, workspace, owner, make_device, make_contacts):
+    make_device(workspace)
+    make_contacts(workspace, 2)
+    running = start(driver, workspace, owner, delay=(50, 50))
+    by_hand = start(driver, workspace, owner, delay=(50, 50))
+    services.campaign_pause(campaign=by_hand)
+    assert services.campaigns_pause_for_billing(workspace=workspace, plan=None) == 1
+    running.refresh_from_db()
+    assert running.status == Campaign.Status.PAUSED and "plan" in running.last_error
+    assert driver.call(services.campaigns_resume_for_billing, workspace=workspace, plan=None) == 1
+    running.refresh_from_db()
+    by_hand.refresh_from_db()
+    assert running.status == Campaign.Status.PROCESSING and by_hand.status == Campaign.Status.PAUSED
