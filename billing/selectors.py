@@ -114,7 +114,8 @@ def dashboard_card(workspace):
         hint = _("Until %(date)s") % {"date": timezone.localtime(subscription.expiry_date).strftime("%d %b %Y")}
     else:
         hint = _("Upgrade for more numbers and contacts") if plan.code == FREE_CODE else ""
-    card = {"label": _("Plan"), "value": plan.name, "hint": hint, "url": reverse("billing:index")}
+    card = {"label": _("Plan"), "value": plan.name, "hint": hint, "url": reverse("billing:index"),
+            "permission": "billing:manage"}
     reminder = expiry_reminder(workspace)
     if reminder:
         card["alert"] = reminder

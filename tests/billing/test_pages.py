@@ -77,3 +77,8 @@ def test_package_features_are_validated():
     pro.features = {"ai_replies": "yes"}
     with pytest.raises(ValidationError, match="true or false"):
         pro.full_clean()
+
+
+def test_plan_card_and_reminders_are_for_owners_only(owner_client, agent_client):
+    assert "Upgrade for more numbers and contacts" in owner_client.get("/").content.decode()
+    assert "Upgrade for more numbers and contacts" not in agent_client.get("/").content.decode()
