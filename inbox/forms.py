@@ -34,8 +34,10 @@ class AutoReplyForm(forms.Form):
                                              help_text=_("Leave all unticked to answer on every number."))
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
-    def __init__(self, *args, workspace, **kwargs):
+    def __init__(self, *args, workspace, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["clear_media"]
         self.fields["devices"].queryset = Device.objects.for_workspace(workspace).order_by("label", "pk")
 
 

@@ -38,6 +38,8 @@ def _list_context(request):
 def _page(request, chat=None):
     from devices.models import Device
 
+    if chat is not None:
+        services.chat_mark_read(chat=chat)
     context = _list_context(request)
     context.update({
         "chat": chat, "devices": Device.objects.for_workspace(request.workspace).order_by("label", "pk"),
@@ -45,7 +47,6 @@ def _page(request, chat=None):
         "can_assign": can(request.membership, "inbox:assign"),
     })
     if chat is not None:
-        services.chat_mark_read(chat=chat)
         context.update(_conversation_context(request, chat))
     return render(request, "inbox/index.html", context)
 
@@ -186,7 +187,8 @@ def autoreply_edit(request, pk):
     rule = get_for_workspace_or_404(request, AutoReply, pk=pk)
     initial = {"keyword": rule.keyword, "match_type": rule.match_type, "response_text": rule.response_text,
                "priority": rule.priority, "is_active": rule.is_active, "devices": list(rule.devices.all())}
-    form = AutoReplyForm(request.POST or None, request.FILES or None, workspace=request.workspace, initial=initial)
+    form = AutoReplyForm(request.POST or None, request.FILES or None, workspace=request.workspace, initial=initial,
+                         editing=True)
     if request.method == "POST" and form.is_valid():
         try:
             autoreplies.autoreply_save(workspace=request.workspace, rule=rule, **_rule_values(form))

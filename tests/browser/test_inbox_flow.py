@@ -1,0 +1,132 @@
+"""Sandbox inbox flow: a customer writes through the WAHA emulator (signed webhooks to the live server),
+the bot answers by keyword, then the agent switches the bot off and answers by hand.
+
+WAHA (and the emulator) deliver webhooks concurrently; the test database is SQLite in shared-cache
+memory, where concurrent writers fail at once instead of waiting. A small relay hands the emulator's
+signed deliveries to the live server one at a time, bytes and headers untouched.
+"""
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+
+from accounts.models import Membership
+from devices.emulator import EmulatorServer
+from inbox.models import AutoReply, Chat, Message
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CUSTOMER = "6281234567890"
+
+
+class SerialRelay:
+    def __init__(self, target):
+        lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                headers = {k: v for k, v in self.headers.items() if k.lower().startswith(("x-", "content-type"))}
+                with lock:
+                    status = requests.post(target, data=raw, headers=headers, timeout=30).status_code
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/webhooks/waha"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def emulator(settings, live_server):
+    relay = SerialRelay(f"{live_server.url}/webhooks/waha")
+    server = EmulatorServer(port=0, engine="NOWEB", api_key="inbox-key", status_delay=0.02, qr_wait=1.0,
+                            auto_acks=True, ack_delays=(0.05, 0.05, 0.05)).start()
+    settings.WAHA_URL = ""
+    settings.SANDBOX_MODE = True
+    settings.SANDBOX_WAHA_URL = server.url
+    settings.SANDBOX_WAHA_API_KEY = "inbox-key"
+    settings.WAHA_WEBHOOK_URL = relay.url
+    settings.OPENAI_API_KEY = ""
+    yield server
+    server.stop()
+    relay.stop()
+    from config.redis import get_redis, key
+
+    keys = list(get_redis().scan_iter(match=key("*"), count=500))
+    if keys:
+        get_redis().delete(*keys)
+
+
+def _wait(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _sent_texts(emulator):
+    return [s["text"] for s in emulator.sent()]
+
+
+def test_customer_bot_then_agent(page, live_server, emulator):
+    from devices.services import device_create
+
+    owner = MembershipFactory(role=Membership.Role.OWNER, user=UserFactory(email="dewi@example.com")).user
+    workspace = owner.membership.workspace
+    device = device_create(workspace=workspace, label="Toko")
+    assert emulator.wait_for_status(device.session_name, "SCAN_QR_CODE")
+    emulator.scan(device.session_name, phone="6281100000001")
+    AutoReply.objects.create(workspace=workspace, keyword="harga", match_type="CONTAINS",
+                             response_text="Halo [name], paket A 100rb.")
+
+    emulator.inbound(device.session_name, CUSTOMER, "Berapa HARGA paket A?", push_name="Rina")
+    assert _wait(lambda: "Halo Rina, paket A 100rb." in _sent_texts(emulator)), _sent_texts(emulator)
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_email", owner.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/inbox/")
+    page.click(f"[data-testid=chat-item][data-phone='{CUSTOMER}']")
+    page.wait_for_selector("[data-testid=message][data-sender=bot]")
+    assert "paket A 100rb" in page.inner_text("#messages")
+    assert "Berapa HARGA paket A?" in page.inner_text("#messages")
+
+    # The agent takes over: bot off, then a hand-written reply through the same number.
+    page.click("[data-testid=bot-toggle]")
+    page.wait_for_selector("text=The bot is off")
+    assert not Chat.objects.get().bot_enabled
+    page.fill("[data-testid=reply-text]", "Saya Dewi, saya bantu pesan ya kak")
+    page.click("[data-testid=send]")
+    page.wait_for_selector("[data-testid=message][data-sender=agent] >> text=Saya Dewi")
+    assert _wait(lambda: "Saya Dewi, saya bantu pesan ya kak" in _sent_texts(emulator))
+
+    # With the bot off, the keyword no longer answers; the message still shows up live (polling).
+    emulator.inbound(device.session_name, CUSTOMER, "harga paket B?")
+    page.wait_for_selector("text=harga paket B?", timeout=10_000)
+    time.sleep(0.5)
+    assert _sent_texts(emulator).count("Halo Rina, paket A 100rb.") == 1
+    agent_row = Message.objects.get(sender="agent")
+    assert agent_row.sent_by == owner and agent_row.short_id
+    # message.any of our own sends never duplicates the rows we wrote when sending.
+    assert Message.objects.filter(direction="out").count() == 2
+    # Ticks arrive through message.ack webhooks.
+    assert _wait(lambda: Message.objects.get(pk=agent_row.pk).ack is not None and
+                 Message.objects.get(pk=agent_row.pk).ack >= 2)
