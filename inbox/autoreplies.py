@@ -17,15 +17,13 @@ MAX_MEDIA_BYTES = 16 * 1024 * 1024
 def _validate_response(text):
     if not (text or "").strip():
         raise UserError(_("Write the answer the bot sends."), fields={"response_text": "required"})
-    try:
-        from campaigns.spintax import SpintaxError, validate
-    except ImportError:
-        return  # spintax lands with the campaigns app; [name] replacement works meanwhile
+    from campaigns.spintax import SpintaxError, validate
+
     try:
         validate(text)
     except SpintaxError as exc:
-        raise UserError(_("The answer's spintax is broken: %(reason)s") % {"reason": exc},
-                        fields={"response_text": str(exc)}) from exc
+        raise UserError(_("The answer's spintax is broken: %(reason)s") % {"reason": exc.message},
+                        fields={"response_text": exc.message}) from exc
 
 
 def autoreply_save(*, workspace, rule=None, keyword, match_type, response_text, priority=100, is_active=True,

@@ -10,7 +10,6 @@ the send itself is a task queued with a countdown that grows with the reply's le
 """
 import base64
 import logging
-import re
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
@@ -23,15 +22,11 @@ from .models import AutoReply, Chat, Message
 
 logger = logging.getLogger(__name__)
 
-_NAME_VARIABLE = re.compile(r"\[(\w+)\]")
-
 
 def render_reply(template, variables):
-    """Spintax and [variables] through the campaigns' renderer; plain [name] replacement until it lands."""
-    try:
-        from campaigns.spintax import render
-    except ImportError:
-        return _NAME_VARIABLE.sub(lambda m: str(variables.get(m.group(1), m.group(0))), template)
+    """Spintax and [variables] through the campaigns' renderer, the one campaigns use too."""
+    from campaigns.spintax import render
+
     return render(template, variables)
 
 

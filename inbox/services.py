@@ -161,7 +161,10 @@ def inbound_message_receive(*, device, event):
             transaction.on_commit(lambda: message_media_download_task.delay(message.pk))
     from .replies import reply_pipeline
 
-    reply_pipeline(message=message)
+    try:
+        reply_pipeline(message=message)
+    except Exception:  # noqa: BLE001 - the message is stored; a reply failure must not stop other handlers
+        logger.exception("The reply pipeline failed on message %s; the chat waits for an agent", message.pk)
     return message
 
 

@@ -166,3 +166,16 @@ def test_cs_rotator_assigns_round_robin_among_online_members(device, waha, deliv
         deliver(device, envelope("hello", frm=f"{phone}@c.us"))
     assigned = list(Chat.objects.order_by("pk").values_list("assigned_to_id", flat=True))
     assert assigned == [a.user_id, b.user_id, a.user_id]
+
+
+def test_answers_are_spun_and_broken_spintax_is_refused(device, waha, deliver):
+    from config.errors import UserError
+    from inbox.autoreplies import autoreply_save
+
+    autoreply_save(workspace=device.workspace, keyword="halo", match_type="CONTAINS",
+                   response_text="{Hai|Halo} [name|Kak], ada yang bisa dibantu?")
+    with pytest.raises(UserError) as exc:
+        autoreply_save(workspace=device.workspace, keyword="x", match_type="EXACT", response_text="{Hai|Halo")
+    assert "spintax" in exc.value.message
+    deliver(device, envelope("halo"))
+    assert sent_texts(waha)[0] in {"Hai Budi, ada yang bisa dibantu?", "Halo Budi, ada yang bisa dibantu?"}
