@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -79,10 +80,18 @@ def prepare(database):
     run([PY, "-c", SEED])
 
 
-def wait_ready(port, deadline=30):
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(port, server, deadline=30):
     # http.client, not urllib: it never follows a redirect off this machine.
     end = time.time() + deadline
     while time.time() < end:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode} (port {port} taken?)")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             conn.request("GET", "/healthz")
@@ -118,33 +127,40 @@ def main():
     parser.add_argument("--rounds", type=int, default=2, help="alternating bare/link rounds")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn sync workers")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--database", default="sebar_bench_rotator")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
 
     prepare(args.database)
+    load_before = os.getloadavg()[0]  # the machine is shared: figures mean little when it is busy
+    args.port = args.port or free_port()
     base = f"http://127.0.0.1:{args.port}"
+    results = {"bare": [], "link": []}
     server = subprocess.Popen(
         [str(Path(PY).with_name("gunicorn")), "config.wsgi:application", "-b", f"127.0.0.1:{args.port}",
          "-w", str(args.workers), "--backlog", "2048", "--log-level", "warning"],
         cwd=ROOT, env=ENV, start_new_session=True)
     try:
-        wait_ready(args.port)
+        wait_ready(args.port, server)
         link, bare = f"{base}/link/{SLUG}", f"{base}/bench/bare-302"
         wrk(bare, 2, args.connections, 2)  # warm both (imports, connections, the link's cache entry)
         warm = wrk(link, 2, args.connections, 2)
-        results = {"bare": [], "link": []}
         for _ in range(args.rounds):
             results["bare"].append(wrk(bare, args.seconds, args.connections, 2))
             results["link"].append(wrk(link, args.seconds, args.connections, 2))
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    bad = sum(r["bad"] for runs in results.values() for r in runs)
+    if bad:
+        raise SystemExit(f"{bad} answers were not 302: the benchmark measured something else; not reporting")
 
     print(f"\nLink rotator redirect benchmark: {args.connections} connections, {args.seconds}s x {args.rounds} "
-          f"rounds, gunicorn {args.workers} sync workers, MariaDB, DEBUG=false")
+          f"rounds, gunicorn {args.workers} sync workers, MariaDB, DEBUG=false; {os.cpu_count()} CPUs, "
+          f"load average before {load_before:.1f}, after {os.getloadavg()[0]:.1f}")
     print(f"{'':6} {'round':>5} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'non-3xx':>8}")
     for name in ("bare", "link"):
         for i, r in enumerate(results[name], 1):

@@ -14,8 +14,15 @@ def _pool(url):
     return redis.ConnectionPool.from_url(url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30)
 
 
+@lru_cache(maxsize=4)
+def _client(url):
+    # One client per URL: building a Redis() fills a ~170-entry callback table, which cost more than the
+    # round trip itself on the public link redirect. Clients are thread-safe; connections come from the pool.
+    return redis.Redis(connection_pool=_pool(url))
+
+
 def get_redis():
-    return redis.Redis(connection_pool=_pool(settings.REDIS_URL))
+    return _client(settings.REDIS_URL)
 
 
 def key(*parts):
