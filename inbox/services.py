@@ -63,8 +63,24 @@ def _address_of(device, incoming):
     return jid.split("@", 1)[0], False, jid, Chat.Kind.DIRECT
 
 
+def _join_hidden_chat(device, phone, lid):
+    """A chat first seen as an unresolvable @lid becomes (or joins) the phone's chat once the number is known."""
+    hidden = Chat.objects.filter(device=device, lid=lid, phone_known=False).first()
+    if hidden is None:
+        return
+    target = Chat.objects.filter(device=device, phone=phone).first()
+    if target is None:
+        Chat.objects.filter(pk=hidden.pk).update(phone=phone, phone_known=True)
+        return
+    Message.objects.filter(chat=hidden).update(chat=target)
+    Chat.objects.filter(pk=target.pk).update(unread_count=F("unread_count") + hidden.unread_count)
+    hidden.delete()
+
+
 def _chat_for(device, incoming):
     phone, known, lid, kind = _address_of(device, incoming)
+    if lid and known:
+        _join_hidden_chat(device, phone, lid)
     chat, created = Chat.objects.get_or_create(
         device=device, phone=phone,
         defaults={"workspace_id": device.workspace_id, "phone_known": known, "lid": lid, "kind": kind,
@@ -242,6 +258,8 @@ def chat_send_by_agent(*, chat, user, text="", upload=None):
         message = message_queue(chat=chat, text=text, upload=upload, sender=Message.Sender.AGENT, sent_by=user,
                                 human_like=False)
         Chat.objects.filter(pk=chat.pk).update(unread_count=0, needs_human=False, handoff_reason="")
+        # Whoever answers an unassigned chat takes it, so two agents do not answer the same customer.
+        Chat.objects.filter(pk=chat.pk, assigned_to__isnull=True).update(assigned_to=user)
     return message
 
 

@@ -65,7 +65,10 @@ def index(request):
 
 @workspace_view("inbox:use")
 def chat_list_partial(request):
-    return render(request, "inbox/_chat_list.html", {**_list_context(request), "active_pk": request.GET.get("active")})
+    # The "needs a person" counter in the page head is refreshed with the list (htmx out-of-band swap).
+    needs_human = selectors.needs_human_count(workspace=request.workspace, membership=request.membership)
+    return render(request, "inbox/_chat_list.html", {**_list_context(request), "active_pk": request.GET.get("active"),
+                                                     "needs_human": needs_human, "oob": True})
 
 
 @workspace_view("inbox:use")

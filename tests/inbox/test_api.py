@@ -53,7 +53,7 @@ def test_agent_reply_goes_through_the_chats_device_and_bypasses_the_bot(agent_ap
     message = Message.objects.get()
     assert message.sender == "agent" and message.sent_by == agent and message.send_state == "sent"
     chat.refresh_from_db()
-    assert chat.unread_count == 0 and not chat.needs_human
+    assert chat.unread_count == 0 and not chat.needs_human and chat.assigned_to == agent
     assert agent_api.post(f"/api/chats/{chat.phone}/send", {"text": " "}, format="json").json()["error"] == "invalid"
 
 

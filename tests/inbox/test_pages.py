@@ -27,7 +27,7 @@ def test_inbox_lists_chats_and_opens_one(owner_client, device):
     chat.refresh_from_db()
     assert chat.unread_count == 0
     partial = owner_client.get(reverse("inbox:list")).content.decode()
-    assert "<html" not in partial and "Budi" in partial
+    assert "<html" not in partial and "Budi" in partial and 'hx-swap-oob="true"' in partial
 
 
 def test_agent_cannot_open_a_chat_assigned_to_someone_else(agent_client, device, owner):

@@ -179,3 +179,15 @@ def test_answers_are_spun_and_broken_spintax_is_refused(device, waha, deliver):
     assert "spintax" in exc.value.message
     deliver(device, envelope("halo"))
     assert sent_texts(waha)[0] in {"Hai Budi, ada yang bisa dibantu?", "Halo Budi, ada yang bisa dibantu?"}
+
+
+def test_hidden_lid_chat_joins_the_phone_chat_once_resolved(device, waha, deliver):
+    waha.add(responses.GET, f"{WAHA}/api/alpha-1/lids/777%40lid", json={"lid": "777@lid", "pn": None})
+    deliver(device, envelope("who am I?", frm="777@lid"))
+    hidden = Chat.objects.get()
+    assert not hidden.phone_known and hidden.chat_jid == "777@lid"
+    deliver(device, envelope("hello", frm="628123456789@c.us"))
+    deliver(device, envelope("now with alt", frm="777@lid", engine="NOWEB", alt="628123456789@c.us"))
+    chat = Chat.objects.get()
+    assert chat.phone == "628123456789" and chat.lid == "777@lid" and chat.messages.count() == 3
+    assert chat.unread_count == 3
