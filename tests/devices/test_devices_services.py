@@ -1,5 +1,6 @@
 """Services: the default server, server choice, session names, reconcile, dispatch table, event upkeep."""
 import importlib
+import json
 from datetime import timedelta
 
 import pytest
@@ -9,9 +10,9 @@ from devices import dispatch, errors, services, waha
 from devices.models import Device, WahaServer, WebhookEvent
 from devices.selectors import dashboard_card
 from devices.webhook_events import webhook_event_process, webhook_events_maintain
-from tests.devices.device_fixtures import FAKE_URL, fake_waha_fixture, make_device
+from tests.devices.device_fixtures import FAKE_URL, deliver_fixture, fake_waha_fixture, make_device
 
-__all__ = ["fake_waha_fixture"]
+__all__ = ["deliver_fixture", "fake_waha_fixture"]
 pytestmark = pytest.mark.django_db
 
 
@@ -165,3 +166,40 @@ def test_dashboard_card_counts_connected_of_total(workspace, fake_waha):
     make_device(workspace, fake_waha[0], session="b")
     card = dashboard_card(workspace)
     assert card["value"] == "1 / 2" and card["url"] == "/devices/"
+
+
+def test_reconnect_a_failed_session_logs_out_then_starts(workspace, fake_waha):
+    server, mock = fake_waha
+    device = make_device(workspace, server, session="ws1-f", waha_status="FAILED", last_error="lost")
+    mock.post(f"{FAKE_URL}/api/sessions/ws1-f/logout", json={}, status=201)
+    mock.post(f"{FAKE_URL}/api/sessions/ws1-f/start", json={"name": "ws1-f", "status": "STARTING"}, status=201)
+    services.device_reconnect(device=device)
+    assert [c.request.url.rsplit("/", 1)[-1] for c in mock.calls] == ["logout", "start"]
+
+
+def test_reconnect_recreates_a_session_waha_forgot(workspace, fake_waha, settings):
+    server, mock = fake_waha
+    device = make_device(workspace, server, session="ws1-r", waha_status="STOPPED")
+    mock.post(f"{FAKE_URL}/api/sessions/ws1-r/start", json={"message": "Session not found"}, status=404)
+    mock.post(f"{FAKE_URL}/api/sessions", json={"name": "ws1-r", "status": "STARTING"}, status=201)
+    services.device_reconnect(device=device)
+    created = mock.calls[-1].request
+    body = json.loads(created.body)
+    assert body["name"] == "ws1-r" and body["start"] is True
+    assert body["config"]["webhooks"][0]["hmac"]["key"] == device.webhook_secret
+    assert body["config"]["webhooks"][0]["url"] == settings.WAHA_WEBHOOK_URL
+
+
+def test_two_core_servers_both_named_default_are_told_apart_by_the_signature(deliver, workspace, other_workspace):
+    core1 = WahaServer.objects.create(name="c1", base_url="http://c1.test", core_only_default_session=True)
+    core2 = WahaServer.objects.create(name="c2", base_url="http://c2.test", core_only_default_session=True)
+    first = make_device(workspace, core1, session="default")
+    second = make_device(other_workspace, core2, session="default")
+    envelope = {"id": "evt_c2", "timestamp": 1_700_000_000_000, "event": "session.status", "session": "default",
+                "me": {"id": "6289900001111@c.us", "pushName": "x"},
+                "payload": {"name": "default", "status": "WORKING", "statuses": []}}
+    assert deliver(envelope, second.webhook_secret).status_code == 200
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.is_connected and second.phone_number == "6289900001111"
+    assert not first.is_connected
