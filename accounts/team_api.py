@@ -39,6 +39,8 @@ class MemberViewSet(WorkspaceAPIMixin, mixins.ListModelMixin, mixins.RetrieveMod
     permission_read = "team:manage"
     permission_write = "team:manage"
     serializer_class = MemberSerializer
+    queryset = Membership.objects.none()  # for the schema only; get_queryset scopes to the workspace
+    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         return selectors.team_members(self.request.workspace)
@@ -54,6 +56,8 @@ class InvitationViewSet(WorkspaceAPIMixin, mixins.ListModelMixin, mixins.Retriev
     permission_read = "team:manage"
     permission_write = "team:manage"
     serializer_class = InvitationSerializer
+    queryset = Invitation.objects.none()  # for the schema only; get_queryset scopes to the workspace
+    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         queryset = Invitation.objects.for_workspace(self.request.workspace).select_related("invited_by")

@@ -138,12 +138,15 @@ def subscription_refund(*, subscription_id, note=""):
         if line.payment_status != Subscription.Status.PAID:
             raise BillingError(_("Only paid invoices can be refunded; %(ref)s is %(status)s.") % {
                 "ref": line.reference, "status": line.get_payment_status_display()}, code="invalid_transition")
+        current = current_subscription(line.workspace)
         line.payment_status = Subscription.Status.REFUNDED
         line.refunded_at = timezone.now()
         if note:
             line.note = note[:200]
         line.save()
-        enforcement.plan_shrunk(workspace=line.workspace, plan=current_plan(line.workspace))
+        # Refunding a line that no longer sets the plan (expired, superseded) pauses nothing.
+        if current and current.pk == line.pk:
+            enforcement.plan_shrunk(workspace=line.workspace, plan=current_plan(line.workspace))
     return line
 
 

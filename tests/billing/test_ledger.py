@@ -115,3 +115,13 @@ def test_add_months_clamps_the_day():
     assert add_months(datetime(2026, 1, 31, tzinfo=UTC), 1) == datetime(2026, 2, 28, tzinfo=UTC)
     assert add_months(datetime(2026, 11, 15, tzinfo=UTC), 3) == datetime(2027, 2, 15, tzinfo=UTC)
     assert add_months(datetime(2027, 12, 31, tzinfo=UTC), 2) == datetime(2028, 2, 29, tzinfo=UTC)
+
+
+def test_refunding_a_superseded_line_pauses_nothing(workspace, owner):
+    old = services.subscription_mark_paid(subscription_id=choose(workspace, owner, "pro").pk)
+    services.subscription_mark_paid(subscription_id=choose(workspace, owner, "enterprise").pk)
+    devices(workspace, 3)
+    services.subscription_refund(subscription_id=old.pk)
+    from devices.models import Device
+    assert current_plan(workspace).code == "enterprise"
+    assert Device.objects.filter(workspace=workspace, is_active_for_broadcast=True).count() == 3
