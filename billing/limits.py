@@ -7,7 +7,7 @@ billing free of upward imports. Lowering a limit never deletes anything: it only
 """
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .errors import LimitReached
 
@@ -26,7 +26,7 @@ UNLIMITED = None
 # The fallback when a plan's features JSON does not mention a resource (and the seeded Free plan's values).
 FREE_LIMITS = {"devices": 1, "contacts": 500, "rotators": 3, "agents": 1, "daily_messages": 500,
                "ai_replies": False}
-FEATURE_NAMES = {"ai_replies": _("AI replies")}
+FEATURE_NAMES = {"ai_replies": gettext_lazy("AI replies")}
 
 
 def label(resource, count):

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 @dataclass
@@ -42,7 +43,7 @@ class ManualBankTransfer(PaymentProvider):
     """The payer transfers the amount with the invoice reference; an operator marks it paid in the admin."""
 
     code = "manual_bank_transfer"
-    name = _("Bank transfer")
+    name = gettext_lazy("Bank transfer")
 
     def is_configured(self):
         return bool(settings.BILLING_BANK_NAME and settings.BILLING_BANK_ACCOUNT_NUMBER)

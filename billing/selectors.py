@@ -130,18 +130,21 @@ def plan_features(package):
     """Lines for a plan card: 'Up to 5 WhatsApp numbers', 'Unlimited contacts', 'AI replies'..."""
     from .limits import FREE_LIMITS
 
-    def amount(resource, one, many, unlimited):
+    def amount(resource, text, unlimited):
         value = package.limit(resource, FREE_LIMITS.get(resource))
         if value is None:
             return {"text": unlimited, "on": True}
-        return {"text": ngettext(one, many, value) % {"n": f"{value:,}"}, "on": value > 0}
+        return {"text": text(value) % {"n": f"{value:,}"}, "on": value > 0}
 
     ai = package.limit("ai_replies", False)
     return [
-        amount("devices", "%(n)s WhatsApp number", "%(n)s WhatsApp numbers", _("Unlimited WhatsApp numbers")),
-        amount("contacts", "%(n)s contact", "%(n)s contacts", _("Unlimited contacts")),
-        amount("daily_messages", "%(n)s message a day", "%(n)s messages a day", _("Unlimited messages")),
-        amount("rotators", "%(n)s link rotator", "%(n)s link rotators", _("Unlimited link rotators")),
-        amount("agents", "%(n)s agent", "%(n)s agents", _("Unlimited agents")),
+        amount("devices", lambda n: ngettext("%(n)s WhatsApp number", "%(n)s WhatsApp numbers", n),
+               _("Unlimited WhatsApp numbers")),
+        amount("contacts", lambda n: ngettext("%(n)s contact", "%(n)s contacts", n), _("Unlimited contacts")),
+        amount("daily_messages", lambda n: ngettext("%(n)s message a day", "%(n)s messages a day", n),
+               _("Unlimited messages")),
+        amount("rotators", lambda n: ngettext("%(n)s link rotator", "%(n)s link rotators", n),
+               _("Unlimited link rotators")),
+        amount("agents", lambda n: ngettext("%(n)s agent", "%(n)s agents", n), _("Unlimited agents")),
         {"text": _("AI replies") if ai else _("No AI replies"), "on": bool(ai)},
     ]

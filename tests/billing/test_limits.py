@@ -158,3 +158,22 @@ def test_api_error_shape(workspace, owner_api):
     assert response.status_code == 403
     assert response.data["error"] == "plan_limit_reached"
     assert response.data["fields"] == {"resource": "devices", "limit": 1, "used": 1, "upgrade_to": "Pro"}
+
+
+@pytest.mark.parametrize("code", ["free", "pro", "enterprise"])
+@pytest.mark.parametrize("resource", ["devices", "contacts", "rotators", "agents", "daily_messages"])
+def test_every_limit_at_its_edge(workspace, monkeypatch, code, resource):
+    if code != "free":
+        paid(workspace, code)
+    limit = plan(code).limit(resource)
+    if limit is None:
+        monkeypatch.setattr(limits, "usage", lambda ws, r: 10**9)
+        limits.check(workspace, resource)  # unlimited never refuses
+        return
+    monkeypatch.setattr(limits, "usage", lambda ws, r: limit - 1)
+    limits.check(workspace, resource)  # the last one fits
+    monkeypatch.setattr(limits, "usage", lambda ws, r: limit)
+    with pytest.raises(LimitReached) as info:
+        limits.check(workspace, resource)
+    assert (info.value.limit, info.value.used) == (limit, limit)
+    assert f"Your {plan(code).name} plan allows {limit:,}" in info.value.message
