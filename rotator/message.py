@@ -1,34 +1,23 @@
 """The pre-filled message and the wa.me address a visitor is sent to.
 
-Spintax belongs to campaigns (`campaigns.spintax`); it is imported lazily and, while that module is not
-on main, the text is used as written. The lookup is cached per process because a failing import scans
-sys.path on every call, which the redirect cannot afford.
+The message may use spintax (`{Hi|Hello}`), rendered by campaigns' one renderer so every visitor may get
+a different variant; its parse is cached, so a click pays only for picking the options.
 """
-from functools import cache
 from urllib.parse import quote
 
-
-@cache
-def _spintax():
-    try:
-        from campaigns import spintax
-    except ImportError:
-        return None
-    return spintax
+from campaigns import spintax
 
 
 def render(text):
-    """One variant of the message (spintax resolved), or the text itself without spintax."""
-    if not text or "{" not in text:
+    """One variant of the message (spintax resolved); text without braces is returned as is."""
+    if not text or ("{" not in text and "[" not in text):
         return text
-    spintax = _spintax()
-    return spintax.render(text) if spintax else text
+    return spintax.render(text)
 
 
 def validate(text):
-    """Raise campaigns' SpintaxError (a user error) for unbalanced spintax, when spintax is available."""
-    spintax = _spintax()
-    if spintax and text:
+    """Raise campaigns.spintax.SpintaxError (saying where) for unbalanced spintax."""
+    if text:
         spintax.validate(text)
 
 

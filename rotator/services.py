@@ -8,12 +8,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from billing import limits
+from campaigns.spintax import SpintaxError
 from config.errors import UserError
+from contacts.phones import normalize
 
 from . import link_config, message
 from .errors import RotatorInvalid, SlugTaken
 from .models import MAX_NUMBERS_PER_LINK, LinkRotator, RotatorNumber
-from .phones import normalize
 from .slugs import validate_slug
 
 EDITABLE = ("name", "slug", "mode", "text", "is_active", "only_connected")
@@ -41,8 +42,8 @@ def _clean_slug(workspace, slug, exclude_pk=None):
 def _clean_text(text):
     try:
         message.validate(text)
-    except ValueError as exc:  # campaigns.spintax.SpintaxError (a ValueError saying where the brace is)
-        raise RotatorInvalid(str(exc), fields={"text": str(exc)})
+    except SpintaxError as exc:
+        raise RotatorInvalid(exc.message, fields={"text": exc.message})
     return text
 
 
@@ -59,7 +60,7 @@ def clean_numbers(workspace, numbers):
     for index, entry in enumerate(numbers, start=1):
         try:
             phone = normalize(entry.get("phone", ""))
-        except UserError as exc:  # ours, or contacts' InvalidPhone once that module is on main
+        except UserError as exc:  # contacts.errors.InvalidPhone, saying why
             raise RotatorInvalid(_("Number %(row)s: %(error)s") % {"row": index, "error": exc.message},
                                  fields={"numbers": exc.message})
         if phone in seen:

@@ -166,3 +166,10 @@ def test_only_connected_routes_to_connected_devices_and_falls_back(workspace):
     assert {phone_of(follow(client, slug="cs-team")) for _ in range(6)} == set(PHONES)
     services.rotator_update(rotator=rotator, only_connected=False)
     assert {phone_of(follow(client, slug="cs-team")) for _ in range(3)} == set(PHONES)
+
+
+def test_spintax_gives_visitors_variants(workspace):
+    make_rotator(workspace, mode="RANDOM", phones=PHONES[:1], text="{Halo|Hai|Selamat pagi} kak, mau order")
+    client = Client()
+    texts = {parse_qs(urlsplit(follow(client)["Location"]).query)["text"][0] for _ in range(60)}
+    assert texts == {"Halo kak, mau order", "Hai kak, mau order", "Selamat pagi kak, mau order"}

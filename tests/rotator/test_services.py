@@ -85,3 +85,9 @@ def test_count_and_dashboard_card(workspace, other_workspace):
     make_rotator(other_workspace, slug="other-one")
     assert rotator_count(workspace) == 1
     assert dashboard_card(workspace)["url"] == "/links/"
+
+
+def test_broken_spintax_is_refused_with_where(workspace):
+    with pytest.raises(RotatorInvalid) as exc:
+        make_rotator(workspace, text="{Halo|Hai kak, mau order")
+    assert "text" in exc.value.fields and "^" in exc.value.fields["text"]
