@@ -103,7 +103,3 @@ def devices_resume_within_limit(*, workspace, plan):
     devices.filter(pk__in=resumed).update(is_active_for_broadcast=True)
     BillingPause.objects.filter(pk__in=done).delete()
     return len(resumed)
-
-
-def paused_devices(workspace):
-    return BillingPause.objects.for_workspace(workspace).filter(kind=BillingPause.Kind.DEVICE).count()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import FREE_CODE, Package, Subscription
+from .models import FREE_CODE, BillingPause, Package, Subscription
 
 REMINDER_DAYS = 7  # reminders show on the dashboard from a week before expiry (7, 3, 1 days...)
 
@@ -107,6 +107,10 @@ def expiry_reminder(workspace, now=None):
         left) % {"plan": subscription.package.name, "days": left}
 
 
+def paused_device_count(workspace):
+    return BillingPause.objects.for_workspace(workspace).filter(kind=BillingPause.Kind.DEVICE).count()
+
+
 def dashboard_card(workspace):
     subscription = current_subscription(workspace)
     plan = subscription.package if subscription else free_package()
@@ -120,6 +124,14 @@ def dashboard_card(workspace):
     if reminder:
         card["alert"] = reminder
         card["alert_level"] = "danger" if days_left(subscription) <= 1 else "warning"
+    elif paused_device_count(workspace):
+        card["alert"] = ngettext(
+            "%(n)s WhatsApp number stopped broadcasting because your plan ended. Pay for a plan under Billing "
+            "and it comes back by itself.",
+            "%(n)s WhatsApp numbers stopped broadcasting because your plan ended. Pay for a plan under Billing "
+            "and they come back by themselves.", paused_device_count(workspace)) % {
+                "n": paused_device_count(workspace)}
+        card["alert_level"] = "warning"
     elif pending_invoices(workspace).exists():
         card["alert"] = _("An invoice is waiting for payment. Open Billing for the transfer details.")
         card["alert_level"] = "info"

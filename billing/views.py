@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from accounts.tenancy import get_for_workspace_or_404, workspace_view
 from config.errors import UserError
 
-from . import enforcement, selectors, services
+from . import selectors, services
 from .forms import ChooseForm
 from .models import Subscription
 from .payments import provider_for
@@ -27,7 +27,7 @@ def index(request):
         "packages": [{"package": p, "features": selectors.plan_features(p)} for p in selectors.public_packages()],
         "pending": selectors.pending_invoices(workspace)[:5],
         "history": selectors.subscription_history(workspace)[:5],
-        "paused_devices": enforcement.paused_devices(workspace),
+        "paused_devices": selectors.paused_device_count(workspace),
         "month_choices": ChooseForm().fields["months"].choices,
     })
 

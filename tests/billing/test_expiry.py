@@ -42,6 +42,7 @@ def test_expiry_pauses_then_payment_restores(workspace, owner):
         assert Device.objects.filter(workspace=workspace).count() == 4  # nothing deleted
         assert BillingPause.objects.filter(workspace=workspace).count() == 2
         assert subscriptions_expire_task() == 0  # the beat running again pauses nothing twice
+        assert "2 WhatsApp numbers stopped broadcasting" in dashboard_card(workspace)["alert"]
         buy(workspace, owner)  # the owner pays again
         assert current_plan(workspace).code == "pro"
         assert broadcasting(workspace) == [p.label for p in phones]
