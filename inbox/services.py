@@ -31,8 +31,14 @@ def waha_client(device):
 
 def settings_for(workspace):
     """The workspace's inbox/assistant settings row, created with defaults on first use."""
-    row, _created = AssistantSettings.objects.get_or_create(workspace=workspace)
-    return row
+    row = AssistantSettings.objects.filter(workspace=workspace).first()
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic():
+            return AssistantSettings.objects.create(workspace=workspace)
+    except IntegrityError:  # two webhooks of a new workspace at once: the other one created it
+        return AssistantSettings.objects.get(workspace=workspace)
 
 
 # ---------------------------------------------------------------- chats from WAHA addresses

@@ -160,3 +160,19 @@ def test_chunking_keeps_chunks_short_with_overlap():
     chunks = chunk_text(text, size=400, overlap=50)
     assert len(chunks) > 5 and all(len(c) <= 400 for c in chunks)
     assert all("Paragraph" in "".join(chunks) for _ in [0])
+
+
+def test_retrieval_and_faq_never_cross_workspaces(device, waha, deliver, settings, other_workspace,
+                                                  django_capture_on_commit_callbacks):
+    from inbox.retrieval import search, vector_bytes
+    from tests.inbox.fake_openai import embedding
+
+    settings.OPENAI_API_KEY = ""
+    _faqs(other_workspace, django_capture_on_commit_callbacks)  # B's answers must never reach A's customers
+    deliver(device, envelope("opening hours please"))
+    assert sent_texts(waha) == []
+    source = KnowledgeSource.objects.create(workspace=other_workspace, kind="text", title="B", status="ready")
+    KnowledgeChunk.objects.create(workspace=other_workspace, source=source, text=HOURS,
+                                  embedding=vector_bytes(embedding(HOURS)))
+    assert search(device.workspace, embedding(HOURS)) == []
+    assert [h.chunk_id for h in search(other_workspace, embedding(HOURS))]
