@@ -173,3 +173,18 @@ def test_spintax_gives_visitors_variants(workspace):
     client = Client()
     texts = {parse_qs(urlsplit(follow(client)["Location"]).query)["text"][0] for _ in range(60)}
     assert texts == {"Halo kak, mau order", "Hai kak, mau order", "Selamat pagi kak, mau order"}
+
+
+def test_other_processes_see_an_edit_within_the_local_cache_time(workspace, monkeypatch):
+    """This process forgets at once; another one keeps its copy at most LOCAL_SECONDS."""
+    from rotator import link_config
+
+    rotator = make_rotator(workspace, phones=PHONES[:1])
+    assert link_config.load("promo-june")["active"] is True
+    # Another process saves the link: it clears Redis, not this process's memory.
+    LinkRotator.objects.filter(pk=rotator.pk).update(is_active=False)
+    link_config.get_redis().delete(link_config.cache_key("promo-june"))
+    assert link_config.load("promo-june")["active"] is True
+    now = link_config.time.monotonic()
+    monkeypatch.setattr(link_config.time, "monotonic", lambda: now + link_config.LOCAL_SECONDS + 0.01)
+    assert link_config.load("promo-june")["active"] is False
