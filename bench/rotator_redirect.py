@@ -126,7 +126,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=10, help="length of each measured wrk run")
     parser.add_argument("--rounds", type=int, default=2, help="alternating bare/link rounds")
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
+                        help="gunicorn sync workers (gunicorn recommends 2 x CPUs + 1)")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--database", default="sebar_bench_rotator")
     args = parser.parse_args()
