@@ -14,7 +14,7 @@ API_KEY = "browser-key"
 
 @pytest.fixture
 def emulator(settings, live_server):
-    server = EmulatorServer(port=0, engine="GOWS", api_key=API_KEY, status_delay=0.05, qr_wait=2.0).start()
+    server = EmulatorServer(port=0, engine="GOWS", api_key=API_KEY, status_delay=0.05, qr_wait=8).start()
     settings.WAHA_URL = ""
     settings.SANDBOX_MODE = True
     settings.SANDBOX_WAHA_URL = server.url

@@ -20,7 +20,7 @@ FAKE_URL = "http://waha.test"
 
 @pytest.fixture(name="emulator")
 def emulator_fixture(settings, db):
-    server = EmulatorServer(port=0, engine="GOWS", api_key=API_KEY, status_delay=0.02, qr_wait=1.5).start()
+    server = EmulatorServer(port=0, engine="GOWS", api_key=API_KEY, status_delay=0.02, qr_wait=8).start()
     settings.WAHA_URL = ""
     settings.SANDBOX_MODE = True
     settings.SANDBOX_WAHA_URL = server.url

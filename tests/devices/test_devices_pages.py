@@ -50,7 +50,7 @@ def test_connected_qr_partial_stops_polling_and_links_back(owner_client, workspa
 def test_sandbox_scan_button_links_the_emulated_phone(owner_client, workspace, emulator):
     owner_client.post("/devices/add", {"label": "Sales"})
     device = Device.objects.get()
-    assert emulator.wait_for_status(device.session_name, "SCAN_QR_CODE")
+    assert emulator.wait_for_status(device.session_name, "SCAN_QR_CODE", timeout=10)
     response = owner_client.post(f"/devices/{device.session_name}/sandbox-scan")
     assert response.status_code == 302
     assert emulator.status(device.session_name) == "WORKING"
@@ -69,7 +69,7 @@ def test_pairing_code_partial(owner_client, workspace, emulator):
 def test_simulate_inbound_makes_the_emulator_post_a_message(owner_client, workspace, emulator):
     owner_client.post("/devices/add", {"label": "Sales"})
     device = Device.objects.get()
-    assert emulator.wait_for_status(device.session_name, "SCAN_QR_CODE")
+    assert emulator.wait_for_status(device.session_name, "SCAN_QR_CODE", timeout=10)
     emulator.scan(device.session_name, phone="6281200000009")
     Device.objects.filter(pk=device.pk).update(status=Device.Status.CONNECTED, waha_status="WORKING")
     listing = owner_client.get("/devices/").content.decode()
