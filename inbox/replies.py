@@ -99,9 +99,14 @@ def _seen_and_typing(chat):
         logger.info("seen/typing for chat %s failed: %s", chat.pk, exc)
 
 
-def message_send(*, message_id):
-    """Send one queued row through its device (claimed first, so a task run twice sends once)."""
-    from devices.waha import WahaError
+def message_send(*, message_id, final=True):
+    """Send one queued row through its device (claimed first, so a task run twice sends once).
+
+    A session that is not WORKING yet (restarting, reconnecting) sent nothing, so unless this is the
+    `final` try the row goes back to QUEUED and WahaSessionNotReady is raised for the task to retry.
+    Any other failure is final: repeating a send WAHA may have done would message the customer twice.
+    """
+    from devices.waha import WahaError, WahaSessionNotReady
 
     from .services import waha_client
 
@@ -125,6 +130,13 @@ def message_send(*, message_id):
             sent = send(device.session_name, chat.chat_jid, file=file, caption=message.text or None)
         else:
             sent = client.send_text(device.session_name, chat.chat_jid, message.text)
+    except WahaSessionNotReady as exc:
+        if not final:
+            Message.objects.filter(pk=message.pk).update(send_state=Message.SendState.QUEUED, error=str(exc)[:300])
+            raise
+        Message.objects.filter(pk=message.pk).update(send_state=Message.SendState.FAILED, ack=-1,
+                                                     error=str(exc)[:300])
+        return None
     except WahaError as exc:
         Message.objects.filter(pk=message.pk).update(send_state=Message.SendState.FAILED, ack=-1,
                                                      error=str(exc)[:300])
@@ -145,8 +157,8 @@ def _record_sent(message, sent):
         else:
             message.ack = 0
         message.waha_id, message.short_id = sent.id or "", sent.short_id
-        message.send_state = Message.SendState.SENT
-        message.save(update_fields=["waha_id", "short_id", "send_state", "ack"])
+        message.send_state, message.error = Message.SendState.SENT, ""
+        message.save(update_fields=["waha_id", "short_id", "send_state", "ack", "error"])
 
 
 # ---------------------------------------------------------------- the pipeline

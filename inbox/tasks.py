@@ -8,11 +8,16 @@ from django.core.files.base import ContentFile
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True)
-def message_send_task(message_id):
+@shared_task(bind=True, acks_late=True, max_retries=4)
+def message_send_task(self, message_id):
+    from devices.waha import WahaSessionNotReady
+
     from .replies import message_send
 
-    message_send(message_id=message_id)
+    try:
+        message_send(message_id=message_id, final=self.request.retries >= self.max_retries)
+    except WahaSessionNotReady as exc:
+        raise self.retry(countdown=15 * (self.request.retries + 1)) from exc
 
 
 @shared_task(bind=True, acks_late=True, max_retries=3)

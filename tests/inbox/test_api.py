@@ -132,3 +132,38 @@ def test_knowledge_and_settings_api(owner_api, agent_api, settings, django_captu
     assert patched.status_code == 200 and patched.json()["has_api_key"] and "api_key" not in patched.json()
     assert agent_api.patch("/api/assistant-settings", {"ai_enabled": False}, format="json").status_code == 403
     assert owner_api.patch("/api/assistant-settings", {"min_similarity": 3}, format="json").status_code == 400
+
+
+def test_send_waits_for_a_restarting_session_then_gives_up_with_the_reason(owner_api, device, waha,
+                                                                            django_capture_on_commit_callbacks):
+    import responses
+    from celery.exceptions import Retry
+
+    from inbox.tasks import message_send_task
+
+    waha.replace(responses.POST, "http://waha.test/api/sendText", status=422,
+                 json={"error": "Session status is not as expected. Try again later or restart the session",
+                       "session": "alpha-1", "status": "STARTING", "expected": ["WORKING"]})
+    chat = _chat(device)
+    with django_capture_on_commit_callbacks(execute=False):  # run the send task by hand below
+        owner_api.post(f"/api/chats/{chat.phone}/send", {"text": "hello"}, format="json")
+    message = Message.objects.get()
+    with pytest.raises(Retry):
+        message_send_task.apply(args=(message.pk,))
+    message.refresh_from_db()
+    assert message.send_state == "queued" and "STARTING" in message.error  # nothing sent: safe to try again
+    message_send_task.apply(args=(message.pk,), retries=4)
+    message.refresh_from_db()
+    assert message.send_state == "failed" and "STARTING" in message.error
+
+
+def test_send_failure_is_shown_not_retried(owner_api, device, waha, django_capture_on_commit_callbacks):
+    import responses
+
+    waha.replace(responses.POST, "http://waha.test/api/sendText", status=500, json={"message": "engine died"})
+    chat = _chat(device)
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_api.post(f"/api/chats/{chat.phone}/send", {"text": "hello"}, format="json")
+    message = Message.objects.get()
+    assert message.send_state == "failed" and "engine died" in message.error and message.ack == -1
+    assert len([c for c in waha.calls if c.request.url.endswith("/sendText")]) == 1
