@@ -1,5 +1,8 @@
 """Operators edit plans and confirm bank transfers here ("Mark paid" calls the billing service)."""
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import UserError
@@ -25,8 +28,8 @@ class BillingPauseAdmin(admin.ModelAdmin):
 class SubscriptionAdmin(admin.ModelAdmin):
     """The ledger. Operators confirm bank transfers with "Mark paid"; the service activates the plan."""
 
-    list_display = ["reference", "workspace", "package", "months", "amount_idr", "payment_status", "created_at",
-                    "paid_at", "expiry_date"]
+    list_display = ["reference", "workspace", "package", "amount_idr", "payment_status", "mark_paid_button",
+                    "expiry_date", "created_at"]
     list_filter = ["payment_status", "package"]
     search_fields = ["reference", "workspace__name", "workspace__memberships__user__email"]
     date_hierarchy = "created_at"
@@ -58,6 +61,25 @@ class SubscriptionAdmin(admin.ModelAdmin):
             self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
         for error in errors:
             self.message_user(request, error, messages.ERROR)
+
+    @admin.display(description=_("Confirm"))
+    def mark_paid_button(self, obj):
+        # The results table sits inside the changelist's POST form (with its CSRF token), so a named
+        # submit button is a one-click confirmation; changelist_view handles it before the admin does.
+        if obj.payment_status not in (Subscription.Status.PENDING, Subscription.Status.FAILED):
+            return "—"
+        return format_html('<button type="submit" class="button" name="_mark_paid_one" value="{}">{}</button>',
+                           obj.pk, _("Mark paid"))
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "_mark_paid_one" in request.POST:
+            if not self.has_change_permission(request):
+                raise PermissionDenied
+            pk = request.POST["_mark_paid_one"]
+            lines = Subscription.objects.filter(pk=pk) if pk.isdigit() else Subscription.objects.none()
+            self._apply(request, lines, services.subscription_mark_paid, _("%(count)s invoice(s) marked paid."))
+            return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
 
     @admin.action(description=_("Mark paid (activate the plan)"))
     def mark_paid(self, request, queryset):

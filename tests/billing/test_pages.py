@@ -82,3 +82,22 @@ def test_package_features_are_validated():
 def test_plan_card_and_reminders_are_for_owners_only(owner_client, agent_client):
     assert "Upgrade for more numbers and contacts" in owner_client.get("/").content.decode()
     assert "Upgrade for more numbers and contacts" not in agent_client.get("/").content.decode()
+
+
+def test_admin_one_click_mark_paid_button(client, workspace, owner):
+    line = services.subscription_choose(workspace=workspace, actor=owner, package_id=plan("pro").pk, months=1)
+    staff = UserFactory(email="ops2@example.com", is_staff=True, is_superuser=True)
+    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    url = reverse("admin:billing_subscription_changelist")
+    assert f'name="_mark_paid_one" value="{line.pk}"' in client.get(url).content.decode()
+    response = client.post(url, {"_mark_paid_one": str(line.pk)}, follow=True)
+    assert "1 invoice(s) marked paid." in response.content.decode()
+    line.refresh_from_db()
+    assert line.payment_status == "PAID"
+    assert f'name="_mark_paid_one" value="{line.pk}"' not in response.content.decode()
+
+
+def test_admin_needs_staff(client, owner):
+    client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(reverse("admin:billing_subscription_changelist"), {"_mark_paid_one": "1"})
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
