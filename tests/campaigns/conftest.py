@@ -17,8 +17,9 @@ from devices.waha import WahaClient
 API_KEY = "campaign-tests-key"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def waha_server():
+    # Module scope: the emulator's threads stop before other apps' tests run.
     with EmulatorServer(port=0, engine="NOWEB", api_key=API_KEY, auto_acks=False, status_delay=0.0) as emu:
         yield emu
 
