@@ -10,12 +10,14 @@ How a send happens
    with a conditional UPDATE (PENDING → SENDING, works alike on SQLite and MariaDB). Rows are not
    pre-assigned to devices: any connected device of the campaign takes the next one, so when a device
    disconnects the others carry its share, and when it returns the kick brings it back.
-3. With typing simulation on, the step marks the chat seen and starts typing, then queues
-   `recipient_deliver_task` for when typing is over (a countdown, not a sleep); otherwise it delivers
-   at once. Delivery claims the device's slot with a conditional UPDATE of `DevicePace.next_send_at`
-   (`<= now` → held), sends, then sets `next_send_at = finished + delay` (a fresh random delay from
-   the campaign's range). Two sends of one device are therefore never closer than the minimum delay,
-   measured from the end of one send to the start of the next, however many tasks run.
+3. The step runs `SEBAR_PREP_LEAD_SECONDS` (+ the typing time) before the device's slot: it claims
+   the row, asks WAHA whether the number is on WhatsApp (no slot is spent on a number that is not)
+   and, with typing simulation on (default), marks the chat seen and starts typing. It then queues
+   `recipient_deliver_task` for the slot (a countdown, not a sleep). Delivery claims the slot with a
+   conditional UPDATE of `DevicePace.next_send_at` (`<= now` → held), stops typing, sends, then sets
+   `next_send_at = finished + delay` (a fresh random delay from the campaign's range). Two sends of one
+   device are therefore never closer than the minimum delay, measured from the end of one send to the
+   start of the next, however many tasks run; and the slow preparation is off the clock.
 4. Every countdown is capped at `MAX_COUNTDOWN` (15 min), far below Redis' visibility_timeout.
 
 Never twice, never lost
@@ -81,6 +83,11 @@ def send_hold_seconds():
 
 
 MAX_ATTEMPTS = 3
+
+
+class NotOnWhatsApp(Exception):
+    pass
+
 MAX_COUNTDOWN = 900
 TYPING_SECONDS_PER_CHAR = 0.05
 TYPING_MAX_SECONDS = 8.0
@@ -96,11 +103,15 @@ def typing_seconds(campaign, text):
     return min(len(text) * TYPING_SECONDS_PER_CHAR, TYPING_MAX_SECONDS, campaign.delay_min / 2)
 
 
+def prep_lead_seconds():
+    """How early a step starts its preparation (claim, WhatsApp check) so the send itself is on the slot."""
+    return _setting("SEBAR_PREP_LEAD_SECONDS", 1.0)
+
+
 def typing_lead(campaign):
-    """How long before a device's slot its next step starts, so typing ends as the slot opens."""
-    if not campaign.typing_simulation:
-        return 0.0
-    return min(TYPING_MAX_SECONDS, campaign.delay_min / 2)
+    """How long before a device's slot its next step starts: preparation, then typing ends as the slot opens."""
+    typing = min(TYPING_MAX_SECONDS, campaign.delay_min / 2) if campaign.typing_simulation else 0.0
+    return prep_lead_seconds() + typing
 
 
 def draw_delay(campaign, rng=random):
@@ -118,10 +129,10 @@ def _arm_step(device_id, chain, countdown):
     device_send_task.apply_async((device_id, chain), countdown=_countdown(countdown))
 
 
-def _arm_deliver(recipient_id, chain, countdown):
+def _arm_deliver(recipient_id, chain, countdown, chat_id=None):
     from .tasks import recipient_deliver_task
 
-    recipient_deliver_task.apply_async((recipient_id, chain), countdown=_countdown(countdown))
+    recipient_deliver_task.apply_async((recipient_id, chain, chat_id), countdown=_countdown(countdown))
 
 
 def rearm(device_id, chain, countdown):
@@ -204,20 +215,42 @@ def device_step(device_id, chain):
     if pace.next_send_at and (pace.next_send_at - now).total_seconds() > lead:
         rearm(device_id, chain, (pace.next_send_at - now).total_seconds() - lead)
         return "early"
-    recipient = claim_recipient(chosen, device, attempt=not chosen.typing_simulation)
+    recipient = claim_recipient(chosen, device, attempt=False)
     if recipient is None:
         rearm(device_id, chain, 0)  # another device took the rows we saw; look again
         return "raced"
-    if chosen.typing_simulation:
-        typing = typing_seconds(chosen, recipient.text)
-        try:
-            _typing_start(device, recipient)
-        except WahaError as exc:
-            return _send_failed(recipient, device, chain, exc)
-        until_slot = (pace.next_send_at - now).total_seconds() if pace.next_send_at else 0
-        _arm_deliver(recipient.pk, chain, max(typing, until_slot))
-        return "typing"
-    return deliver(recipient.pk, chain, attempted=True)
+    # Preparation before the slot: the WhatsApp check and typing, so the send itself is on time.
+    try:
+        chat_id = _prepare(device, chosen, recipient)
+    except NotOnWhatsApp:
+        Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
+            status=Recipient.Status.SKIPPED, error_code="not_on_whatsapp", error="This number is not on WhatsApp.")
+        rearm(device_id, chain, 0)  # no slot was used
+        return "skipped"
+    except WahaError as exc:
+        return _send_failed(recipient, device, chain, exc)
+    typing = typing_seconds(chosen, recipient.text)
+    until_slot = (pace.next_send_at - timezone.now()).total_seconds() if pace.next_send_at else 0.0
+    wait = max(typing, until_slot)
+    if wait > 0.002:
+        _arm_deliver(recipient.pk, chain, wait, chat_id)
+        return "prepared"
+    return deliver(recipient.pk, chain, chat_id=chat_id)
+
+
+def _prepare(device, campaign, recipient):
+    """Check the number is on WhatsApp (WAHA's chat id is the one to send to) and start typing."""
+    from devices.selectors import client_for
+
+    client = client_for(device)
+    exists, chat_id = client.check_exists(device.session_name, recipient.phone)
+    if not exists:
+        raise NotOnWhatsApp(recipient.phone)
+    chat_id = chat_id or _chat_id(recipient)
+    if campaign.typing_simulation:
+        client.send_seen(device.session_name, chat_id)
+        client.start_typing(device.session_name, chat_id)
+    return chat_id
 
 
 def claim_recipient(campaign, device, *, attempt, batch=8):
@@ -237,15 +270,6 @@ def claim_recipient(campaign, device, *, attempt, batch=8):
         if claimed:
             return Recipient.objects.select_related("campaign", "contact").get(pk=pk)
     return None
-
-
-def _typing_start(device, recipient):
-    from devices.selectors import client_for
-
-    client = client_for(device)
-    chat_id = _chat_id(recipient)
-    client.send_seen(device.session_name, chat_id)
-    client.start_typing(device.session_name, chat_id)
 
 
 def _chat_id(recipient):
@@ -270,7 +294,7 @@ def _claim_slot(device, delay):
     return max(0.001, (pace - now).total_seconds()) if pace else 0.001
 
 
-def deliver(recipient_id, chain, *, attempted=False):
+def deliver(recipient_id, chain, *, attempted=False, chat_id=None):
     """Send one claimed row through its device, respecting the device's slot."""
     recipient = (Recipient.objects.select_related("campaign", "device_used__workspace", "contact")
                  .filter(pk=recipient_id).first())
@@ -284,7 +308,7 @@ def deliver(recipient_id, chain, *, attempted=False):
     delay = draw_delay(campaign)
     wait = _claim_slot(device, delay)
     if wait:
-        _arm_deliver(recipient.pk, chain, wait)
+        _arm_deliver(recipient.pk, chain, wait, chat_id)
         return "slot_busy"
     if not attempted:
         # The last moment a lost task can be told from a send that may have happened.
@@ -294,16 +318,10 @@ def deliver(recipient_id, chain, *, attempted=False):
             _slot_done(device.pk, chain, 0, rearm_chain=False)
             return "reaped"
     try:
-        sent = _send(campaign, device, recipient)
+        sent = _send(campaign, device, recipient, chat_id or _chat_id(recipient))
     except WahaError as exc:
         _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), rearm_chain=False)
         return _send_failed(recipient, device, chain, exc)
-    except NotOnWhatsApp:
-        _slot_done(device.pk, chain, 0, lead=typing_lead(campaign))
-        Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
-            status=Recipient.Status.SKIPPED, error_code="not_on_whatsapp",
-            error="This number is not on WhatsApp.")
-        return "skipped"
     Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
         status=Recipient.Status.SENT, sent_at=timezone.now(), waha_message_id=sent.id or "",
         waha_short_id=sent.short_id or "", error="", error_code="")
@@ -311,20 +329,13 @@ def deliver(recipient_id, chain, *, attempted=False):
     return "sent"
 
 
-class NotOnWhatsApp(Exception):
-    pass
-
-
-def _send(campaign, device, recipient):
+def _send(campaign, device, recipient, chat_id):
     from devices.selectors import client_for
 
     from .media import kind_of, waha_file
 
     client = client_for(device)
     session = device.session_name
-    exists, chat_id = client.check_exists(session, recipient.phone)
-    if not exists:
-        raise NotOnWhatsApp(recipient.phone)
     if campaign.typing_simulation:
         client.stop_typing(session, chat_id)
     if campaign.media:

@@ -144,6 +144,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Every countdown in Sebar stays far below this, so Redis never redelivers a waiting task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Countdown tasks pace the broadcast engine; Celery's default 1 s timer precision would add up to a
+# second to every device's delay.
+CELERY_WORKER_TIMER_PRECISION = 0.05
 CELERY_TASK_ALWAYS_EAGER = _bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"

@@ -68,6 +68,10 @@ def make_contacts(db):
     return make
 
 
+def _deliver(recipient_id, chain, chat_id):
+    return engine.deliver(recipient_id, chain, chat_id=chat_id)
+
+
 class EngineDriver:
     """Collects what the engine queues (device steps, deliveries) and runs them in due order,
     moving a frozen clock to each one's due time: Celery's countdowns, without Celery or waiting."""
@@ -78,7 +82,7 @@ class EngineDriver:
         self.seq = itertools.count()
         self.traveller = None
         monkeypatch.setattr(engine, "_arm_step", lambda d, c, cd: self.push(cd, engine.device_step, d, c))
-        monkeypatch.setattr(engine, "_arm_deliver", lambda r, c, cd: self.push(cd, engine.deliver, r, c))
+        monkeypatch.setattr(engine, "_arm_deliver", lambda r, c, cd, chat=None: self.push(cd, _deliver, r, c, chat))
 
     def push(self, countdown, fn, *args):
         heapq.heappush(self.queue, (timezone.now() + timedelta(seconds=countdown), next(self.seq), fn, args))

@@ -1,0 +1,414 @@
+"""Benchmark of the broadcast engine against the WAHA emulator, with real Celery worker processes.
+
+One command (from the repository root):
+
+    .venv/bin/python bench/campaigns_engine.py            # 20 workspaces, 60 devices, 20,000 recipients
+    .venv/bin/python bench/campaigns_engine.py --quick    # same fleet, 3,000 recipients
+    DATABASE_URL=mysql://root@127.0.0.1:3306/sebar_campaigns_bench .venv/bin/python bench/campaigns_engine.py
+
+Runs, each on a fresh database (SQLite file or the MariaDB database named in DATABASE_URL), a dedicated
+Redis DB (11) and key prefix, and an in-process emulator whose send handler records the arrival time
+of every message:
+
+1. paced: every workspace starts one campaign over its 3 devices, delays scaled to ~1 s. Reports
+   (1) pacing efficiency = achieved sends/s / (devices / mean delay), (2) pacing violations = two
+   arrivals of one device closer than the campaign's minimum delay, (3) duplicates and lost recipients,
+   (4) fairness: Jain's index over the workspaces' achieved rates, and their finish-time spread;
+2. kill: the same with fewer recipients; the worker process group is SIGKILLed mid-campaign and a new
+   worker started. Rows the dead worker left SENDING are reaped (outcome unknown, never re-sent) or
+   rescued by the `message.any` webhook the emulator posts to a small receiver here;
+3. flush: Redis is FLUSHDB'd mid-campaign (every queued task is gone); the beat kick re-arms devices;
+4. zero delay: messages/s through the whole pipeline vs a bare loop that POSTs sendText to the emulator
+   and UPDATEs one row per message.
+
+Figures of a run are in the campaigns report (see the end of this docstring when filled in).
+"""
+import argparse
+import collections
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+REDIS_DB = 11
+DEFAULT_SQLITE = "/tmp/sebar_campaigns_bench.sqlite3"
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}")
+os.environ["REDIS_URL"] = f"redis://127.0.0.1:6379/{REDIS_DB}"
+os.environ["CELERY_BROKER_URL"] = f"redis://127.0.0.1:6379/{REDIS_DB}"
+os.environ["SEBAR_REDIS_PREFIX"] = "benchcmp"
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.campaigns_settings"
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+os.environ["WAHA_URL"] = "http://127.0.0.1:1"  # never used: devices point at the emulator's server row
+
+API_KEY = "bench-key"
+ARRIVALS = []  # (time.time(), session, chat_id)
+ARRIVALS_LOCK = threading.Lock()
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# ---------------------------------------------------------------- setup
+
+
+def fresh_database():
+    url = os.environ["DATABASE_URL"]
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+    if url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(DEFAULT_SQLITE + suffix).unlink(missing_ok=True)
+    else:
+        name = url.rsplit("/", 1)[1]
+        subprocess.run(["mysql", "-uroot", "-h127.0.0.1", "-e",
+                        f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name} CHARACTER SET utf8mb4"], check=True)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def redis_flush():
+    from config.redis import get_redis
+
+    get_redis().flushdb()
+
+
+def start_emulator():
+    from devices.emulator import EmulatorServer, messages
+
+    original = messages.send
+
+    def recording_send(emu, endpoint, request):
+        result = original(emu, endpoint, request)
+        with ARRIVALS_LOCK:
+            ARRIVALS.append((time.time(), request.data["session"], request.data["chatId"]))
+        return result
+
+    messages.send = recording_send
+    emu = EmulatorServer(port=0, engine="GOWS", api_key=API_KEY, auto_acks=False, status_delay=0.0)
+    emu.start()
+    return emu
+
+
+class _Hook(BaseHTTPRequestHandler):
+    """Receives the emulator's message.any webhooks and hands them to the campaigns handler."""
+
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(200)
+        self.end_headers()
+        try:
+            event = json.loads(body)
+        except ValueError:
+            return
+        if event.get("event") == "message.any" and HOOK_ENABLED.is_set():
+            from django.db import close_old_connections
+
+            from campaigns.services import recipient_sent_seen
+            from devices.models import Device
+
+            device = Device.objects.filter(session_name=event.get("session")).first()
+            if device:
+                recipient_sent_seen(device=device, event=event)
+            close_old_connections()
+
+    def log_message(self, *args):
+        pass
+
+
+HOOK_ENABLED = threading.Event()
+
+
+def start_hook():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/hook"
+
+
+def build_world(emu, hook_url, workspaces, devices_per_ws, recipients):
+    from accounts.models import Membership, User, Workspace
+    from billing.models import Package
+    from billing.services import subscription_choose, subscription_mark_paid
+    from contacts.models import Contact, ContactTag, Tag
+    from devices.models import Device, WahaServer
+    from devices.waha import WahaClient
+
+    server = WahaServer.objects.create(name="bench-emulator", base_url=emu.url, api_key=API_KEY, capacity=10_000)
+    client = WahaClient(emu.url, API_KEY)
+    pro = Package.objects.filter(is_public=True).exclude(price=0).order_by("price").first()
+    per_ws = recipients // workspaces
+    world = []
+    for w in range(workspaces):
+        ws = Workspace.objects.create(name=f"Bench {w}")
+        user = User.objects.create_user(email=f"owner{w}@bench.local", password="bench-pass-2026")  # noqa: S106 - throwaway bench users
+        Membership.objects.create(user=user, workspace=ws, role=Membership.Role.OWNER)
+        subscription_mark_paid(subscription_id=subscription_choose(workspace=ws, actor=user,
+                                                                   package_id=pro.pk).pk)
+        devices = []
+        for d in range(devices_per_ws):
+            name = f"b{w}d{d}"
+            client._request("POST", "/api/sessions", json={"name": name, "start": True, "config": {
+                "webhooks": [{"url": hook_url, "events": ["message.any"]}]}})
+            for _ in range(500):
+                if emu.status(name) == "SCAN_QR_CODE":
+                    break
+                time.sleep(0.005)
+            emu.scan(name)
+            devices.append(Device.objects.create(workspace=ws, session_name=name, server=server,
+                                                 status=Device.Status.CONNECTED, waha_status="WORKING",
+                                                 phone_number=f"6289{w:03d}{d:04d}"))
+        tag = Tag.objects.create(workspace=ws, name="VIP")
+        contacts = Contact.objects.bulk_create([
+            Contact(workspace=ws, phone=f"628{w:03d}{i:07d}", name=f"Kontak {i}") for i in range(per_ws)],
+            batch_size=2000)
+        ContactTag.objects.bulk_create([ContactTag(contact=c, tag=tag) for c in contacts], batch_size=2000)
+        world.append({"workspace": ws, "user": user, "devices": devices})
+    return world
+
+
+def start_campaigns(world, delay):
+    from django.db import transaction
+
+    from campaigns import services
+
+    campaigns = []
+    for entry in world:
+        with transaction.atomic():
+            campaign = services.campaign_create(
+                workspace=entry["workspace"], actor=entry["user"], name="bench", message="{Hi|Halo} [name]!",
+                tags=["VIP"], delay_min=delay[0], delay_max=delay[1], typing_simulation=False)
+        campaigns.append(campaign)
+    for campaign in campaigns:  # the launch task (queued on commit) freezes and arms; wait for it
+        services.campaign_launch(campaign_id=campaign.pk)
+    return campaigns
+
+
+class Workers:
+    """A Celery worker node and a beat, as their own process groups (so SIGKILL takes a whole node)."""
+
+    def __init__(self, concurrency):
+        self.concurrency = concurrency
+        self.worker = None
+        self.beat = None
+        self.logdir = Path("/tmp/sebar_campaigns_bench_logs")
+        self.logdir.mkdir(exist_ok=True)
+
+    def _spawn(self, args, name):
+        out = open(self.logdir / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
+        return subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", *args], cwd=ROOT, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True, env=os.environ.copy())
+
+    def start_worker(self):
+        self.worker = self._spawn(["worker", "-c", str(self.concurrency), "--loglevel=WARNING",
+                                   "--without-gossip", "--without-mingle", "-n", f"bench{time.time_ns()}@%h"],
+                                  "worker")
+
+    def start_beat(self):
+        schedule = self.logdir / "beat-schedule"
+        for p in self.logdir.glob("beat-schedule*"):
+            p.unlink()
+        self.beat = self._spawn(["beat", "--loglevel=WARNING", "-s", str(schedule)], "beat")
+
+    def kill_worker(self):
+        os.killpg(self.worker.pid, signal.SIGKILL)
+        self.worker.wait()
+
+    def stop(self):
+        for proc in (self.worker, self.beat):
+            if proc and proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in (self.worker, self.beat):
+            if proc:
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+
+
+def wait_done(campaign_ids, timeout, on_tick=None):
+    from campaigns.models import Campaign
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        open_ = Campaign.objects.filter(pk__in=campaign_ids).exclude(status="COMPLETED").count()
+        if on_tick:
+            on_tick()
+        if not open_:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+# ---------------------------------------------------------------- measures
+
+
+def analyse(campaigns, delay, devices_total, t0):
+    from campaigns.models import Recipient
+    from devices.models import Device
+
+    ws_of_session = dict(Device.objects.values_list("session_name", "workspace_id"))
+    ids = [c.pk for c in campaigns]
+    with ARRIVALS_LOCK:
+        arrivals = [a for a in ARRIVALS if a[0] >= t0]
+    # (2) pacing: consecutive arrivals per device
+    by_session = collections.defaultdict(list)
+    for at, session, _chat in arrivals:
+        by_session[session].append(at)
+    violations, min_gap = 0, None
+    for times in by_session.values():
+        times.sort()
+        for a, b in zip(times, times[1:], strict=False):
+            gap = b - a
+            min_gap = gap if min_gap is None else min(min_gap, gap)
+            if gap < delay[0]:
+                violations += 1
+    # (3) duplicates and lost
+    received = collections.Counter((ws_of_session[s], chat.split("@")[0]) for _at, s, chat in arrivals)
+    duplicates = sum(n - 1 for n in received.values() if n > 1)
+    rows = list(Recipient.objects.filter(campaign_id__in=ids).values_list("workspace_id", "phone", "status",
+                                                                           "error_code"))
+    statuses = collections.Counter(r[2] for r in rows)
+    unknown = [(r[0], r[1]) for r in rows if r[3] == Recipient.OUTCOME_UNKNOWN]
+    lost = sum(1 for ws, phone, status, _code in rows if status in ("PENDING", "SENDING")
+               or (status == "SENT" and (ws, phone) not in received)
+               or (status == "FAILED" and (ws, phone) not in received and _code != Recipient.OUTCOME_UNKNOWN))
+    unknown_not_sent = sum(1 for key in unknown if key not in received)
+    # (1) efficiency and (4) fairness
+    times = sorted(a[0] for a in arrivals)
+    span = (times[-1] - times[0]) if len(times) > 1 else float("nan")
+    mean_delay = sum(delay) / 2
+    ideal = devices_total / mean_delay if mean_delay else float("nan")
+    achieved = (len(times) - 1) / span if span and span == span else float("nan")
+    per_ws = collections.defaultdict(list)
+    for at, s, _chat in arrivals:
+        per_ws[ws_of_session[s]].append(at)
+    rates = [(len(v) - 1) / (max(v) - min(v)) for v in per_ws.values() if len(v) > 1 and max(v) > min(v)]
+    jain = (sum(rates) ** 2) / (len(rates) * sum(r * r for r in rates)) if rates else float("nan")
+    finishes = [max(v) - t0 for v in per_ws.values()]
+    return {
+        "recipients": len(rows), "sent_messages": len(arrivals), "statuses": dict(statuses),
+        "achieved_per_s": round(achieved, 2), "ideal_per_s": round(ideal, 2),
+        "pacing_efficiency": round(achieved / ideal, 3) if ideal == ideal and mean_delay else None,
+        "pacing_violations": violations, "min_gap_s": round(min_gap, 4) if min_gap is not None else None,
+        "duplicates": duplicates, "lost": lost, "outcome_unknown": len(unknown),
+        "outcome_unknown_never_sent": unknown_not_sent,
+        "fairness_jain": round(jain, 4), "finish_s_min_max": [round(min(finishes), 1), round(max(finishes), 1)]
+        if finishes else None,
+    }
+
+
+def bare_loop(emu, n):
+    """The baseline: one thread POSTs sendText and UPDATEs one row per message, nothing else."""
+    from campaigns.models import Recipient
+    from devices.waha import WahaClient
+
+    client = WahaClient(emu.url, API_KEY)
+    rows = list(Recipient.objects.values_list("pk", "phone")[:n])
+    session = "b0d0"
+    t = time.perf_counter()
+    for pk, phone in rows:
+        sent = client.send_text(session, f"{phone}@c.us", "Hi")
+        Recipient.objects.filter(pk=pk).update(waha_message_id=sent.id or "")
+    return len(rows) / (time.perf_counter() - t)
+
+
+# ---------------------------------------------------------------- runs
+
+
+def run(label, args, *, recipients, delay, disrupt=None):
+    log(f"== {label}: {args.workspaces} workspaces, {args.workspaces * args.devices} devices, {recipients} recipients, "
+        f"delay {delay[0]}-{delay[1]} s")
+    fresh_database()
+    redis_flush()
+    emu = start_emulator() if not hasattr(run, "emu") else run.emu
+    run.emu = emu
+    emu.reset()
+    hook = run.hook = getattr(run, "hook", None) or start_hook()
+    world = build_world(emu, hook, args.workspaces, args.devices, recipients)
+    from django.db import connections
+
+    workers = Workers(args.concurrency)
+    workers.start_worker()
+    workers.start_beat()
+    time.sleep(3)  # let the worker connect before the first tasks arrive
+    t0 = time.time()
+    HOOK_ENABLED.set()
+    campaigns = start_campaigns(world, delay)
+    connections.close_all()
+    fired = {"done": False}
+
+    def tick():
+        if disrupt and not fired["done"]:
+            with ARRIVALS_LOCK:
+                count = len(ARRIVALS)
+            if count >= recipients * 0.4:
+                fired["done"] = True
+                disrupt(workers)
+
+    try:
+        finished = wait_done([c.pk for c in campaigns], timeout=args.timeout, on_tick=tick)
+        if disrupt:
+            # The reaper settles SENDING rows after the lease; give it that long plus a beat.
+            time.sleep(6)
+    finally:
+        workers.stop()
+    result = analyse(campaigns, delay, args.workspaces * args.devices, t0)
+    result["completed"] = finished
+    log(f"{label}: {json.dumps(result)}")
+    return result, emu
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="3,000 recipients instead of 20,000")
+    parser.add_argument("--workspaces", type=int, default=20)
+    parser.add_argument("--devices", type=int, default=3, help="devices per workspace")
+    parser.add_argument("--recipients", type=int, default=None)
+    parser.add_argument("--delay", type=float, nargs=2, default=(0.8, 1.2), metavar=("MIN", "MAX"))
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--only", choices=["paced", "kill", "flush", "zero"], action="append")
+    args = parser.parse_args()
+    recipients = args.recipients or (3000 if args.quick else 20_000)
+    small = min(recipients, 3000)
+    only = set(args.only or ["paced", "kill", "flush", "zero"])
+    results = {}
+    if "paced" in only:
+        results["paced"] = run("paced", args, recipients=recipients, delay=tuple(args.delay))[0]
+    if "kill" in only:
+        def kill(workers):
+            log("SIGKILL the worker node mid-campaign; starting a new one")
+            workers.kill_worker()
+            workers.start_worker()
+        results["kill"] = run("kill", args, recipients=small, delay=tuple(args.delay), disrupt=kill)[0]
+    if "flush" in only:
+        def flush(workers):
+            log("FLUSHDB on the broker's Redis DB mid-campaign")
+            redis_flush()
+        results["flush"] = run("flush", args, recipients=small, delay=tuple(args.delay), disrupt=flush)[0]
+    if "zero" in only:
+        HOOK_ENABLED.clear()
+        zero, emu = run("zero delay", args, recipients=small, delay=(0.0, 0.0))
+        bare = bare_loop(emu, min(small, 2000))
+        zero["bare_loop_per_s"] = round(bare, 1)
+        zero["pipeline_vs_bare"] = round(zero["achieved_per_s"] / bare, 3)
+        results["zero"] = zero
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
