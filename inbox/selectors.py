@@ -72,7 +72,7 @@ def chat_for_phone(*, workspace, membership, phone, device=None):
 
 
 def chat_messages(*, chat):
-    return Message.objects.filter(chat=chat).select_related("sent_by").order_by("-timestamp", "-pk")
+    return Message.objects.filter(chat=chat).select_related("sent_by", "chat").order_by("-timestamp", "-pk")
 
 
 def needs_human_count(*, workspace, membership):

@@ -34,8 +34,10 @@ class MessageSerializer(serializers.ModelSerializer):
                   "timestamp"]
 
     def get_media_url(self, message):
-        # Served by a page view that checks the chat's visibility, never from the public media root.
-        return reverse("inbox:message_media", kwargs={"pk": message.pk}) if message.media else None
+        # Served by a view that checks the chat's visibility, never from the public media root.
+        if not message.media:
+            return None
+        return reverse("api:chat-message-media", kwargs={"phone": message.chat.phone, "pk": message.pk})
 
 
 class SendSerializer(serializers.Serializer):

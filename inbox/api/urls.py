@@ -12,6 +12,7 @@ router.register("knowledge", views.KnowledgeViewSet, basename="knowledge")
 urlpatterns = [
     path("chats", views.ChatListView.as_view(), name="chat-list"),
     path("chats/<str:phone>/messages", views.ChatMessagesView.as_view(), name="chat-messages"),
+    path("chats/<str:phone>/messages/<int:pk>/media", views.ChatMessageMediaView.as_view(), name="chat-message-media"),
     path("chats/<str:phone>/send", views.ChatSendView.as_view(), name="chat-send"),
     path("chats/<str:phone>/toggle-bot", views.ChatToggleBotView.as_view(), name="chat-toggle-bot"),
     path("chats/<str:phone>/assign", views.ChatAssignView.as_view(), name="chat-assign"),

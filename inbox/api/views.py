@@ -1,5 +1,6 @@
 """Inbox API: chats (the brief's /chats endpoints), keyword auto-replies, quick replies, knowledge base,
 assistant settings. Views are thin: a selector finds what the caller may see, a service changes it."""
+from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -10,7 +11,7 @@ from accounts.tenancy import WorkspaceAPIView, WorkspaceViewSet
 from accounts.tenancy_api import WorkspaceAPIMixin
 
 from .. import autoreplies, knowledge, selectors, services
-from ..models import AutoReply, KnowledgeSource, QuickReply
+from ..models import AutoReply, KnowledgeSource, Message, QuickReply
 from .serializers import (
     AssignSerializer,
     AssistantSettingsSerializer,
@@ -58,6 +59,19 @@ class ChatMessagesView(_ChatView):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(selectors.chat_messages(chat=chat), request, view=self)
         return paginator.get_paginated_response(MessageSerializer(page, many=True).data)
+
+
+class ChatMessageMediaView(_ChatView):
+    """The file of one message (Sebar's copy): visible to whoever sees the chat, never a public URL."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes}, parameters=[DEVICE_PARAM])
+    def get(self, request, phone, pk):
+        chat = self.chat(request, phone)
+        message = Message.objects.filter(chat=chat, pk=pk).exclude(media="").first()
+        if message is None:
+            raise Http404("No media")
+        return FileResponse(message.media.open("rb"), content_type=message.media_mimetype or "application/octet-stream",
+                            filename=message.media_filename or None, as_attachment=message.media_type != "image")
 
 
 class ChatSendView(_ChatView):

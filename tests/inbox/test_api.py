@@ -167,3 +167,26 @@ def test_send_failure_is_shown_not_retried(owner_api, device, waha, django_captu
     message = Message.objects.get()
     assert message.send_state == "failed" and "engine died" in message.error and message.ack == -1
     assert len([c for c in waha.calls if c.request.url.endswith("/sendText")]) == 1
+
+
+def test_message_media_through_the_api(owner_api, agent_api, device, owner):
+    from django.core.files.base import ContentFile
+
+    chat = _chat(device, assigned_to=owner)
+    message = Message(workspace=device.workspace, chat=chat, device=device, direction="in", sender="customer",
+                      timestamp=timezone.now(), media_type="image", media_mimetype="image/jpeg")
+    message.media.save("a.jpg", ContentFile(b"JPEG"), save=True)
+    url = owner_api.get(f"/api/chats/{chat.phone}/messages").json()["results"][0]["media_url"]
+    assert url == f"/api/chats/{chat.phone}/messages/{message.pk}/media"
+    response = owner_api.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"JPEG"
+    assert agent_api.get(url).status_code == 404  # assigned to someone else
+
+
+def test_dashboard_card_counts_waiting_chats(device):
+    from inbox.selectors import dashboard_card
+
+    _chat(device, "62811", unread_count=1)
+    _chat(device, "62812", needs_human=True)
+    card = dashboard_card(device.workspace)
+    assert card["value"] == 1 and "1 need a person" in str(card["hint"])

@@ -34,4 +34,5 @@ def build(workspace, owner):
         "inbox:quickreply_delete": {"pk": quick.pk},
         "inbox:knowledge_delete": {"pk": source.pk},
         "inbox:message_media": {"pk": message.pk},
+        "api:chat-message-media": {"phone": chat.phone, "pk": message.pk},
     }
