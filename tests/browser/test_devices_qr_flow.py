@@ -45,6 +45,9 @@ def test_add_device_scan_qr_until_connected(page, live_server, emulator):
     page.click("[data-testid=sandbox-scan]")
     # The QR box polls every 3 s; the webhook → task path flips the device and the box says so.
     page.wait_for_selector("[data-testid=device-connected]", timeout=15_000)
+    # Linked: the sandbox button and the pairing-code card are gone (out-of-band htmx swap).
+    page.wait_for_selector("#sandbox-scan-box", state="detached")
+    assert page.locator("#pairing-card").count() == 0
     device.refresh_from_db()
     assert device.status == Device.Status.CONNECTED and device.waha_status == "WORKING"
     assert device.phone_number.startswith("62")
