@@ -107,6 +107,16 @@ def expiry_reminder(workspace, now=None):
         left) % {"plan": subscription.package.name, "days": left}
 
 
+def device_paused_by_billing(workspace, device_id):
+    """True while billing holds this device off broadcasting (the plan's device limit is lower).
+
+    For the devices app: switching broadcasting back on for such a device should be refused with
+    "Your plan allows N devices..." until the owner pays; billing switches it back on by itself then.
+    """
+    return BillingPause.objects.for_workspace(workspace).filter(
+        kind=BillingPause.Kind.DEVICE, object_id=device_id).exists()
+
+
 def paused_device_count(workspace):
     return BillingPause.objects.for_workspace(workspace).filter(kind=BillingPause.Kind.DEVICE).count()
 

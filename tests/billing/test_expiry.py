@@ -9,7 +9,7 @@ import time_machine
 from billing import enforcement, services
 from billing.beat import SCHEDULE
 from billing.models import BillingPause
-from billing.selectors import current_plan, dashboard_card
+from billing.selectors import current_plan, dashboard_card, device_paused_by_billing
 from billing.tasks import subscriptions_expire_task
 from devices.models import Device
 from tests.billing.helpers import devices, plan
@@ -43,6 +43,8 @@ def test_expiry_pauses_then_payment_restores(workspace, owner):
         assert BillingPause.objects.filter(workspace=workspace).count() == 2
         assert subscriptions_expire_task() == 0  # the beat running again pauses nothing twice
         assert "2 WhatsApp numbers stopped broadcasting" in dashboard_card(workspace)["alert"]
+        assert device_paused_by_billing(workspace, phones[1].pk) and not device_paused_by_billing(workspace,
+                                                                                                  phones[0].pk)
         buy(workspace, owner)  # the owner pays again
         assert current_plan(workspace).code == "pro"
         assert broadcasting(workspace) == [p.label for p in phones]
