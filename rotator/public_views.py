@@ -9,11 +9,16 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from . import agents, clicks, link_config, message, picking
+from .slugs import MAX_LENGTH, SLUG_RE
 
 
 @require_safe
 def link_redirect(request, slug):
-    config = link_config.load(slug.lower())
+    slug = slug.lower()
+    # A slug no link could have never reaches Redis: scanners cannot fill the cache with junk keys.
+    if len(slug) > MAX_LENGTH or not SLUG_RE.match(slug):
+        raise Http404("No such link")
+    config = link_config.load(slug)
     if config is None:
         raise Http404("No such link")
     if not config["active"]:
@@ -22,9 +27,13 @@ def link_redirect(request, slug):
     numbers = picking.candidates(config)
     if not numbers:
         return render(request, "rotator/inactive.html", {"no_numbers": True}, status=503)
-    index = picking.choose(config, numbers, advance=not is_bot)
-    number = clicks.record_click(config=config, numbers=numbers, index=index, agent=agent, is_bot=is_bot,
-                                 referrer=request.META.get("HTTP_REFERER", ""))
+    if request.method == "HEAD":
+        # Link checkers ask HEAD; nobody is visiting, so nothing is counted and no turn is used.
+        number = numbers[picking.choose(config, numbers, advance=False)]
+    else:
+        index = picking.choose(config, numbers, advance=not is_bot)
+        number = clicks.record_click(config=config, numbers=numbers, index=index, agent=agent, is_bot=is_bot,
+                                     referrer=request.META.get("HTTP_REFERER", ""))
     response = HttpResponseRedirect(message.wa_me_url(number[1], message.render(config["text"])))
     # Each click must reach us (to count it and to rotate); no browser or proxy may replay a cached answer.
     response["Cache-Control"] = "no-store"

@@ -188,3 +188,21 @@ def test_other_processes_see_an_edit_within_the_local_cache_time(workspace, monk
     now = link_config.time.monotonic()
     monkeypatch.setattr(link_config.time, "monotonic", lambda: now + link_config.LOCAL_SECONDS + 0.01)
     assert link_config.load("promo-june")["active"] is False
+
+
+def test_head_requests_are_answered_but_not_counted(workspace):
+    make_rotator(workspace, mode="SEQUENTIAL", phones=PHONES)
+    client = Client()
+    response = client.head("/link/promo-june", HTTP_USER_AGENT=CHROME_ANDROID)
+    assert response.status_code == 302 and response["Location"].startswith("https://wa.me/")
+    assert clicks.pending() == 0
+    assert phone_of(follow(client)) == PHONES[0]
+
+
+def test_impossible_slugs_never_reach_redis(db):
+    from rotator import link_config
+
+    client = Client()
+    for slug in ["x" * 200, "promo_june", "%F0%9F%98%80", "a--b"]:
+        assert client.get(f"/link/{slug}").status_code == 404
+    assert not list(link_config.get_redis().scan_iter(match=link_config.cache_key("*")))
