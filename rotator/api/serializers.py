@@ -2,6 +2,8 @@
 from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.tenancy import WorkspaceRelatedField
@@ -9,6 +11,7 @@ from accounts.tenancy import WorkspaceRelatedField
 from ..models import MAX_NUMBERS_PER_LINK, LinkRotator
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class DeviceField(WorkspaceRelatedField):
     """A device id of the caller's workspace (devices.Device, looked up by name: rotator sits below devices)."""
 
@@ -35,7 +38,7 @@ class RotatorSerializer(serializers.ModelSerializer):
                   "click_count", "bot_click_count", "created_at", "updated_at"]
         read_only_fields = ["click_count", "bot_click_count", "created_at", "updated_at"]
 
-    def get_url(self, obj):
+    def get_url(self, obj) -> str:
         return settings.SITE_URL + reverse("link:redirect", kwargs={"slug": obj.slug})
 
     def to_representation(self, instance):

@@ -1,4 +1,6 @@
 """Link rotator API: list, create, change and delete links; each link's statistics."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -11,6 +13,7 @@ from .serializers import RotatorSerializer
 
 class RotatorViewSet(WorkspaceViewSet):
     model = LinkRotator
+    queryset = LinkRotator.objects.none()  # for the schema only; get_queryset() scopes to the workspace
     serializer_class = RotatorSerializer
     permission_read = "rotator:view"
     permission_write = "rotator:manage"
@@ -31,6 +34,8 @@ class RotatorViewSet(WorkspaceViewSet):
     def perform_destroy(self, instance):
         services.rotator_delete(rotator=instance)
 
+    @extend_schema(parameters=[OpenApiParameter("days", int, description="1-365, default 30")],
+                   responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def stats(self, request, pk=None):
         rotator = self.get_object()
