@@ -36,6 +36,7 @@ ENV = {
     "CACHE_KEY_PREFIX": "bench-rotator",
     "LOG_LEVEL": "WARNING",
     "PYTHONPATH": str(ROOT),
+    "PYTHONWARNINGS": "ignore:No directory at",  # whitenoise: no collectstatic needed for a redirect
 }
 
 SEED = f"""
@@ -86,7 +87,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait_ready(port, server, deadline=30):
+def wait_ready(port, server, deadline=90):
     # http.client, not urllib: it never follows a redirect off this machine.
     end = time.time() + deadline
     while time.time() < end:
@@ -100,7 +101,7 @@ def wait_ready(port, server, deadline=30):
         except OSError:
             pass
         time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer within 30 s")
+    raise SystemExit(f"gunicorn did not answer within {deadline} s")
 
 
 def wrk(url, seconds, connections, threads):
