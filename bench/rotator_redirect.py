@@ -5,7 +5,8 @@ What it does, all on 127.0.0.1 and bounded in time:
    five numbers and a spintax message;
 2. starts gunicorn with production settings (DEBUG=false, ALLOWED_HOSTS set) plus one bare view that
    answers a fixed 302 (bench/rotator_urls.py: it exists only in this benchmark's URLconf);
-3. loads both URLs with wrk (50 connections, --latency) in alternating rounds;
+3. loads both URLs with wrk (50 connections, --latency) in alternating rounds, then briefly at 2
+   connections, where latency is the server's own rather than time spent queueing for a worker;
 4. prints redirects per second and p99 for each, the ratio link / bare, and checks that the clicks the
    link queued in Redis flush to exactly the number of requests wrk completed.
 """
@@ -129,6 +130,8 @@ def main():
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
                         help="gunicorn sync workers (gunicorn recommends 2 x CPUs + 1)")
+    parser.add_argument("--low-connections", type=int, default=2,
+                        help="also measure at this concurrency (service latency without queueing); 0 skips")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--database", default="sebar_bench_rotator")
     args = parser.parse_args()
@@ -140,6 +143,7 @@ def main():
     args.port = args.port or free_port()
     base = f"http://127.0.0.1:{args.port}"
     results = {"bare": [], "link": []}
+    low = {}
     server = subprocess.Popen(
         [str(Path(PY).with_name("gunicorn")), "config.wsgi:application", "-b", f"127.0.0.1:{args.port}",
          "-w", str(args.workers), "--backlog", "2048", "--log-level", "warning"],
@@ -152,11 +156,13 @@ def main():
         for _ in range(args.rounds):
             results["bare"].append(wrk(bare, args.seconds, args.connections, 2))
             results["link"].append(wrk(link, args.seconds, args.connections, 2))
+        if args.low_connections:
+            low = {name: wrk(url, 5, args.low_connections, 1) for name, url in (("bare", bare), ("link", link))}
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-    bad = sum(r["bad"] for runs in results.values() for r in runs)
+    bad = sum(r["bad"] for runs in results.values() for r in runs) + sum(r["bad"] for r in low.values())
     if bad:
         raise SystemExit(f"{bad} answers were not 302: the benchmark measured something else; not reporting")
 
@@ -174,11 +180,16 @@ def main():
     print(f"\nratio link/bare redirects per second: {link_rps / bare_rps:.2f} (aim >= 0.8)")
     print(f"link p99: {link_p99:.1f} ms (aim < 20 ms); bare p99: {max(r['p99'] for r in results['bare']):.1f} ms")
 
+    if low:
+        print(f"at {args.low_connections} connections (no queueing): bare {low['bare']['rps']:.0f} req/s, p99 "
+              f"{low['bare']['p99']:.1f} ms; link {low['link']['rps']:.0f} req/s, p99 {low['link']['p99']:.1f} ms; "
+              f"ratio {low['link']['rps'] / low['bare']['rps']:.2f}")
+
     out = subprocess.run([PY, "-c", FLUSH], cwd=ROOT, env=ENV, capture_output=True, text=True, check=True,
                          timeout=600).stdout.split()
     flushed, counted, left = (int(x) for x in out[-3:])
     # wrk's total excludes requests cut off at the end of a run, which the server may still have answered.
-    sent = warm["requests"] + sum(r["requests"] for r in results["link"])
+    sent = warm["requests"] + sum(r["requests"] for r in results["link"]) + (low["link"]["requests"] if low else 0)
     print(f"clicks: wrk saw {sent} link answers; flushed {flushed} click records, click_count {counted}, "
           f"left in Redis {left}; {counted - sent} more answered after wrk stopped listening "
           f"(at most {args.connections} per run)")
