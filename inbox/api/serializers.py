@@ -33,7 +33,7 @@ class MessageSerializer(serializers.ModelSerializer):
                   "media_url", "waha_id", "short_id", "ack", "ack_name", "send_state", "error", "reply_source",
                   "timestamp"]
 
-    def get_media_url(self, message):
+    def get_media_url(self, message) -> str | None:
         # Served by a view that checks the chat's visibility, never from the public media root.
         if not message.media:
             return None
@@ -70,6 +70,12 @@ class AutoReplyTestSerializer(serializers.Serializer):
     device = WorkspaceRelatedField(model=Device, required=False, allow_null=True)
 
 
+class AutoReplyTestResultSerializer(serializers.Serializer):
+    matched = serializers.BooleanField()
+    rule = serializers.IntegerField(allow_null=True)
+    answer = serializers.CharField()
+
+
 class QuickReplySerializer(serializers.ModelSerializer):
     class Meta:
         model = QuickReply
@@ -87,7 +93,7 @@ class KnowledgeSourceSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "last_error", "embedded", "created_at"]
         extra_kwargs = {"title": {"required": False}, "text": {"required": False}, "question": {"required": False}}
 
-    def get_chunk_count(self, source):
+    def get_chunk_count(self, source) -> int:
         return source.chunks.count()
 
 
@@ -102,5 +108,5 @@ class AssistantSettingsSerializer(serializers.ModelSerializer):
                   "include_groups", "include_status", "cs_rotator_enabled", "base_url", "chat_model",
                   "embedding_model", "api_key", "has_api_key"]
 
-    def get_has_api_key(self, row):
+    def get_has_api_key(self, row) -> bool:
         return bool(row.api_key)

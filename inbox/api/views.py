@@ -16,6 +16,7 @@ from .serializers import (
     AssignSerializer,
     AssistantSettingsSerializer,
     AutoReplySerializer,
+    AutoReplyTestResultSerializer,
     AutoReplyTestSerializer,
     ChatSerializer,
     KnowledgeSourceSerializer,
@@ -111,6 +112,7 @@ class ChatAssignView(_ChatView):
 
 class AutoReplyViewSet(WorkspaceViewSet):
     model = AutoReply
+    queryset = AutoReply.objects.none()  # for the schema; get_queryset() scopes to the workspace
     serializer_class = AutoReplySerializer
     permission_read = "autoreplies:view"
     permission_write = "autoreplies:manage"
@@ -144,7 +146,7 @@ class AutoReplyTestView(WorkspaceAPIView):
     permission_read = "autoreplies:view"
     permission_write = "autoreplies:view"
 
-    @extend_schema(request=AutoReplyTestSerializer)
+    @extend_schema(request=AutoReplyTestSerializer, responses=AutoReplyTestResultSerializer)
     def post(self, request):
         data = AutoReplyTestSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -155,6 +157,7 @@ class AutoReplyTestView(WorkspaceAPIView):
 
 class QuickReplyViewSet(WorkspaceViewSet):
     model = QuickReply
+    queryset = QuickReply.objects.none()  # for the schema; get_queryset() scopes to the workspace
     serializer_class = QuickReplySerializer
     permission_read = "inbox:use"
     permission_write = "autoreplies:manage"
@@ -171,6 +174,7 @@ class QuickReplyViewSet(WorkspaceViewSet):
 
 class KnowledgeViewSet(WorkspaceAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    queryset = KnowledgeSource.objects.none()  # for the schema; get_queryset() scopes to the workspace
     serializer_class = KnowledgeSourceSerializer
     permission_read = "autoreplies:view"
     permission_write = "autoreplies:manage"
