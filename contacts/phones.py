@@ -78,9 +78,12 @@ def normalize(raw, region="ID"):
             number = phonenumbers.parse(candidate, None if candidate.startswith("+") else region)
         except NumberParseException:
             continue
-        if not phonenumbers.is_valid_number(number):
+        # number_type() checks the number against its region's patterns, so UNKNOWN means invalid;
+        # calling is_valid_number() as well would double the cost of every imported row.
+        kind = phonenumbers.number_type(number)
+        if kind == PhoneNumberType.UNKNOWN:
             continue
-        if phonenumbers.number_type(number) in MOBILE_TYPES:
+        if kind in MOBILE_TYPES:
             return f"{number.country_code}{number.national_number}"
         best_reason = best_reason or _("%(value)s is a landline or service number, not a mobile number.") % {
             "value": text[:40]}
