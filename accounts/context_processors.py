@@ -25,11 +25,13 @@ def sebar(request):
     if membership is not None:
         current = request.path
         for name, label, icon, perm in NAVIGATION:
-            if not can(membership, perm):
-                continue
-            url = reverse(name)
-            active = current == url if url == "/" else current.startswith(url)
-            nav.append({"url": url, "label": label, "icon": icon, "active": active})
+            if can(membership, perm):
+                nav.append({"url": reverse(name), "label": label, "icon": icon, "active": False})
+        # The longest matching prefix wins, so /inbox/auto-replies/ lights Auto-replies, not Inbox too.
+        matches = [item for item in nav if current == item["url"] or (item["url"] != "/" and
+                                                                     current.startswith(item["url"]))]
+        if matches:
+            max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {
         "nav_items": nav,
         "sandbox_mode": settings.SANDBOX_MODE,

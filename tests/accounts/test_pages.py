@@ -97,3 +97,9 @@ def test_healthz_fails_when_redis_is_down(client, db, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"]["ok"] is False
+
+
+def test_only_the_closest_navigation_entry_is_active(owner_client):
+    html = owner_client.get("/inbox/auto-replies/").content.decode()
+    assert html.count('aria-current="page"') == 1
+    assert 'active" aria-current="page">\n        <svg class="icon" aria-hidden="true"><use href="#i-bot">' in html
