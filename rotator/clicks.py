@@ -49,14 +49,26 @@ local id, phone = string.match(ARGV[3 + index], "^(%d+):(%d+)$")
 redis.call("RPUSH", KEYS[2], ARGV[1] .. ',"n":' .. id .. ',"p":"' .. phone .. '"}')
 return index
 """
-_script = {}
+# Trim the flushed head only while still holding the flush lock, and extend the lock for the next batch:
+# a flusher whose lock expired mid-batch must not trim records that another flusher read after it.
+TRIM_SCRIPT = """
+if redis.call("GET", KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call("LTRIM", KEYS[2], tonumber(ARGV[2]), -1)
+redis.call("EXPIRE", KEYS[1], tonumber(ARGV[3]))
+return 1
+"""
+RELEASE_SCRIPT = """
+if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
+return 0
+"""
+_scripts = {}
 
 
-def _record_script(redis):
-    script = _script.get(id(redis.connection_pool))
-    if script is None:
-        script = _script[id(redis.connection_pool)] = redis.register_script(RECORD_SCRIPT)
-    return script
+def _script(redis, source):
+    cache = (id(redis.connection_pool), source)
+    if cache not in _scripts:
+        _scripts[cache] = redis.register_script(source)
+    return _scripts[cache]
 
 
 def record_click(*, config, numbers, index, referrer, agent, is_bot):
@@ -65,7 +77,7 @@ def record_click(*, config, numbers, index, referrer, agent, is_bot):
     prefix = json.dumps({"u": uuid.uuid4().hex, "r": config["id"], "w": config["ws"], "t": round(time.time(), 3),
                          "f": (referrer or "")[:300], "a": agent, "b": 1 if is_bot else 0},
                         separators=(",", ":"))[:-1]
-    chosen = _record_script(redis)(keys=[sequence_key(config["id"]), queue_key()],
+    chosen = _script(redis, RECORD_SCRIPT)(keys=[sequence_key(config["id"]), queue_key()],
                                    args=[prefix, index, *(f"{n[0]}:{n[1]}" for n in numbers)], client=redis)
     return numbers[int(chosen)]
 
@@ -88,14 +100,21 @@ def clicks_flush(batch_size=BATCH_SIZE, max_batches=MAX_BATCHES_PER_RUN):
                 break
             write_batch(raw)
             # Only after the commit: a crash before this line means the batch is re-read and skipped by uid.
-            redis.ltrim(queue_key(), len(raw), -1)
+            if not trim_head(redis, token, len(raw)):
+                logger.warning("Click flush lost its lock after %s s; the next run carries on", LOCK_SECONDS)
+                break
             consumed += len(raw)
             if len(raw) < batch_size:
                 break
     finally:
-        if redis.get(_lock_key()) == token.encode():
-            redis.delete(_lock_key())
+        _script(redis, RELEASE_SCRIPT)(keys=[_lock_key()], args=[token], client=redis)
     return consumed
+
+
+def trim_head(redis, token, count):
+    """Drop the first `count` queued clicks if this flusher still holds the lock; True when it did."""
+    return bool(_script(redis, TRIM_SCRIPT)(keys=[_lock_key(), queue_key()], args=[token, count, LOCK_SECONDS],
+                                            client=redis))
 
 
 def _parse(raw):

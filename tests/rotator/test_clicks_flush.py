@@ -37,18 +37,18 @@ def test_flush_writes_clicks_counts_and_daily_totals(workspace):
 def test_crash_after_commit_before_trim_counts_once(workspace, monkeypatch):
     rotator = make_rotator(workspace)
     _click(Client(), 4)
-    real_ltrim = clicks.get_redis().__class__.ltrim
+    real_trim = clicks.trim_head
 
-    def crash(self, *args, **kwargs):
+    def crash(*args, **kwargs):
         raise ConnectionError("worker killed between the database commit and the Redis trim")
 
-    monkeypatch.setattr(clicks.get_redis().__class__, "ltrim", crash)
+    monkeypatch.setattr(clicks, "trim_head", crash)
     with pytest.raises(ConnectionError):
         clicks.clicks_flush()
     rotator.refresh_from_db()
     assert rotator.click_count == 4 and clicks.pending() == 4  # written, but still queued
 
-    monkeypatch.setattr(clicks.get_redis().__class__, "ltrim", real_ltrim)
+    monkeypatch.setattr(clicks, "trim_head", real_trim)
     _click(Client(), 1)
     assert clicks.clicks_flush() == 5
     rotator.refresh_from_db()
@@ -93,6 +93,26 @@ def test_a_running_flush_is_not_doubled(workspace):
     assert clicks.clicks_flush() == 0 and clicks.pending() == 2
     redis.delete(clicks._lock_key())
     assert clicks.clicks_flush() == 2
+
+
+def test_a_flusher_that_lost_its_lock_does_not_trim(workspace, monkeypatch):
+    """If the lock expired mid-batch and another flusher took over, this one must leave the queue alone."""
+    rotator = make_rotator(workspace)
+    _click(Client(), 3)
+    real_write = clicks.write_batch
+
+    def slow_write(raw):
+        real_write(raw)
+        clicks.get_redis().set(clicks._lock_key(), "the-next-flusher", ex=30)  # our lock expired; another took it
+
+    monkeypatch.setattr(clicks, "write_batch", slow_write)
+    assert clicks.clicks_flush() == 0
+    assert clicks.pending() == 3 and clicks.get_redis().get(clicks._lock_key()) == b"the-next-flusher"
+    monkeypatch.setattr(clicks, "write_batch", real_write)
+    clicks.get_redis().delete(clicks._lock_key())
+    assert clicks.clicks_flush() == 3  # re-read, already written: skipped by uid, then trimmed
+    rotator.refresh_from_db()
+    assert rotator.click_count == 3 and Click.objects.count() == 3 and clicks.pending() == 0
 
 
 def test_clicks_of_deleted_links_and_garbage_are_dropped(workspace):
