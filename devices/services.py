@@ -196,6 +196,9 @@ def device_reconnect(*, device) -> Device:
             raise errors.from_waha(exc, _("starting the WhatsApp session")) from exc
     except waha.WahaError as exc:
         raise errors.from_waha(exc, _("starting the WhatsApp session")) from exc
+    # WAHA's STARTING webhook follows; until then the page must not keep showing the old FAILED.
+    Device.objects.filter(pk=device.pk).update(waha_status="STARTING", last_error="")
+    device.refresh_from_db()
     return device
 
 

@@ -76,12 +76,14 @@ def device_qr(request, session):
     """The QR partial, polled every few seconds until the phone is linked (then it stops polling)."""
     device = _device(request, session)
     qr, error = None, None
-    if not device.is_connected:
+    # WAHA gives up after ~6 unscanned QRs (FAILED): stop polling and offer a fresh start instead.
+    stopped = not device.is_connected and device.waha_status in services.STOPPED_STATUSES
+    if not device.is_connected and not stopped:
         try:
             qr = services.device_qr(device=device)
         except UserError as exc:
             error = exc.message
-    return render(request, "devices/_qr.html", {"device": device, "qr": qr, "error": error})
+    return render(request, "devices/_qr.html", {"device": device, "qr": qr, "error": error, "stopped": stopped})
 
 
 @require_POST

@@ -114,3 +114,17 @@ def test_disconnect_logs_out(owner_client, workspace, fake_waha):
     owner_client.post("/devices/ws1-x/disconnect")
     assert Device.objects.get().status == Device.Status.DISCONNECTED
     assert mock.calls[0].request.url.endswith("/logout")
+
+
+def test_an_expired_qr_stops_polling_and_offers_a_new_one(owner_client, workspace, fake_waha):
+    server, mock = fake_waha
+    make_device(workspace, server, session="ws1-exp", waha_status="FAILED", last_error="QR expired")
+    body = owner_client.get("/devices/ws1-exp/qr").content.decode()
+    assert "QR expired" in body and "hx-trigger" not in body and "/devices/ws1-exp/reconnect" in body
+    assert not mock.calls  # no pointless WAHA call while FAILED
+    mock.post(f"{FAKE_URL}/api/sessions/ws1-exp/logout", json={}, status=201)
+    mock.post(f"{FAKE_URL}/api/sessions/ws1-exp/start", json={"name": "ws1-exp", "status": "STARTING"}, status=201)
+    response = owner_client.post("/devices/ws1-exp/reconnect")
+    assert response.status_code == 302 and response["Location"] == "/devices/ws1-exp/connect"
+    mock.get(f"{FAKE_URL}/api/ws1-exp/auth/qr", body=b"\x89PNG\r\n\x1a\nnew", content_type="image/png")
+    assert 'data-testid="qr-image"' in owner_client.get("/devices/ws1-exp/qr").content.decode()
