@@ -237,9 +237,24 @@ def _phone_of(me) -> str:
     return "".join(ch for ch in ident.split("@", 1)[0].split(":", 1)[0] if ch.isdigit())[:20]
 
 
-def device_status_apply(*, device, status, at=None, me=None, error="") -> bool:
-    """Apply a WAHA session status. ``at`` is when WAHA says it began; an older one than the status
-    already applied is ignored (webhooks arrive out of order). Returns True when applied."""
+def _is_stale(current, status, at, history) -> bool:
+    """True when the incoming status is older than the one applied (webhooks arrive out of order).
+
+    Timestamps are milliseconds, so two statuses can share one (a QR scanned the instant it showed).
+    Then the incoming event's own history decides: it is newer only if it lists the current status
+    before its own, i.e. WAHA had already passed through what we hold.
+    """
+    if not at or not current.status_changed_at:
+        return False
+    if at != current.status_changed_at:
+        return at < current.status_changed_at
+    return status != current.waha_status and current.waha_status not in (history or [])[:-1]
+
+
+def device_status_apply(*, device, status, at=None, me=None, error="", history=None) -> bool:
+    """Apply a WAHA session status. ``at`` is when WAHA says it began and ``history`` the event's
+    recent statuses (oldest first); an older status than the one applied is ignored. Returns True
+    when applied."""
     status = (status or "").upper()[:40]
     phone = ""
     if status in CONNECTED_STATUSES:
@@ -253,7 +268,7 @@ def device_status_apply(*, device, status, at=None, me=None, error="") -> bool:
         current = Device.objects.select_for_update().filter(pk=device.pk).first()
         if current is None:
             return False
-        if at and current.status_changed_at and at < current.status_changed_at:
+        if _is_stale(current, status, at, history):
             log.info("device %s: ignored %s from %s, older than the status applied at %s",
                      current.session_name, status, at.isoformat(), current.status_changed_at.isoformat())
             return False
@@ -287,8 +302,9 @@ def session_status_event_apply(*, device, event):
     if statuses and isinstance(statuses[-1], dict) and statuses[-1].get("status") == status:
         at = _ms_to_datetime(statuses[-1].get("timestamp"))
     at = at or _ms_to_datetime(event.get("timestamp"))
+    history = [str(s.get("status")) for s in statuses if isinstance(s, dict)]
     if status:
-        device_status_apply(device=device, status=status, at=at, me=event.get("me"))
+        device_status_apply(device=device, status=status, at=at, me=event.get("me"), history=history)
 
 
 def server_reconcile(*, server) -> int:

@@ -103,6 +103,28 @@ def test_out_of_order_status_does_not_overwrite_newer(deliver, workspace, fake_w
     assert "Reconnect" in device.last_error
 
 
+def test_same_millisecond_statuses_are_ordered_by_their_history(deliver, workspace, fake_waha):
+    """A QR scanned the instant it showed: SCAN_QR_CODE and WORKING share a timestamp and may arrive
+    in either order; the WORKING event lists SCAN_QR_CODE before itself, so it is the newer one."""
+    device = make_device(workspace, fake_waha[0])
+    ts = 1_700_000_005_000
+    scan = status_envelope(device, "SCAN_QR_CODE", ts)
+    working = status_envelope(device, "WORKING", ts, me={"id": "628111@c.us", "pushName": "x"})
+    working["payload"]["statuses"] = [{"status": "STARTING", "timestamp": ts - 20},
+                                      {"status": "SCAN_QR_CODE", "timestamp": ts},
+                                      {"status": "WORKING", "timestamp": ts}]
+    deliver(working, device.webhook_secret)
+    deliver(scan, device.webhook_secret)
+    device.refresh_from_db()
+    assert device.waha_status == "WORKING" and device.is_connected
+    other = make_device(workspace, fake_waha[0], session="ws1-other-order")
+    for envelope in (scan, working):
+        envelope = {**envelope, "id": envelope["id"] + "-b", "session": other.session_name}
+        deliver(envelope, other.webhook_secret)
+    other.refresh_from_db()
+    assert other.waha_status == "WORKING" and other.is_connected
+
+
 def test_real_signed_envelopes_from_the_emulator(deliver, client, workspace, emulator, sink, settings):
     """The emulator signs with the device's key; replaying its exact bytes drives the device to CONNECTED."""
     settings.WAHA_WEBHOOK_URL = sink.url
@@ -121,7 +143,9 @@ def test_real_signed_envelopes_from_the_emulator(deliver, client, workspace, emu
         response = deliver(post["raw"], signature=post["headers"]["X-Webhook-Hmac"])
         assert response.status_code == 200
     device.refresh_from_db()
-    assert device.status == Device.Status.CONNECTED
+    seen = [(p["json"]["payload"]["status"], p["json"]["payload"]["statuses"], p["json"]["id"]) for p in posts]
+    assert device.status == Device.Status.CONNECTED, (device.waha_status, device.status_changed_at, seen,
+                                                      list(WebhookEvent.objects.values_list("event_id", "status")))
     assert device.phone_number == "6281311112222"
     # A byte changed after signing is refused.
     tampered = posts[-1]["raw"].replace(b"WORKING", b"FAILED\x20")
