@@ -80,3 +80,17 @@ def test_campaign_page_progress_actions_and_export(owner_client, agent_client, w
     assert Recipient.objects.get(phone="6282").status == "SKIPPED"
     done = owner_client.get(f"/campaigns/{campaign.pk}/progress/")
     assert b"every 2s" not in done.content  # polling stops once the campaign is over
+
+
+def test_admin_lists_campaigns_and_recipients(client, workspace):
+    from tests.factories import UserFactory
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
+    campaign = Campaign.objects.create(workspace=workspace, name="Ops view", message_template="Hi")
+    Recipient.objects.create(workspace=workspace, campaign=campaign, phone="6281")
+    assert b"Ops view" in client.get("/admin/campaigns/campaign/").content
+    assert b"6281" in client.get("/admin/campaigns/recipient/").content
+    client.post("/admin/campaigns/campaign/", {"action": "cancel", "_selected_action": [campaign.pk]})
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.CANCELLED
