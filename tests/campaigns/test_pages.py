@@ -87,7 +87,8 @@ def test_admin_lists_campaigns_and_recipients(client, workspace):
 
     admin_user = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
-    campaign = Campaign.objects.create(workspace=workspace, name="Ops view", message_template="Hi")
+    campaign = Campaign.objects.create(workspace=workspace, name="Ops view", message_template="Hi",
+                                       status=Campaign.Status.PROCESSING)
     Recipient.objects.create(workspace=workspace, campaign=campaign, phone="6281")
     assert b"Ops view" in client.get("/admin/campaigns/campaign/").content
     assert b"6281" in client.get("/admin/campaigns/recipient/").content
