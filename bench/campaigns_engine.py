@@ -115,7 +115,7 @@ class _Hook(BaseHTTPRequestHandler):
         except ValueError:
             return
         if event.get("event") == "message.any" and HOOK_ENABLED.is_set():
-            from django.db import close_old_connections
+            from django.db import connection
 
             from campaigns.services import recipient_sent_seen
             from devices.models import Device
@@ -123,7 +123,7 @@ class _Hook(BaseHTTPRequestHandler):
             device = Device.objects.filter(session_name=event.get("session")).first()
             if device:
                 recipient_sent_seen(device=device, event=event)
-            close_old_connections()
+            connection.close()  # one thread per request: its connection must not outlive it
 
     def log_message(self, *args):
         pass
