@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import requests
 
@@ -18,6 +19,13 @@ from tests.url_walk import MARKER
 
 PUBLIC = {"waha-webhook": "WAHA posts here; it answers 401 unless the body is signed with a device's key"}
 _EMULATOR = {}
+_CHILD = """
+import sys
+from devices.emulator import EmulatorServer
+server = EmulatorServer(int(sys.argv[1]), "GOWS", "walk-key", status_delay=0.02, qr_wait=5.0).start()
+sys.stdin.read()
+server.stop()
+"""
 
 
 def _free_port():
@@ -29,8 +37,10 @@ def _free_port():
 def _walk_emulator_url():
     if "url" not in _EMULATOR:
         port = _free_port()
-        proc = subprocess.Popen([sys.executable, "-m", "devices.emulator", "--port", str(port), "--api-key",
-                                 "walk-key", "--status-delay", "0.02", "--log-level", "WARNING"])
+        # The child serves until its stdin closes, which also happens when this process dies without
+        # running atexit (an xdist worker's os._exit, a kill): no orphaned emulators.
+        proc = subprocess.Popen([sys.executable, "-c", _CHILD, str(port)], stdin=subprocess.PIPE,
+                                cwd=Path(__file__).resolve().parents[2])
         atexit.register(proc.kill)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 15
