@@ -7,16 +7,34 @@ one workspace with N contacts and 12 tags (a few common, most rare; 0-3 tags per
 in Sebar's `Tag` + `ContactTag` tables, and in a side table with a JSON `tags` column like the brief's.
 Then times the filters campaigns and the contacts list run:
 
-- any of ["VIP", "Lead"] minus opted-out (the campaign audience): COUNT and the first page of 50;
-- all of ["VIP", "Lead"]: COUNT;
-- a rare tag ("Expo"): first page of 50 and COUNT.
+- any of ["VIP", "Lead"] minus opted-out (the campaign audience, `selectors.audience`): COUNT, first 50;
+- all of ["VIP", "Lead"] (the list's "all tags" filter): COUNT;
+- a rare tag ("Expo", 0.5% of contacts) on the list (`selectors.contact_list`): first page of 50, COUNT.
 
 The tag-table queries are Sebar's real selectors (`audience`, `contact_list`); the JSON ones are the
 best each database offers without generated columns (SQLite `json_each`, MariaDB `JSON_CONTAINS`,
 which no index can serve).
 
-Figures (2-core shared VM, 1,000,000 contacts, median of 3, milliseconds; see the commit message):
-filled in by running this script; the decision in contacts/models.py rests on them.
+Figures, 25 Nov 2026, 1,000,000 contacts, median of 3, on a 2-core VM shared with ~7 busy processes
+(load average ~9, so absolute numbers are inflated; compare within a row):
+
+    MariaDB 10.11                        tag table   JSON column   rows
+    audience any [VIP, Lead] COUNT        3,852 ms     2,053 ms    298,107
+    audience any [VIP, Lead] first 50       383 ms         1 ms    50
+    all of [VIP, Lead] COUNT              1,529 ms     1,787 ms    18,976
+    rare tag [Expo] first 50                  6 ms        14 ms    50
+    rare tag [Expo] COUNT                    66 ms     1,332 ms    4,505
+
+    SQLite 3 (EXISTS per contact for "any"; IN (tag index) for audience and rare tags; GROUP BY for "all")
+    audience any COUNT: EXISTS 5,202 / IN 4,373 ms vs JSON 6,773 ms; first 50 (list, EXISTS) 68 ms vs 0.5 ms
+    all of two tags COUNT: EXISTS-per-tag 10,339 ms, GROUP BY/HAVING 1,901 ms vs JSON 11,634 ms
+    rare tag first 50: EXISTS 195 / IN 19 ms vs JSON 148 ms; rare tag COUNT: IN 65 ms
+
+Reading: a JSON column is one table scan whatever the filter — fine when most rows match and only the
+first page is wanted, and no index can help it on MariaDB (JSON_CONTAINS) or SQLite (json_each). The
+tag table's cost follows the number of matching rows, so rare tags, "all of" filters and exclusions
+stay in milliseconds at 1M, and it works the same on both databases. Sebar keeps the tag table; the
+list uses EXISTS (newest first) for "any", which finds the first page of a common tag at once.
 """
 import argparse
 import json
@@ -85,9 +103,10 @@ def build(n):
                 names = sorted(set(rng.choices(TAGS, WEIGHTS, k=rng.choice([0, 1, 1, 2, 2, 3]))))
                 names_per_row.append(names)
                 opted = rng.random() < 0.02
-                rows.append((workspace.pk, f"628{i:010d}", f"C{i}", "Bench", "{}", opted, now, now))
+                rows.append((workspace.pk, f"628{i:010d}", f"C{i}", "Bench", "{}", opted, "", now, now))
             cur.executemany("INSERT INTO contacts_contact (workspace_id, phone, name, source, custom_fields, "
-                            "opted_out, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", rows)
+                            "opted_out, opted_out_reason, created_at, updated_at) "
+                            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
             cur.execute("SELECT id, phone FROM contacts_contact WHERE workspace_id = %s AND phone >= %s "
                         "AND phone <= %s", [workspace.pk, f"628{offset:010d}", f"628{offset + size - 1:010d}"])
             ids = dict((phone, pk) for pk, phone in cur.fetchall())
