@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import limits
+from billing.errors import LimitReached
+from billing.selectors import device_paused_by_billing
 from config.errors import UserError
 
 from . import errors, waha
@@ -161,6 +163,14 @@ def device_update(*, device, label=None, is_active_for_broadcast=None) -> Device
         device.label = label.strip()
         fields.append("label")
     if is_active_for_broadcast is not None:
+        turning_on = bool(is_active_for_broadcast) and not device.is_active_for_broadcast
+        if turning_on and device_paused_by_billing(device.workspace, device.pk):
+            # Billing switched it off because the plan shrank; it comes back by itself after payment.
+            limit = limits.limit_for(device.workspace, "devices")
+            raise LimitReached(
+                _("Your plan allows %(limit)s broadcasting devices, so billing paused this one. Renew or "
+                  "upgrade under Billing and it comes back by itself.") % {"limit": limit},
+                resource="devices", limit=limit, used=limits.usage(device.workspace, "devices"))
         device.is_active_for_broadcast = bool(is_active_for_broadcast)
         fields.append("is_active_for_broadcast")
     if fields:

@@ -160,7 +160,16 @@ def device_reconnect(request, session):
 @workspace_view("devices:manage")
 def device_broadcast(request, session):
     device = _device(request, session)
-    services.device_update(device=device, is_active_for_broadcast=request.POST.get("on") == "1")
+    try:
+        services.device_update(device=device, is_active_for_broadcast=request.POST.get("on") == "1")
+    except UserError as exc:
+        messages.error(request, exc.message)
+        if request.headers.get("HX-Request"):
+            # A full reload shows the message beside the list; the partial alone has nowhere to put it.
+            response = render(request, "devices/_device_rows.html", _list_context(request))
+            response["HX-Redirect"] = request.build_absolute_uri(redirect("devices:list").url)
+            return response
+        return redirect("devices:list")
     if request.headers.get("HX-Request"):
         return render(request, "devices/_device_rows.html", _list_context(request))
     return redirect("devices:list")

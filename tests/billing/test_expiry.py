@@ -126,3 +126,33 @@ def test_beat_entry_expires_before_the_next_run():
     entry = SCHEDULE["billing-subscriptions-expire"]
     assert entry["task"] == "billing.tasks.subscriptions_expire_task"
     assert entry["options"]["expires"] < entry["schedule"]
+
+
+def test_owner_cannot_switch_a_billing_paused_device_back_on(workspace, owner):
+    from billing.errors import LimitReached
+    from devices.services import device_update
+
+    with time_machine.travel(START, tick=False):
+        buy(workspace, owner)
+        phones = devices(workspace, 2)
+    with time_machine.travel(START + timedelta(days=40), tick=False):
+        subscriptions_expire_task()
+        paused = Device.objects.get(pk=phones[1].pk)
+        with pytest.raises(LimitReached, match="billing paused this one"):
+            device_update(device=paused, is_active_for_broadcast=True)
+        assert not Device.objects.get(pk=paused.pk).is_active_for_broadcast
+        device_update(device=paused, label="still editable")  # other changes go through
+        buy(workspace, owner)
+        assert Device.objects.get(pk=paused.pk).is_active_for_broadcast
+
+
+def test_devices_page_explains_why_a_paused_device_stays_off(workspace, owner, owner_client):
+    with time_machine.travel(START, tick=False):
+        buy(workspace, owner)
+        phones = devices(workspace, 2)
+    with time_machine.travel(START + timedelta(days=40), tick=False):
+        subscriptions_expire_task()
+        session = Device.objects.get(pk=phones[1].pk).session_name
+        response = owner_client.post(f"/devices/{session}/broadcast", {"on": "1"}, follow=True)
+        assert "billing paused this one" in response.content.decode()
+        assert not Device.objects.get(pk=phones[1].pk).is_active_for_broadcast
