@@ -16,7 +16,7 @@ SEBAR_MIN_DELAY_SECONDS = 0.0
 # The engine's clocks, scaled down with the delays (production values in campaigns/engine.py).
 SEBAR_KICK_SECONDS = 0.5
 SEBAR_REAP_SECONDS = 1.0
-SEBAR_SEND_LEASE_SECONDS = 4.0
+SEBAR_SEND_LEASE_SECONDS = 15.0  # a send on a loaded 2-core box can take seconds
 SEBAR_CLAIM_LEASE_SECONDS = 3.0
 SEBAR_ARM_GRACE_SECONDS = 2.0
 SEBAR_RETRY_BACKOFF_SECONDS = 0.5

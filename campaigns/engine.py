@@ -322,7 +322,10 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None):
     except WahaError as exc:
         _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), rearm_chain=False)
         return _send_failed(recipient, device, chain, exc)
-    Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
+    # A reaper that ran during a very slow send may already have said "outcome unknown": we know better.
+    in_flight = Q(status=Recipient.Status.SENDING) | Q(status=Recipient.Status.FAILED,
+                                                       error_code=Recipient.OUTCOME_UNKNOWN)
+    Recipient.objects.filter(in_flight, pk=recipient.pk).update(
         status=Recipient.Status.SENT, sent_at=timezone.now(), waha_message_id=sent.id or "",
         waha_short_id=sent.short_id or "", error="", error_code="")
     _slot_done(device.pk, chain, delay, lead=typing_lead(campaign))

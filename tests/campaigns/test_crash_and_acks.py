@@ -108,3 +108,21 @@ def test_a_reply_counts_as_replied(sending_campaign):
     from campaigns.selectors import campaign_stats
 
     assert campaign_stats(campaign)["replied"] == 1
+
+
+def test_a_send_that_finishes_after_the_reaper_still_counts_as_sent(driver, waha, sending_campaign, monkeypatch):
+    campaign, device = sending_campaign
+    driver.queue.clear()
+    row = Recipient.objects.filter(campaign=campaign).first()
+    Recipient.objects.filter(pk=row.pk).update(status="SENDING", device_used=device, claimed_at=timezone.now())
+    real_send = engine._send
+
+    def slow_send(*args):
+        # The reaper runs while WAHA is still answering this send.
+        Recipient.objects.filter(pk=row.pk).update(status="FAILED", error_code=Recipient.OUTCOME_UNKNOWN)
+        return real_send(*args)
+
+    monkeypatch.setattr(engine, "_send", slow_send)
+    assert driver.call(engine.deliver, row.pk, 0) == "sent"
+    row.refresh_from_db()
+    assert row.status == Recipient.Status.SENT and row.waha_short_id and row.error_code == ""
