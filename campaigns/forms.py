@@ -1,11 +1,13 @@
 """The composer form: what the campaign page asks, read into the same input dict the API builds."""
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import DELAY_PRESETS
 
 PRESET_CHOICES = [("", _("Custom (below)"))] + [
-    (name, f"{label} ({low}–{high} s)") for name, label, (low, high) in (
+    # format_lazy, not an f-string: the label must be translated per request, not once at import.
+    (name, format_lazy("{} ({}–{} s)", label, low, high)) for name, label, (low, high) in (
         ("safe", _("Safe"), DELAY_PRESETS["safe"]), ("balanced", _("Balanced"), DELAY_PRESETS["balanced"]),
         ("fast", _("Fast"), DELAY_PRESETS["fast"]))]
 
