@@ -21,9 +21,15 @@ class InvalidCredentials(UserError):
 
 
 def client_ip(request):
-    # Behind a proxy the first X-Forwarded-For hop is the client; gunicorn is only reached via the proxy.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    # SECURITY: X-Forwarded-For is written by the client unless our own proxy overwrites it. Trusting it
+    # by default would let anyone dodge the per-IP login limit with a new fake address per attempt.
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        # The proxy appends the address it saw last; that hop is the one a client cannot forge.
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def user_signup(*, email, password, full_name="", workspace_name=""):

@@ -168,6 +168,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_RATE_LIMIT_PER_IP = _int("LOGIN_RATE_LIMIT_PER_IP", 30, minimum=1)
 LOGIN_RATE_LIMIT_PER_EMAIL = _int("LOGIN_RATE_LIMIT_PER_EMAIL", 10, minimum=1)
 LOGIN_RATE_LIMIT_WINDOW = _int("LOGIN_RATE_LIMIT_WINDOW", 300, minimum=1)
+# True only behind a reverse proxy that sets X-Forwarded-For; then the proxy's last hop is the client's IP.
+TRUST_X_FORWARDED_FOR = _bool("TRUST_X_FORWARDED_FOR", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

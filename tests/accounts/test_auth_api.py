@@ -102,3 +102,26 @@ def test_openapi_schema_and_docs(api_client):
     assert schema.status_code == 200
     assert b"/api/auth/login" in schema.content
     assert api_client.get("/api/docs/").status_code == 200
+
+
+def test_forged_forwarded_for_does_not_dodge_the_ip_limit(api_client, settings):
+    settings.LOGIN_RATE_LIMIT_PER_IP = 2
+    for n in range(2):
+        api_client.post("/api/auth/login", {"email": f"f{n}@example.com", "password": "x-wrong-1"}, format="json",
+                        HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+    response = api_client.post("/api/auth/login", {"email": "f9@example.com", "password": "x-wrong-1"},
+                               format="json", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert response.status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_last_hop_is_the_client(api_client, settings):
+    settings.LOGIN_RATE_LIMIT_PER_IP = 1
+    settings.TRUST_X_FORWARDED_FOR = True
+    api_client.post("/api/auth/login", {"email": "p1@example.com", "password": "x-wrong-1"}, format="json",
+                    HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.7")
+    other_client = api_client.post("/api/auth/login", {"email": "p2@example.com", "password": "x-wrong-1"},
+                                   format="json", HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.8")
+    assert other_client.status_code == 401
+    same_client = api_client.post("/api/auth/login", {"email": "p3@example.com", "password": "x-wrong-1"},
+                                  format="json", HTTP_X_FORWARDED_FOR="9.9.9.9, 198.51.100.7")
+    assert same_client.status_code == 429
