@@ -48,7 +48,7 @@ from django.utils import timezone
 from devices.models import Device
 from devices.waha import WahaError, WahaNotFound, WahaSessionNotReady
 
-from . import windows
+from . import sent_today, windows
 from .models import Campaign, DevicePace, Recipient
 
 log = logging.getLogger(__name__)
@@ -188,11 +188,11 @@ def device_can_send(device):
 
 def device_step(device_id, chain):
     """One step of a device's chain (see the module docstring)."""
-    pace = DevicePace.objects.filter(device_id=device_id).first()
+    device = Device.objects.select_related("workspace", "pace").filter(pk=device_id).first()
+    pace = getattr(device, "pace", None) if device is not None else None
     if pace is None or pace.chain != chain:
         return "stale"
-    device = Device.objects.select_related("workspace").filter(pk=device_id).first()
-    if device is None or not device_can_send(device):
+    if not device_can_send(device):
         go_idle(device_id, chain)
         return "device_unavailable"
     campaigns = campaigns_with_work(device)
@@ -235,7 +235,7 @@ def device_step(device_id, chain):
     if wait > 0.002:
         _arm_deliver(recipient.pk, chain, wait, chat_id)
         return "prepared"
-    return deliver(recipient.pk, chain, chat_id=chat_id)
+    return deliver(recipient.pk, chain, chat_id=chat_id, claimed=recipient)
 
 
 def _prepare(device, campaign, recipient):
@@ -261,14 +261,17 @@ def claim_recipient(campaign, device, *, attempt, batch=8):
     """
     now = timezone.now()
     candidates = list(Recipient.objects.filter(campaign=campaign, status=Recipient.Status.PENDING)
-                      .order_by("pk").values_list("pk", flat=True)[:batch])
+                      .order_by("pk")[:batch])
     random.shuffle(candidates)
-    for pk in candidates:
-        claimed = Recipient.objects.filter(pk=pk, status=Recipient.Status.PENDING).update(
+    for row in candidates:
+        claimed = Recipient.objects.filter(pk=row.pk, status=Recipient.Status.PENDING).update(
             status=Recipient.Status.SENDING, device_used=device, claimed_at=now,
             attempted_at=now if attempt else None, attempts=F("attempts") + 1)
         if claimed:
-            return Recipient.objects.select_related("campaign", "contact").get(pk=pk)
+            # What the UPDATE wrote, without reading the row back.
+            row.status, row.device_used, row.campaign = Recipient.Status.SENDING, device, campaign
+            row.claimed_at, row.attempted_at, row.attempts = now, now if attempt else None, row.attempts + 1
+            return row
     return None
 
 
@@ -294,10 +297,14 @@ def _claim_slot(device, delay):
     return max(0.001, (pace - now).total_seconds()) if pace else 0.001
 
 
-def deliver(recipient_id, chain, *, attempted=False, chat_id=None):
-    """Send one claimed row through its device, respecting the device's slot."""
-    recipient = (Recipient.objects.select_related("campaign", "device_used__workspace", "contact")
-                 .filter(pk=recipient_id).first())
+def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None):
+    """Send one claimed row through its device, respecting the device's slot.
+
+    `claimed` is the row as the step just claimed it (same task, nothing else can have changed it but
+    the reaper, which the attempt mark below guards against); a queued delivery reads it afresh.
+    """
+    recipient = claimed or (Recipient.objects.select_related("campaign", "device_used__workspace")
+                            .filter(pk=recipient_id).first())
     if recipient is None or recipient.status != Recipient.Status.SENDING or recipient.device_used is None:
         return "gone"
     campaign, device = recipient.campaign, recipient.device_used
@@ -328,6 +335,7 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None):
     Recipient.objects.filter(in_flight, pk=recipient.pk).update(
         status=Recipient.Status.SENT, sent_at=timezone.now(), waha_message_id=sent.id or "",
         waha_short_id=sent.short_id or "", error="", error_code="")
+    sent_today.note_sent(device.workspace)
     _slot_done(device.pk, chain, delay, lead=typing_lead(campaign))
     return "sent"
 
@@ -353,9 +361,14 @@ def _slot_done(device_id, chain, delay, *, lead=0.0, rearm_chain=True):
     """The send is over: the next one may start `delay` seconds from now; re-arm the chain for then."""
     now = timezone.now()
     next_at = now + timedelta(seconds=delay)
-    DevicePace.objects.filter(device_id=device_id).update(next_send_at=next_at)
     if rearm_chain:
-        rearm(device_id, chain, max(0.0, delay - lead))
+        countdown = _countdown(max(0.0, delay - lead))
+        due = now + timedelta(seconds=countdown + arm_grace_seconds())
+        # The slot and the chain's next step in one UPDATE; a stale chain only moves the slot.
+        if DevicePace.objects.filter(device_id=device_id, chain=chain).update(next_send_at=next_at, armed_until=due):
+            _arm_step(device_id, chain, countdown)
+            return
+    DevicePace.objects.filter(device_id=device_id).update(next_send_at=next_at)
 
 
 def _continue(device_id, chain, countdown):
@@ -393,14 +406,31 @@ def recipient_release(recipient, *, reason=""):
 # ---------------------------------------------------------------- beat work
 
 
+OPEN_STATUSES = (Recipient.Status.PENDING, Recipient.Status.SENDING)
+
+
 def campaigns_complete(workspace_id=None):
-    """Mark sending campaigns with nothing PENDING or SENDING as COMPLETED; returns how many."""
-    open_rows = Recipient.objects.filter(campaign=OuterRef("pk"),
-                                         status__in=[Recipient.Status.PENDING, Recipient.Status.SENDING])
-    qs = Campaign.objects.filter(status=Campaign.Status.PROCESSING).exclude(Exists(open_rows))
+    """Mark sending campaigns with nothing PENDING or SENDING as COMPLETED; returns how many.
+
+    Not one UPDATE ... WHERE NOT EXISTS: on MariaDB (READ COMMITTED) such a statement reads the
+    campaign rows as last committed, after waiting for their locks, but may judge the recipients by
+    an earlier read; the benchmark caught it completing campaigns launched while it ran, their rows
+    still PENDING. So each candidate is locked first and its rows counted by a fresh statement.
+    """
+    open_rows = Recipient.objects.filter(campaign=OuterRef("pk"), status__in=OPEN_STATUSES)
+    candidates = Campaign.objects.filter(status=Campaign.Status.PROCESSING).exclude(Exists(open_rows))
     if workspace_id is not None:
-        qs = qs.filter(workspace_id=workspace_id)
-    return qs.update(status=Campaign.Status.COMPLETED, finished_at=timezone.now())
+        candidates = candidates.filter(workspace_id=workspace_id)
+    completed = 0
+    for pk in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            if not Campaign.objects.select_for_update().filter(pk=pk, status=Campaign.Status.PROCESSING).exists():
+                continue
+            if Recipient.objects.filter(campaign_id=pk, status__in=OPEN_STATUSES).exists():
+                continue
+            completed += Campaign.objects.filter(pk=pk).update(status=Campaign.Status.COMPLETED,
+                                                               finished_at=timezone.now())
+    return completed
 
 
 def engine_kick():

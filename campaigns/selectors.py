@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import engine, windows
+from . import engine
 from .models import Campaign, Recipient
 
 SENT_STATUSES = (Recipient.Status.SENT, Recipient.Status.DELIVERED, Recipient.Status.READ)
@@ -11,9 +11,9 @@ SENT_STATUSES = (Recipient.Status.SENT, Recipient.Status.DELIVERED, Recipient.St
 
 def messages_sent_today(workspace):
     """Messages this workspace's campaigns sent since midnight in the workspace's time zone."""
-    local = windows.local_now(workspace)
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return Recipient.objects.for_workspace(workspace).filter(sent_at__gte=midnight).count()
+    from .sent_today import sent_today
+
+    return sent_today(workspace)
 
 
 def campaign_list(workspace, *, status=None):

@@ -51,7 +51,9 @@ def seconds_to_midnight(local):
 
 def seconds_blocked(campaign, device, pace, now):
     """0 when the device may send for this campaign now; otherwise seconds until it may."""
-    from billing.limits import remaining
+    from billing.limits import limit_for
+
+    from .sent_today import sent_today
 
     local = local_now(device.workspace, now)
     quiet = quiet_seconds(campaign, local)
@@ -60,7 +62,7 @@ def seconds_blocked(campaign, device, pace, now):
     cap = campaign.daily_cap_per_device
     if cap and pace.day == local.date() and pace.sent_today >= cap:
         return seconds_to_midnight(local)
-    left = remaining(device.workspace, "daily_messages")
-    if left is not None and left <= 0:
+    limit = limit_for(device.workspace, "daily_messages")
+    if limit is not None and sent_today(device.workspace, now) >= limit:
         return min(RECHECK_SECONDS, seconds_to_midnight(local))
     return 0.0

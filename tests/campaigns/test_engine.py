@@ -251,3 +251,28 @@ def test_billing_pauses_and_resumes_only_what_it_paused(driver, workspace, owner
     running.refresh_from_db()
     by_hand.refresh_from_db()
     assert running.status == Campaign.Status.PROCESSING and by_hand.status == Campaign.Status.PAUSED
+
+
+def test_plan_daily_messages_hold_sending_until_the_next_day(driver, waha, workspace, owner, make_device,
+                                                             make_contacts):
+    from billing.selectors import free_package
+    from campaigns.sent_today import sent_today
+    from config.redis import get_redis, key
+
+    plan = free_package()
+    plan.features = {**plan.features, "daily_messages": 2}
+    plan.save()
+    make_device(workspace)
+    make_contacts(workspace, 3)
+    campaign = start(driver, workspace, owner, delay=(1, 1))
+    local_midnight = timezone.localtime(timezone.now(), ZoneInfo(workspace.time_zone)).replace(
+        hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    driver.run(until=local_midnight - timedelta(seconds=1))
+    assert len(sent_to(waha)) == 2
+    # The counter is a cache of the rows: flushed, it is rebuilt from them, and the limit still holds.
+    get_redis().delete(*get_redis().keys(key("sent-today", "*")))
+    assert sent_today(workspace) == 2
+    driver.run(until=local_midnight - timedelta(milliseconds=500))
+    assert len(sent_to(waha)) == 2
+    driver.run()
+    assert statuses(campaign) == ["SENT"] * 3
