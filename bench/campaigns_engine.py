@@ -221,12 +221,13 @@ def start_campaigns(world, delay):
 
 
 class Workers:
-    """A Celery worker node and a beat, as their own process groups (so SIGKILL takes a whole node)."""
+    """Celery worker nodes and a beat, each its own process group (so SIGKILL takes a whole node)."""
 
-    def __init__(self, concurrency, pool):
+    def __init__(self, concurrency, pool, nodes=1):
         self.concurrency = concurrency
         self.pool = pool
-        self.worker = None
+        self.nodes = nodes
+        self.workers = []
         self.beat = None
         self.logdir = Path("/tmp/sebar_campaigns_bench_logs")
         self.logdir.mkdir(exist_ok=True)
@@ -237,9 +238,13 @@ class Workers:
                                 stderr=subprocess.STDOUT, start_new_session=True, env=os.environ.copy())
 
     def start_worker(self):
-        self.worker = self._spawn(["worker", "-P", self.pool, "-c", str(self.concurrency), "--loglevel=WARNING",
-                                   "--without-gossip", "--without-mingle", "-n", f"bench{time.time_ns()}@%h"],
-                                  "worker")
+        self.workers.append(self._spawn(["worker", "-P", self.pool, "-c", str(self.concurrency),
+                                         "--loglevel=WARNING", "--without-gossip", "--without-mingle",
+                                         "-n", f"bench{time.time_ns()}@%h"], "worker"))
+
+    def start_workers(self):
+        for _ in range(self.nodes):
+            self.start_worker()
 
     def start_beat(self):
         schedule = self.logdir / "beat-schedule"
@@ -248,14 +253,17 @@ class Workers:
         self.beat = self._spawn(["beat", "--loglevel=WARNING", "-s", str(schedule)], "beat")
 
     def kill_worker(self):
-        os.killpg(self.worker.pid, signal.SIGKILL)
-        self.worker.wait()
+        """SIGKILL one worker node (its whole process group), mid-task."""
+        victim = self.workers.pop(0)
+        os.killpg(victim.pid, signal.SIGKILL)
+        victim.wait()
 
     def stop(self):
-        for proc in (self.worker, self.beat):
+        procs = [*self.workers, self.beat]
+        for proc in procs:
             if proc and proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
-        for proc in (self.worker, self.beat):
+        for proc in procs:
             if proc:
                 try:
                     proc.wait(timeout=15)
@@ -365,8 +373,8 @@ def run(label, args, *, recipients, delay, disrupt=None, webhooks=False):
     world = build_world(emu, hook, args.workspaces, args.devices, recipients, webhooks)
     from django.db import connections
 
-    workers = Workers(args.concurrency, args.pool)
-    workers.start_worker()
+    workers = Workers(args.concurrency, args.pool, args.nodes)
+    workers.start_workers()
     workers.start_beat()
     time.sleep(3)  # let the worker connect before the first tasks arrive
     t0 = time.time()
@@ -403,7 +411,8 @@ def main():
     parser.add_argument("--devices", type=int, default=3, help="devices per workspace")
     parser.add_argument("--recipients", type=int, default=None)
     parser.add_argument("--delay", type=float, nargs=2, default=(0.8, 1.2), metavar=("MIN", "MAX"))
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--nodes", type=int, default=2, help="worker processes (nodes); growth is more of them")
+    parser.add_argument("--concurrency", type=int, default=8, help="threads per worker node")
     parser.add_argument("--pool", default="threads", help="Celery pool: threads (I/O-bound sends) or prefork")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--small", type=int, default=3000, help="recipients of the kill, flush and zero-delay runs")
@@ -417,7 +426,7 @@ def main():
         results["paced"] = run("paced", args, recipients=recipients, delay=tuple(args.delay))[0]
     if "kill" in only:
         def kill(workers):
-            log("SIGKILL the worker node mid-campaign; starting a new one")
+            log("SIGKILL a worker node mid-campaign; starting a new one")
             workers.kill_worker()
             workers.start_worker()
         results["kill"] = run("kill", args, recipients=small, delay=tuple(args.delay), disrupt=kill, webhooks=True)[0]
