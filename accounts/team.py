@@ -64,7 +64,7 @@ def invitation_create(*, workspace, actor, email):
         else:
             from billing import limits
 
-            limits.check(workspace, "agents")
+            limits.reserve(workspace, "agents")
             invitation = Invitation(workspace=workspace, email=email, invited_by=actor)
             invitation.full_clean()
             invitation.save()
@@ -130,7 +130,7 @@ def invitation_accept(*, token, user):
         # The invitation already holds its seat, so check "within the limit" without adding one.
         from billing import limits
 
-        limits.check(invitation.workspace, "agents", adding=0)
+        limits.reserve(invitation.workspace, "agents", adding=0)
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -77,6 +77,19 @@ def _fmt(number):
     return f"{number:,}"
 
 
+def reserve(workspace, resource, adding=1):
+    """`check`, holding the workspace's row until the caller's transaction ends.
+
+    Call it inside the `transaction.atomic()` that saves the new thing: two requests adding the last
+    device at once then queue on the lock, and the second counts the first's row and is refused.
+    (SQLite takes its write lock at BEGIN, so there the atomic block alone already serialises them.)
+    """
+    from accounts.models import Workspace
+
+    list(Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk", flat=True))
+    check(workspace, resource, adding)
+
+
 def check(workspace, resource, adding=1):
     """Raise LimitReached if adding `adding` more of `resource` would pass the plan's limit.
 

@@ -15,9 +15,10 @@ How a send happens
    and, with typing simulation on (default), marks the chat seen and starts typing. It then queues
    `recipient_deliver_task` for the slot (a countdown, not a sleep). Delivery claims the slot with a
    conditional UPDATE of `DevicePace.next_send_at` (`<= now` → held), stops typing, sends, then sets
-   `next_send_at = finished + delay` (a fresh random delay from the campaign's range). Two sends of one
-   device are therefore never closer than the minimum delay, measured from the end of one send to the
-   start of the next, however many tasks run; and the slow preparation is off the clock.
+   `next_send_at = max(started + delay, finished + minimum delay)` (a fresh random delay from the
+   campaign's range). The drawn delay spaces the starts of sends; the minimum is kept from the end of
+   one send to the start of the next, so two sends of one device never arrive closer than the minimum,
+   however many tasks run and however slow WAHA answers; the slow preparation is off the clock.
 4. Every countdown is capped at `MAX_COUNTDOWN` (15 min), far below Redis' visibility_timeout.
 
 Never twice, never lost
@@ -114,8 +115,12 @@ def typing_lead(campaign):
     return prep_lead_seconds() + typing
 
 
+def min_delay(campaign):
+    return max(campaign.delay_min, settings.SEBAR_MIN_DELAY_SECONDS)
+
+
 def draw_delay(campaign, rng=random):
-    low = max(campaign.delay_min, settings.SEBAR_MIN_DELAY_SECONDS)
+    low = min_delay(campaign)
     return rng.uniform(low, max(low, campaign.delay_max))
 
 
@@ -225,6 +230,7 @@ def device_step(device_id, chain):
     except NotOnWhatsApp:
         Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
             status=Recipient.Status.SKIPPED, error_code="not_on_whatsapp", error="This number is not on WhatsApp.")
+        _not_on_whatsapp(recipient)
         rearm(device_id, chain, 0)  # no slot was used
         return "skipped"
     except WahaError as exc:
@@ -313,6 +319,7 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None)
         _continue(device.pk, chain, 0)
         return "released"
     delay = draw_delay(campaign)
+    started = timezone.now()
     wait = _claim_slot(device, delay)
     if wait:
         _arm_deliver(recipient.pk, chain, wait, chat_id)
@@ -327,7 +334,8 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None)
     try:
         sent = _send(campaign, device, recipient, chat_id or _chat_id(recipient))
     except WahaError as exc:
-        _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), rearm_chain=False)
+        _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), rearm_chain=False,
+                   started=started, floor=min_delay(campaign))
         return _send_failed(recipient, device, chain, exc)
     # A reaper that ran during a very slow send may already have said "outcome unknown": we know better.
     in_flight = Q(status=Recipient.Status.SENDING) | Q(status=Recipient.Status.FAILED,
@@ -336,7 +344,7 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None)
         status=Recipient.Status.SENT, sent_at=timezone.now(), waha_message_id=sent.id or "",
         waha_short_id=sent.short_id or "", error="", error_code="")
     sent_today.note_sent(device.workspace)
-    _slot_done(device.pk, chain, delay, lead=typing_lead(campaign))
+    _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), started=started, floor=min_delay(campaign))
     return "sent"
 
 
@@ -357,12 +365,19 @@ def _send(campaign, device, recipient, chat_id):
     return client.send_text(session, chat_id, recipient.text)
 
 
-def _slot_done(device_id, chain, delay, *, lead=0.0, rearm_chain=True):
-    """The send is over: the next one may start `delay` seconds from now; re-arm the chain for then."""
+def _slot_done(device_id, chain, delay, *, lead=0.0, rearm_chain=True, started=None, floor=0.0):
+    """The send is over: set the device's next slot and re-arm the chain for it.
+
+    The drawn `delay` spaces the starts of two sends, so a slow send does not stretch the pace; the
+    `floor` (the campaign's minimum delay) is kept from the end of this send, so at WhatsApp's end two
+    messages of a device are never closer than the minimum, whatever the send's latency.
+    """
     now = timezone.now()
     next_at = now + timedelta(seconds=delay)
+    if started is not None:
+        next_at = max(started + timedelta(seconds=delay), now + timedelta(seconds=floor))
     if rearm_chain:
-        countdown = _countdown(max(0.0, delay - lead))
+        countdown = _countdown(max(0.0, (next_at - now).total_seconds() - lead))
         due = now + timedelta(seconds=countdown + arm_grace_seconds())
         # The slot and the chain's next step in one UPDATE; a stale chain only moves the slot.
         if DevicePace.objects.filter(device_id=device_id, chain=chain).update(next_send_at=next_at, armed_until=due):
@@ -392,8 +407,17 @@ def _send_failed(recipient, device, chain, exc):
     status = Recipient.Status.SKIPPED if code == "not_on_whatsapp" else Recipient.Status.FAILED
     Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
         status=status, error_code=code, error=message)
+    if code == "not_on_whatsapp":
+        _not_on_whatsapp(recipient)
     rearm(device.pk, chain, 0)
     return "failed"
+
+
+def _not_on_whatsapp(recipient):
+    """The contact list shows it too, so the owner can clean the list."""
+    from contacts.services import contacts_mark_on_whatsapp
+
+    contacts_mark_on_whatsapp(workspace=recipient.workspace, phones=[recipient.phone], on_whatsapp=False)
 
 
 def recipient_release(recipient, *, reason=""):

@@ -68,6 +68,7 @@ def contact_create(*, workspace, phone, name="", tags=(), custom_fields=None, so
                       custom_fields=dict(custom_fields or {}))
     contact.full_clean(exclude=["tags"])
     with transaction.atomic():
+        limits.reserve(workspace, "contacts")
         contact.save()
         _set_tags(contact, tags)
     return contact
@@ -137,6 +138,12 @@ def contacts_delete(*, workspace, contacts):
         deleted += batch
         ids = list(contacts.order_by().values_list("id", flat=True)[:2000])
     return deleted
+
+
+def contacts_mark_on_whatsapp(*, workspace, phones, on_whatsapp):
+    """Record what WhatsApp said of these numbers (a campaign's check before sending); returns rows changed."""
+    return (Contact.objects.for_workspace(workspace).filter(phone__in=list(phones))
+            .exclude(on_whatsapp=on_whatsapp).update(on_whatsapp=on_whatsapp))
 
 
 def contact_opt_out(*, contact, reason):

@@ -99,14 +99,15 @@ def device_create(*, workspace, label="", pairing_phone=None) -> Device:
     The row is committed before WAHA is called: WAHA posts ``session.status`` at once and the
     receiver needs the device's HMAC key to accept it.
     """
-    limits.check(workspace, "devices")
     if pairing_phone:
         pairing_phone_digits(pairing_phone)  # refuse a bad number before a session exists
-    server = server_for_new_device(workspace)
-    device = Device(workspace=workspace, server=server, session_name=session_name_for(workspace, server),
-                    label=(label or "").strip(), waha_status="STARTING")
-    device.full_clean()
-    device.save()
+    with transaction.atomic():
+        limits.reserve(workspace, "devices")
+        server = server_for_new_device(workspace)
+        device = Device(workspace=workspace, server=server, session_name=session_name_for(workspace, server),
+                        label=(label or "").strip(), waha_status="STARTING")
+        device.full_clean()
+        device.save()
     try:
         client_for(device).session_create(
             device.session_name, webhook_url=settings.WAHA_WEBHOOK_URL, hmac_key=device.webhook_secret,

@@ -109,11 +109,12 @@ def _save(rotator):
 
 def rotator_create(*, workspace, slug, numbers, mode=LinkRotator.Mode.SEQUENTIAL, text="", name="",
                    is_active=True, only_connected=False):
-    limits.check(workspace, "rotators")
+    limits.check(workspace, "rotators")  # refuse early, before the slug and numbers are checked
     rotator = LinkRotator(workspace=workspace, name=name or "", slug=_clean_slug(workspace, slug), mode=mode,
                           text=_clean_text(text or ""), is_active=is_active, only_connected=only_connected)
     numbers = clean_numbers(workspace, numbers)
     with transaction.atomic():
+        limits.reserve(workspace, "rotators")
         _save(rotator)
         _numbers_replace(rotator, numbers)
         _forget_on_commit(rotator.slug)  # a "no such link" answer may be cached for this slug

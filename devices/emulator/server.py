@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import socket
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -148,6 +149,13 @@ class _HTTPServer(ThreadingHTTPServer):
         with self._open_lock:
             self._open.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request, client_address):
+        # A caller that went away mid-request (a killed worker, a timeout) is not the emulator's error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            log.debug("client %s went away mid-request", client_address)
+            return
+        super().handle_error(request, client_address)
 
     def close_open_connections(self):
         """Kick idle keep-alive connections so their handler threads end now, not at exit."""

@@ -180,6 +180,10 @@ def test_transient_errors_retry_and_not_on_whatsapp_is_final(driver, waha, works
     assert sorted(r.status for r in rows.values()) == ["SENT", "SENT", "SKIPPED"]
     assert max(r.attempts for r in rows.values()) == 2  # the 5xx one went back to PENDING and was retried
     assert contacts[2].phone not in sent_to(waha)
+    # The contact list learns it too; the numbers that got the message are left as they were.
+    contacts[2].refresh_from_db()
+    contacts[0].refresh_from_db()
+    assert contacts[2].on_whatsapp is False and contacts[0].on_whatsapp is None
 
 
 def test_transient_errors_give_up_after_max_attempts(driver, waha, workspace, owner, make_device, make_contacts):

@@ -1,0 +1,58 @@
+"""Two requests adding the last thing a plan allows at once: one wins, the other is refused."""
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from billing import limits
+from billing.errors import LimitReached
+from rotator.models import LinkRotator
+from rotator.services import rotator_create
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # SQLite serialises writers at BEGIN (IMMEDIATE); the race needs concurrent writers (MariaDB), and the
+    # in-memory shared-cache test database answers a second writer "table is locked" instead of waiting.
+    pytest.mark.skipif(connection.vendor == "sqlite", reason="needs concurrent writers (MariaDB)"),
+]
+
+
+def test_the_last_seat_goes_to_one_of_two_concurrent_creates(workspace):
+    from billing.selectors import free_package
+
+    plan = free_package()
+    plan.features = {**plan.features, "max_rotators": 1}
+    plan.save()
+    counted, release, outcome = threading.Event(), threading.Event(), {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                limits.reserve(workspace, "rotators")  # counts 0 of 1: fits
+                counted.set()
+                release.wait(10)  # the other request arrives now, while this one is still saving
+                LinkRotator.objects.create(workspace=workspace, slug="first-link", name="first")
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            rotator_create(workspace=workspace, slug="second-link", numbers=[{"phone": "6281234567890"}])
+            outcome["second"] = "created"
+        except LimitReached as exc:
+            outcome["second"] = exc.message
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert counted.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(0.5)  # without the lock, the second would have counted 0 and saved by now
+    assert two.is_alive()
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert "allows 1" in outcome["second"]
+    assert LinkRotator.objects.filter(workspace=workspace).count() == 1
