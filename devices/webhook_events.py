@@ -74,8 +74,9 @@ def webhook_event_store(*, device, envelope, raw_body=b""):
 
 def webhook_event_process(*, event_pk):
     """Claim the event, run its handlers, record the outcome. Safe to run twice: only PENDING is claimed."""
+    # processed_at holds the claim time while PROCESSING, so maintenance can tell a dead worker's event.
     claimed = WebhookEvent.objects.filter(pk=event_pk, status=WebhookEvent.Status.PENDING).update(
-        status=WebhookEvent.Status.PROCESSING)
+        status=WebhookEvent.Status.PROCESSING, processed_at=timezone.now())
     if claimed != 1:
         return None
     stored = WebhookEvent.objects.select_related("device").get(pk=event_pk)
@@ -93,7 +94,8 @@ def webhook_event_process(*, event_pk):
 
 
 def webhook_events_maintain(*, now=None):
-    """Delete old processed/ignored events and requeue PENDING ones whose queue message was lost.
+    """Delete old processed/ignored events; requeue PENDING ones whose queue message was lost and
+    PROCESSING ones whose worker died mid-way (handlers are idempotent, so running one again is safe).
 
     Returns (deleted, requeued).
     """
@@ -102,6 +104,8 @@ def webhook_events_maintain(*, now=None):
     now = now or timezone.now()
     done = [WebhookEvent.Status.PROCESSED, WebhookEvent.Status.IGNORED]
     deleted, _ = WebhookEvent.objects.filter(status__in=done, received_at__lt=now - KEEP_PROCESSED).delete()
+    WebhookEvent.objects.filter(status=WebhookEvent.Status.PROCESSING,
+                                processed_at__lt=now - REQUEUE_AFTER).update(status=WebhookEvent.Status.PENDING)
     stale = list(WebhookEvent.objects.filter(status=WebhookEvent.Status.PENDING,
                                              received_at__lt=now - REQUEUE_AFTER).values_list("pk", flat=True)[:500])
     for pk in stale:

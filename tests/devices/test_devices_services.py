@@ -152,11 +152,16 @@ def test_maintain_prunes_old_done_events_and_requeues_lost_pending(workspace, fa
     done = _stored(device, event_id="evt_old", status=WebhookEvent.Status.PROCESSED)
     recent = _stored(device, event_id="evt_new", status=WebhookEvent.Status.PROCESSED)
     lost = _stored(device, event="presence.update", event_id="evt_lost")
-    WebhookEvent.objects.filter(pk__in=[done.pk, lost.pk]).update(received_at=old)
+    # A worker died while processing this one; another is being processed right now.
+    dead = _stored(device, event="presence.update", event_id="evt_dead", status=WebhookEvent.Status.PROCESSING)
+    busy = _stored(device, event="presence.update", event_id="evt_busy", status=WebhookEvent.Status.PROCESSING)
+    WebhookEvent.objects.filter(pk__in=[done.pk, lost.pk, dead.pk]).update(received_at=old)
+    WebhookEvent.objects.filter(pk=dead.pk).update(processed_at=timezone.now() - timedelta(minutes=6))
+    WebhookEvent.objects.filter(pk=busy.pk).update(processed_at=timezone.now())
     deleted, requeued = webhook_events_maintain()
-    assert (deleted, requeued) == (1, 1)
+    assert (deleted, requeued) == (1, 2)
     assert set(WebhookEvent.objects.values_list("event_id", "status")) == {
-        ("evt_new", "PROCESSED"), ("evt_lost", "IGNORED")}
+        ("evt_new", "PROCESSED"), ("evt_lost", "IGNORED"), ("evt_dead", "IGNORED"), ("evt_busy", "PROCESSING")}
     assert recent.pk
 
 
