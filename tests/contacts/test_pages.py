@@ -19,6 +19,16 @@ def test_list_shows_contacts_tags_and_opt_out(owner_client, make_contact):
     assert "Siti" in html and "Budi" not in html
 
 
+def test_list_marks_numbers_a_campaign_found_not_on_whatsapp(owner_client, make_contact):
+    make_contact("6281234567890", "Budi", on_whatsapp=False)
+    make_contact("6281234567891", "Siti", on_whatsapp=True)
+    html = owner_client.get("/contacts/").content.decode()
+    assert html.count("Not on WhatsApp") == 1
+    badge = html.index("Not on WhatsApp")
+    row = html[html.rindex("<tr", 0, badge):html.index("</tr>", badge)]
+    assert "Budi" in row and "Siti" not in row
+
+
 def test_list_pages_by_cursor(owner_client, workspace):
     Contact.objects.bulk_create([Contact(workspace=workspace, phone=f"62812000{i:05d}", name=f"N{i:03d}")
                                  for i in range(60)])
