@@ -15,10 +15,11 @@ How a send happens
    and, with typing simulation on (default), marks the chat seen and starts typing. It then queues
    `recipient_deliver_task` for the slot (a countdown, not a sleep). Delivery claims the slot with a
    conditional UPDATE of `DevicePace.next_send_at` (`<= now` → held), stops typing, sends, then sets
-   `next_send_at = max(started + delay, finished + minimum delay)` (a fresh random delay from the
-   campaign's range). The drawn delay spaces the starts of sends; the minimum is kept from the end of
-   one send to the start of the next, so two sends of one device never arrive closer than the minimum,
-   however many tasks run and however slow WAHA answers; the slow preparation is off the clock.
+   `next_send_at = max(due + delay, finished + minimum delay)` (a fresh random delay from the
+   campaign's range; `due` is when this send's slot opened, so a late worker does not slow the
+   device's cadence). The minimum is kept from the end of one send to the start of the next, so two
+   sends of one device never arrive closer than the minimum, however many tasks run and however slow
+   WAHA answers; the slow preparation is off the clock.
 4. Every countdown is capped at `MAX_COUNTDOWN` (15 min), far below Redis' visibility_timeout.
 
 Never twice, never lost
@@ -134,10 +135,10 @@ def _arm_step(device_id, chain, countdown):
     device_send_task.apply_async((device_id, chain), countdown=_countdown(countdown))
 
 
-def _arm_deliver(recipient_id, chain, countdown, chat_id=None):
+def _arm_deliver(recipient_id, chain, countdown, chat_id=None, slot=None):
     from .tasks import recipient_deliver_task
 
-    recipient_deliver_task.apply_async((recipient_id, chain, chat_id), countdown=_countdown(countdown))
+    recipient_deliver_task.apply_async((recipient_id, chain, chat_id, slot), countdown=_countdown(countdown))
 
 
 def rearm(device_id, chain, countdown):
@@ -238,10 +239,11 @@ def device_step(device_id, chain):
     typing = typing_seconds(chosen, recipient.text)
     until_slot = (pace.next_send_at - timezone.now()).total_seconds() if pace.next_send_at else 0.0
     wait = max(typing, until_slot)
+    slot = pace.next_send_at.timestamp() if pace.next_send_at else None
     if wait > 0.002:
-        _arm_deliver(recipient.pk, chain, wait, chat_id)
+        _arm_deliver(recipient.pk, chain, wait, chat_id, slot)
         return "prepared"
-    return deliver(recipient.pk, chain, chat_id=chat_id, claimed=recipient)
+    return deliver(recipient.pk, chain, chat_id=chat_id, claimed=recipient, slot=slot)
 
 
 def _prepare(device, campaign, recipient):
@@ -303,11 +305,13 @@ def _claim_slot(device, delay):
     return max(0.001, (pace - now).total_seconds()) if pace else 0.001
 
 
-def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None):
+def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None, slot=None):
     """Send one claimed row through its device, respecting the device's slot.
 
     `claimed` is the row as the step just claimed it (same task, nothing else can have changed it but
     the reaper, which the attempt mark below guards against); a queued delivery reads it afresh.
+    `slot` (epoch seconds) is when this send was due: a busy worker starting it late does not push
+    every later send of the device back (see `_slot_done`).
     """
     recipient = claimed or (Recipient.objects.select_related("campaign", "device_used__workspace")
                             .filter(pk=recipient_id).first())
@@ -324,6 +328,7 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None)
     if wait:
         _arm_deliver(recipient.pk, chain, wait, chat_id)
         return "slot_busy"
+    late = max(0.0, started.timestamp() - slot) if slot else 0.0
     if not attempted:
         # The last moment a lost task can be told from a send that may have happened.
         won = Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING,
@@ -335,7 +340,7 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None)
         sent = _send(campaign, device, recipient, chat_id or _chat_id(recipient))
     except WahaError as exc:
         _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), rearm_chain=False,
-                   started=started, floor=min_delay(campaign))
+                   started=started, late=late, floor=min_delay(campaign))
         return _send_failed(recipient, device, chain, exc)
     # A reaper that ran during a very slow send may already have said "outcome unknown": we know better.
     in_flight = Q(status=Recipient.Status.SENDING) | Q(status=Recipient.Status.FAILED,
@@ -344,7 +349,8 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None)
         status=Recipient.Status.SENT, sent_at=timezone.now(), waha_message_id=sent.id or "",
         waha_short_id=sent.short_id or "", error="", error_code="")
     sent_today.note_sent(device.workspace)
-    _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), started=started, floor=min_delay(campaign))
+    _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), started=started, late=late,
+               floor=min_delay(campaign))
     return "sent"
 
 
@@ -365,17 +371,20 @@ def _send(campaign, device, recipient, chat_id):
     return client.send_text(session, chat_id, recipient.text)
 
 
-def _slot_done(device_id, chain, delay, *, lead=0.0, rearm_chain=True, started=None, floor=0.0):
+def _slot_done(device_id, chain, delay, *, lead=0.0, rearm_chain=True, started=None, late=0.0, floor=0.0):
     """The send is over: set the device's next slot and re-arm the chain for it.
 
-    The drawn `delay` spaces the starts of two sends, so a slow send does not stretch the pace; the
-    `floor` (the campaign's minimum delay) is kept from the end of this send, so at WhatsApp's end two
-    messages of a device are never closer than the minimum, whatever the send's latency.
+    The device keeps a cadence: the drawn `delay` counts from when this send was due, so neither a slow
+    send nor a worker that started it `late` stretches the pace (at most `delay - floor` of lateness is
+    made up, so a long hold never turns into a burst). The `floor` (the campaign's minimum delay) is
+    kept from the end of this send: at WhatsApp's end two messages of a device are never closer than
+    the minimum, whatever the latency.
     """
     now = timezone.now()
     next_at = now + timedelta(seconds=delay)
     if started is not None:
-        next_at = max(started + timedelta(seconds=delay), now + timedelta(seconds=floor))
+        made_up = min(late, max(0.0, delay - floor))
+        next_at = max(started + timedelta(seconds=delay - made_up), now + timedelta(seconds=floor))
     if rearm_chain:
         countdown = _countdown(max(0.0, (next_at - now).total_seconds() - lead))
         due = now + timedelta(seconds=countdown + arm_grace_seconds())

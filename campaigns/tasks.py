@@ -10,8 +10,8 @@ def device_send_task(device_id, chain):
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def recipient_deliver_task(recipient_id, chain, chat_id=None):
-    return engine.deliver(recipient_id, chain, chat_id=chat_id)
+def recipient_deliver_task(recipient_id, chain, chat_id=None, slot=None):
+    return engine.deliver(recipient_id, chain, chat_id=chat_id, slot=slot)
 
 
 @shared_task(ignore_result=True)

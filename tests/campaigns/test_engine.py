@@ -280,3 +280,21 @@ def test_plan_daily_messages_hold_sending_until_the_next_day(driver, waha, works
     assert len(sent_to(waha)) == 2
     driver.run()
     assert statuses(campaign) == ["SENT"] * 3
+
+
+@pytest.mark.parametrize(("late", "send_seconds", "expected"), [
+    (0, 0, 10),    # on time: the drawn delay
+    (3, 0, 7),     # started 3 s late: the next slot stays on the device's cadence
+    (8, 0, 5),     # very late: at most delay - minimum is made up, never a burst
+    (3, 9, 14),    # slow send: the minimum is kept from its end
+])
+def test_next_slot_keeps_the_cadence_but_never_the_minimum(workspace, make_device, late, send_seconds, expected):
+    import time_machine
+
+    device = make_device(workspace)
+    DevicePace.objects.create(device=device)
+    started = timezone.now()
+    with time_machine.travel(started + timedelta(seconds=send_seconds), tick=False):
+        engine._slot_done(device.pk, 0, 10, rearm_chain=False, started=started, late=late, floor=5)
+    next_at = DevicePace.objects.get(device=device).next_send_at
+    assert abs((next_at - started).total_seconds() - expected) < 0.001
