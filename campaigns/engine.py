@@ -47,6 +47,7 @@ from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
+from config.db import retry_on_deadlock
 from devices.models import Device
 from devices.waha import WahaError, WahaNotFound, WahaSessionNotReady
 
@@ -345,9 +346,10 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     # A reaper that ran during a very slow send may already have said "outcome unknown": we know better.
     in_flight = Q(status=Recipient.Status.SENDING) | Q(status=Recipient.Status.FAILED,
                                                        error_code=Recipient.OUTCOME_UNKNOWN)
-    Recipient.objects.filter(in_flight, pk=recipient.pk).update(
-        status=Recipient.Status.SENT, sent_at=timezone.now(), waha_message_id=sent.id or "",
-        waha_short_id=sent.short_id or "", error="", error_code="")
+    # The message is out: this write must not be lost to a deadlock, or a sent row is reaped as unknown.
+    retry_on_deadlock(Recipient.objects.filter(in_flight, pk=recipient.pk).update,
+                      status=Recipient.Status.SENT, sent_at=timezone.now(), waha_message_id=sent.id or "",
+                      waha_short_id=sent.short_id or "", error="", error_code="")
     sent_today.note_sent(device.workspace)
     _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), started=started, late=late,
                floor=min_delay(campaign))
@@ -473,18 +475,30 @@ def engine_kick():
     return started
 
 
+REAP_BATCH = 1000
+
+
 def recipients_reap(now=None):
-    """Settle rows stuck in SENDING (their task or worker died); see the module docstring."""
+    """Settle rows stuck in SENDING (their task or worker died); see the module docstring.
+
+    The stuck rows are found by a plain read and then updated by primary key, with the same conditions:
+    an UPDATE that scanned the status index would lock index entries before rows, the opposite order
+    of the senders' single-row UPDATEs, and MariaDB would roll one of them back as a deadlock.
+    """
     now = now or timezone.now()
-    back = Recipient.objects.filter(
-        status=Recipient.Status.SENDING, attempted_at__isnull=True,
-        claimed_at__lt=now - timedelta(seconds=unattempted_lease_seconds()),
-    ).update(status=Recipient.Status.PENDING, device_used=None, claimed_at=None)
-    unknown = Recipient.objects.filter(
-        status=Recipient.Status.SENDING, attempted_at__lt=now - timedelta(seconds=lease_seconds()),
-    ).update(status=Recipient.Status.FAILED, error_code=Recipient.OUTCOME_UNKNOWN,
-             error="Outcome unknown: the worker stopped while sending. Not re-sent, so nobody gets it twice; "
-                   "WhatsApp's own record will mark it sent if it went out.")
+    sending = Recipient.objects.filter(status=Recipient.Status.SENDING)
+    lost = sending.filter(attempted_at__isnull=True,
+                          claimed_at__lt=now - timedelta(seconds=unattempted_lease_seconds()))
+    stuck = sending.filter(attempted_at__lt=now - timedelta(seconds=lease_seconds()))
+    back = unknown = 0
+    if pks := list(lost.values_list("pk", flat=True)[:REAP_BATCH]):
+        back = retry_on_deadlock(lost.filter(pk__in=pks).update, status=Recipient.Status.PENDING,
+                                 device_used=None, claimed_at=None)
+    if pks := list(stuck.values_list("pk", flat=True)[:REAP_BATCH]):
+        unknown = retry_on_deadlock(
+            stuck.filter(pk__in=pks).update, status=Recipient.Status.FAILED, error_code=Recipient.OUTCOME_UNKNOWN,
+            error="Outcome unknown: the worker stopped while sending. Not re-sent, so nobody gets it twice; "
+                  "WhatsApp's own record will mark it sent if it went out.")
     return back, unknown
 
 

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.db import retry_on_deadlock
 from config.errors import UserError
 
 from . import engine, spintax
@@ -168,6 +169,10 @@ def campaign_resume(*, campaign):
 
 def campaign_cancel(*, campaign):
     """Stop for good: rows not yet sent become SKIPPED "cancelled"; rows in flight finish their send."""
+    return retry_on_deadlock(_cancel, campaign)
+
+
+def _cancel(campaign):
     with transaction.atomic():
         if not _transition(campaign, list(Campaign.ACTIVE), status=Campaign.Status.CANCELLED,
                            finished_at=timezone.now()):
