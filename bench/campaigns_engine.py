@@ -300,14 +300,16 @@ def analyse(campaigns, delay, devices_total, t0):
     by_session = collections.defaultdict(list)
     for at, session, _chat in arrivals:
         by_session[session].append(at)
-    violations, min_gap = 0, None
+    violations, min_gap, gaps = 0, None, []
     for times in by_session.values():
         times.sort()
         for a, b in zip(times, times[1:], strict=False):
             gap = b - a
+            gaps.append(gap)
             min_gap = gap if min_gap is None else min(min_gap, gap)
             if gap < delay[0]:
                 violations += 1
+    gaps.sort()
     # (3) duplicates and lost
     received = collections.Counter((ws_of_session[s], chat.split("@")[0]) for _at, s, chat in arrivals)
     duplicates = sum(n - 1 for n in received.values() if n > 1)
@@ -336,6 +338,9 @@ def analyse(campaigns, delay, devices_total, t0):
         "achieved_per_s": round(achieved, 2), "ideal_per_s": round(ideal, 2),
         "pacing_efficiency": round(achieved / ideal, 3) if ideal == ideal and mean_delay else None,
         "pacing_violations": violations, "min_gap_s": round(min_gap, 4) if min_gap is not None else None,
+        # One device's consecutive sends: the mean should be the mean drawn delay; above it is overhead.
+        "gap_mean_s": round(sum(gaps) / len(gaps), 4) if gaps else None,
+        "gap_p99_s": round(gaps[int(len(gaps) * 0.99)], 4) if gaps else None,
         "duplicates": duplicates, "lost": lost, "outcome_unknown": len(unknown),
         "outcome_unknown_never_sent": unknown_not_sent,
         "fairness_jain": round(jain, 4), "finish_s_min_max": [round(min(finishes), 1), round(max(finishes), 1)]
