@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.db.models import F
 
-from config.redis import get_redis, key
+from config.redis import Script, get_redis, key, run_script
 
 from .link_config import sequence_key
 
@@ -41,14 +41,14 @@ def _lock_key():
 # click naming that number. Atomic, so concurrent clicks in any number of processes never share a turn.
 # KEYS[1] the link's counter, KEYS[2] the click queue. ARGV[1] the record as JSON minus its closing brace,
 # ARGV[2] the chosen 0-based index or -1 for "the counter decides", ARGV[3..] candidates as "id:phone".
-RECORD_SCRIPT = """
+RECORD_SCRIPT = Script("""
 local count = #ARGV - 2
 local index = tonumber(ARGV[2])
 if index < 0 then index = (redis.call("INCR", KEYS[1]) - 1) % count end
 local id, phone = string.match(ARGV[3 + index], "^(%d+):(%d+)$")
 redis.call("RPUSH", KEYS[2], ARGV[1] .. ',"n":' .. id .. ',"p":"' .. phone .. '"}')
 return index
-"""
+""")
 # Trim the flushed head only while still holding the flush lock, and extend the lock for the next batch:
 # a flusher whose lock expired mid-batch must not trim records that another flusher read after it.
 TRIM_SCRIPT = """
@@ -73,12 +73,12 @@ def _script(redis, source):
 
 def record_click(*, config, numbers, index, referrer, agent, is_bot):
     """Queue one click and return the number entry it was sent to (`index` from picking.choose)."""
-    redis = get_redis()
     prefix = json.dumps({"u": uuid.uuid4().hex, "r": config["id"], "w": config["ws"], "t": round(time.time(), 3),
                          "f": (referrer or "")[:300], "a": agent, "b": 1 if is_bot else 0},
                         separators=(",", ":"))[:-1]
-    chosen = _script(redis, RECORD_SCRIPT)(keys=[sequence_key(config["id"]), queue_key()],
-                                   args=[prefix, index, *(f"{n[0]}:{n[1]}" for n in numbers)], client=redis)
+    # On the thread's own connection: this is the redirect's only I/O (see config.redis.run_script).
+    chosen = run_script(RECORD_SCRIPT, (sequence_key(config["id"]), queue_key()),
+                        (prefix, index, *[f"{n[0]}:{n[1]}" for n in numbers]))
     return numbers[int(chosen)]
 
 
