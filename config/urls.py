@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
+from rotator.public_urls import PATH_PREFIX as LINK_PREFIX
 
 api_patterns = [
     path("", include("accounts.api.urls")),
@@ -26,7 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),
     path("webhooks/", include("devices.webhook_urls")),
-    path("link/", include("rotator.public_urls")),
+    path(LINK_PREFIX, include("rotator.public_urls")),
     path("devices/", include("devices.urls")),
     path("contacts/", include("contacts.urls")),
     path("campaigns/", include("campaigns.urls")),

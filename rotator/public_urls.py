@@ -3,6 +3,9 @@ from django.urls import path
 
 from .public_views import link_redirect
 
+# Where config.urls mounts these routes; rotator.middleware answers the common case under it early.
+PATH_PREFIX = "link/"
+
 app_name = "link"
 urlpatterns = [
     path("<str:slug>", link_redirect, name="redirect"),
