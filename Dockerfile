@@ -11,4 +11,5 @@ COPY . .
 RUN DEBUG=false SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-0123456789 \
     python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+# Workers, worker class and backlog: config/gunicorn.conf.py (WEB_WORKERS sets the worker count).
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"]
