@@ -4,13 +4,14 @@ What it does, all on 127.0.0.1 and bounded in time:
 1. creates and migrates its own MariaDB database (sebar_bench_rotator) and seeds one sequential link with
    five numbers and a spintax message;
 2. starts gunicorn with the configuration production uses (config/gunicorn.conf.py: sync workers, one per
-   CPU plus one, access log on, here sent to /dev/null) and production settings (DEBUG=false), plus one
-   bare view that answers a fixed 302 (bench/rotator_urls.py: it exists only in this benchmark's URLconf);
+   CPU plus one) and production settings (DEBUG=false), plus one bare view that answers a fixed 302
+   (bench/rotator_urls.py: it exists only in this benchmark's URLconf);
 3. loads both URLs with wrk (50 connections, --latency), sending a phone browser's User-Agent and a
    Facebook referrer as ad clicks do, in alternating rounds, then briefly at 2 connections, where latency
    is the server's own rather than time spent queueing for a worker;
-4. prints redirects per second and p99 for each, the ratio link / bare per round and overall, and checks
-   that the clicks the link queued in Redis flush to exactly the number of requests wrk completed.
+4. prints redirects per second and p99 for each, the ratio link / bare per round and overall, the CPU time
+   gunicorn's workers spent per request (steadier than rates when other programs share the machine), and
+   checks that the clicks the link queued in Redis flush to exactly the number of requests wrk completed.
 
 The bare view goes through the whole middleware stack, as any page does. The link answers right after
 SecurityMiddleware (rotator/middleware.py): skipping session, auth, CSRF, locale and messages for an
@@ -132,6 +133,30 @@ def wrk(url, seconds, connections, threads):
             "socket_errors": socket_errors.group(1) if socket_errors else ""}
 
 
+def workers_cpu_seconds(master_pid):
+    """CPU time (user + system) used so far by gunicorn's workers: what each request costs the server,
+    which other programs loading the machine disturb far less than they disturb requests per second."""
+    tick = os.sysconf("SC_CLK_TCK")
+    with open(f"/proc/{master_pid}/task/{master_pid}/children") as f:
+        pids = f.read().split()
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue  # a worker that just exited
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def measured(master_pid, url, seconds, connections, threads):
+    before = workers_cpu_seconds(master_pid)
+    result = wrk(url, seconds, connections, threads)
+    result["cpu_us"] = (workers_cpu_seconds(master_pid) - before) / max(result["requests"], 1) * 1e6
+    return result
+
+
 def _ms(text):
     value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
@@ -159,19 +184,18 @@ def main():
     results = {"bare": [], "link": []}
     low = {}
     workers = ["-w", str(args.workers)] if args.workers else []
-    # The access log stays on, as in production; its lines go nowhere.
     server = subprocess.Popen(
         [str(Path(PY).with_name("gunicorn")), "-c", str(GUNICORN_CONF), "config.wsgi:application",
          "-b", f"127.0.0.1:{args.port}", "--log-level", "warning", *workers],
-        cwd=ROOT, env=ENV, start_new_session=True, stdout=subprocess.DEVNULL)
+        cwd=ROOT, env=ENV, start_new_session=True)
     try:
         wait_ready(args.port, server)
         link, bare = f"{base}/link/{SLUG}", f"{base}/bench/bare-302"
         wrk(bare, 2, args.connections, 2)  # warm both (imports, connections, the link's cache entry)
         warm = wrk(link, 2, args.connections, 2)
         for _ in range(args.rounds):
-            results["bare"].append(wrk(bare, args.seconds, args.connections, 2))
-            results["link"].append(wrk(link, args.seconds, args.connections, 2))
+            results["bare"].append(measured(server.pid, bare, args.seconds, args.connections, 2))
+            results["link"].append(measured(server.pid, link, args.seconds, args.connections, 2))
         if args.low_connections:
             low = {name: wrk(url, 5, args.low_connections, 1) for name, url in (("bare", bare), ("link", link))}
     finally:
@@ -187,17 +211,22 @@ def main():
           f"rounds, gunicorn {args.workers or conf['workers']} {conf['worker_class']} workers "
           f"(config/gunicorn.conf.py), MariaDB, DEBUG=false; {os.cpu_count()} CPUs, "
           f"load average before {load_before:.1f}, after {os.getloadavg()[0]:.1f}")
-    print(f"{'':6} {'round':>5} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'non-3xx':>8}")
+    print(f"{'':6} {'round':>5} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'non-3xx':>8} "
+          f"{'worker CPU µs/req':>18}")
     for name in ("bare", "link"):
         for i, r in enumerate(results[name], 1):
             print(f"{name:6} {i:>5} {r['rps']:>10.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['requests']:>9} "
-                  f"{r['bad']:>8} {r['socket_errors']}")
+                  f"{r['bad']:>8} {r['cpu_us']:>18.0f} {r['socket_errors']}")
     link_rps = sum(r["rps"] for r in results["link"]) / args.rounds
     bare_rps = sum(r["rps"] for r in results["bare"]) / args.rounds
     # Each round's link run follows its bare run, so their ratio suffers least from load that comes and goes.
     per_round = [link["rps"] / bare["rps"] for bare, link in zip(results["bare"], results["link"], strict=True)]
     print(f"\nratio link/bare redirects per second: {link_rps / bare_rps:.2f} over all rounds; per round "
           f"{', '.join(f'{r:.2f}' for r in per_round)}, median {statistics.median(per_round):.2f} (aim >= 0.8)")
+    cpu = {name: statistics.median(r["cpu_us"] for r in results[name]) for name in results}
+    print(f"gunicorn workers' CPU per request (median): bare {cpu['bare']:.0f} µs, link {cpu['link']:.0f} µs; "
+          f"ratio bare/link {cpu['bare'] / cpu['link']:.2f} (the rate ratio a machine with nothing else to do "
+          f"would tend to; the link's Redis work is not included)")
     for name in ("link", "bare"):
         p99s = [r["p99"] for r in results[name]]
         print(f"{name} p99: median {statistics.median(p99s):.1f} ms, worst {max(p99s):.1f} ms"
