@@ -7,12 +7,13 @@ Why these values: the traffic that matters is the public link redirect, hit from
 (one ~50 µs Redis call, no database). A TLS proxy in front buffers slow clients (SECURE_PROXY_SSL_HEADER
 expects one), so sync workers never wait on a client either.
 - sync workers: each accept()s the next connection only when it is free, so under load connections are
-  served in arrival order by whichever worker frees up first. Threaded workers were ~2x worse at p99 in the
-  benchmark: threads of one process share the GIL, and a request can wait a whole 5 ms switch interval
-  behind another one's Python code; kept-alive connections also stay stuck to a busy worker.
+  served in arrival order by whichever worker frees up first. Threaded workers (gthread, with or without
+  keep-alive) gave a p99 about twice as high in bench/rotator_redirect.py: threads of one process share
+  the GIL, so a request can wait out another's 5 ms switch interval, and kept-alive connections stay
+  stuck to a busy worker.
 - one worker per CPU plus one: the extra covers the moments a worker waits on Redis, the database or
-  WAHA. More workers than that only add context switches, and a worker descheduled mid-request adds a
-  whole time slice to that request's latency (p99 rose from ~18 to ~25 ms at 5 workers on 2 CPUs).
+  WAHA. More only add context switches, and a worker descheduled mid-request adds a whole time slice to
+  that request's latency: on 2 CPUs, 5 workers gave a link p99 of 26-55 ms where 3 gave 18-22 ms.
 """
 import multiprocessing
 import os
