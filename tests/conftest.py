@@ -24,6 +24,21 @@ def _isolated_redis_keys(settings):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _seeded_plans(request):
+    """A transactional test (django_db(transaction=True)) empties every table when it ends, the plans the
+    migration seeded included; put them back so a later test finds Pro and Enterprise, whatever the order."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        import importlib
+
+        from django.apps import apps
+
+        request.getfixturevalue("transactional_db")
+        importlib.import_module("billing.migrations.0002_seed_packages").seed(apps, None)
+    yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _eager_celery():
     from config.celery import app
