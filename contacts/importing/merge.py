@@ -3,12 +3,13 @@
 For each record (phone already normalised, duplicates inside the file already removed):
 - an existing contact is kept: an empty name is filled, custom fields it lacks are added, tags added;
 - a new phone becomes a contact while the plan has room; past the limit it is "left out".
-One SELECT finds the existing contacts, one bulk UPDATE and one bulk INSERT write them, one bulk
-INSERT adds the tags (conflicts ignored, so running a batch twice adds nothing twice).
+One SELECT finds the existing contacts, one bulk UPDATE and one bulk INSERT write them, and one
+INSERT ... SELECT per tag links them (conflicts ignored, so running a batch twice adds nothing twice).
 
-The two big INSERTs are plain `executemany` rather than `bulk_create`: building a model instance and
-preparing each field costs more than parsing and normalising the row itself (measured with
-bench/contacts_import.py), and these rows need none of what the ORM adds.
+The big INSERTs are plain SQL rather than `bulk_create`: building a model instance and preparing each
+field costs more than parsing and normalising the row itself (measured with bench/contacts_import.py),
+and these rows need none of what the ORM adds. Tag links are selected by phone inside the database, so
+the new contacts' ids never travel back to Python.
 """
 import json
 from dataclasses import dataclass, field
@@ -19,15 +20,22 @@ from django.utils import timezone
 from ..models import Contact, ContactTag
 from ..services import tags_ensure
 
-BATCH = 1000
+# Rows per statement on MariaDB: a whole chunk, since every statement is a round trip to the server.
+BATCH = 5000
 
 
-@dataclass
+def _per_statement(params_per_row):
+    """How many rows fit one statement: SQLite caps the parameters of a statement (999), MariaDB does not."""
+    limit = connection.features.max_query_params
+    return max(1, (limit - 2) // params_per_row) if limit else BATCH
+
+
+@dataclass(slots=True)
 class Record:
     row: int
     phone: str
     name: str = ""
-    tags: list = field(default_factory=list)
+    tags: tuple = ()  # tag names, cleaned
     custom: dict = field(default_factory=dict)
 
 
@@ -37,13 +45,13 @@ class Budget:
 
     left: int | None
 
-    def take(self):
+    def take(self, wanted):
+        """How many of `wanted` new contacts fit (and use them up)."""
         if self.left is None:
-            return True
-        if self.left <= 0:
-            return False
-        self.left -= 1
-        return True
+            return wanted
+        granted = min(wanted, max(self.left, 0))
+        self.left -= granted
+        return granted
 
 
 @dataclass
@@ -59,31 +67,79 @@ class TagCache:
     def __init__(self, workspace):
         self.workspace = workspace
         self.ids = {}
+        self.by_names = {}  # the same few tag lists repeat on every row
 
     def ids_for(self, names):
-        missing = [n for n in names if n.casefold() not in self.ids]
-        if missing:
-            for tag in tags_ensure(workspace=self.workspace, names=missing):
-                self.ids[tag.name.casefold()] = tag.id
-        return {self.ids[n.casefold()] for n in names if n.casefold() in self.ids}
+        names = tuple(names)
+        found = self.by_names.get(names)
+        if found is None:
+            missing = [n for n in names if n.casefold() not in self.ids]
+            if missing:
+                for tag in tags_ensure(workspace=self.workspace, names=missing):
+                    self.ids[tag.name.casefold()] = tag.id
+            found = self.by_names[names] = frozenset(self.ids[n.casefold()] for n in names
+                                                     if n.casefold() in self.ids)
+        return found
 
 
-def insert_ignore(table, columns, rows):
-    """INSERT rows, skipping those that hit a unique constraint. The one dialect branch of imports."""
-    if not rows:
-        return
+def _insert_ignore_sql(table, columns, rows_sql):
+    """INSERT that skips rows hitting a unique constraint. The one dialect branch of imports."""
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    values = ", ".join(["%s"] * len(columns))
     table = connection.ops.quote_name(table)
     if connection.vendor == "mysql":
         # MariaDB has no ON CONFLICT; INSERT IGNORE also downgrades other errors to warnings, which is
         # why every value is cut to its column's size before it gets here.
-        sql = f"INSERT IGNORE INTO {table} ({names}) VALUES ({values})"  # noqa: S608 - names are ours
-    else:
-        sql = f"INSERT INTO {table} ({names}) VALUES ({values}) ON CONFLICT DO NOTHING"  # noqa: S608
+        return f"INSERT IGNORE INTO {table} ({names}) {rows_sql}"  # noqa: S608 - names are ours
+    # SQLite: rows_sql as a SELECT always has a WHERE here, which keeps ON CONFLICT unambiguous.
+    return f"INSERT INTO {table} ({names}) {rows_sql} ON CONFLICT DO NOTHING"  # noqa: S608
+
+
+def insert_ignore(table, columns, rows):
+    """INSERT rows (tuples in `columns` order), skipping those that hit a unique constraint.
+
+    Multi-row VALUES rather than executemany: the MariaDB driver cuts executemany into 64 KB statements,
+    each one more round trip.
+    """
+    size = _per_statement(len(columns))
+    placeholder = "({})".format(", ".join(["%s"] * len(columns)))
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start:start + BATCH])
+        for start in range(0, len(rows), size):
+            part = rows[start:start + size]
+            sql = _insert_ignore_sql(table, columns, "VALUES " + ", ".join([placeholder] * len(part)))
+            cursor.execute(sql, [value for row in part for value in row])
+
+
+def link_tags(workspace, phones_by_tag):
+    """Add tag links {tag_id: [phone, ...]} to the workspace's contacts; existing links are kept."""
+    contacts = connection.ops.quote_name(Contact._meta.db_table)
+    with connection.cursor() as cursor:
+        size = _per_statement(1)
+        for tag_id, phones in phones_by_tag.items():
+            for start in range(0, len(phones), size):
+                part = phones[start:start + size]
+                select = (f"SELECT id, %s FROM {contacts} WHERE workspace_id = %s "  # noqa: S608 - names are ours
+                          f"AND phone IN ({', '.join(['%s'] * len(part))})")
+                cursor.execute(_insert_ignore_sql(ContactTag._meta.db_table, ["contact_id", "tag_id"], select),
+                               [tag_id, workspace.pk, *part])
+
+
+def _existing(workspace, phones):
+    """{phone: (id, name, custom_fields)} of the contacts the workspace already has among `phones`.
+
+    Plain SQL: the ORM prepares each of the thousands of IN values one by one, which costs more than
+    the query itself.
+    """
+    contacts = connection.ops.quote_name(Contact._meta.db_table)
+    found, size = {}, _per_statement(1)
+    with connection.cursor() as cursor:
+        for start in range(0, len(phones), size):
+            part = phones[start:start + size]
+            cursor.execute(f"SELECT id, phone, name, custom_fields FROM {contacts} "  # noqa: S608 - names are ours
+                           f"WHERE workspace_id = %s AND phone IN ({', '.join(['%s'] * len(part))})",
+                           [workspace.pk, *part])
+            for pk, phone, name, custom in cursor.fetchall():
+                found[phone] = (pk, name, json.loads(custom) if isinstance(custom, str | bytes) else custom)
+    return found
 
 
 def merge_records(*, workspace, records, tags, source, budget, tag_cache):
@@ -91,49 +147,43 @@ def merge_records(*, workspace, records, tags, source, budget, tag_cache):
     outcome = Outcome()
     if not records:
         return outcome
-    phones = [r.phone for r in records]
-    existing = {phone: (pk, name, custom) for pk, phone, name, custom in Contact.objects.for_workspace(workspace)
-                .filter(phone__in=phones).values_list("id", "phone", "name", "custom_fields")}
+    existing = _existing(workspace, [r.phone for r in records])
     now = timezone.now()
-    db_now = connection.ops.adapt_datetimefield_value(now)
     changed, new, kept = [], [], []
     for record in records:
         found = existing.get(record.phone)
-        if found is not None:
-            outcome.updated += 1
-            kept.append(record)
-            pk, name, custom = found
-            custom = dict(custom or {})
-            dirty = False
-            if record.name and not name:
-                name, dirty = record.name[:200], True
-            for key, value in record.custom.items():
-                if value and not custom.get(key):
-                    custom[key], dirty = value, True
-            if dirty:
-                changed.append(Contact(id=pk, name=name, custom_fields=custom, updated_at=now))
-        elif budget.take():
-            outcome.created += 1
-            kept.append(record)
-            new.append((workspace.pk, record.phone, record.name[:200], source[:40], json.dumps(record.custom),
-                        False, "", db_now, db_now))
-        else:
-            outcome.over_limit.append(record)
+        if found is None:
+            new.append(record)
+            continue
+        kept.append(record)
+        pk, name, custom = found
+        custom = dict(custom or {})
+        dirty = False
+        if record.name and not name:
+            name, dirty = record.name[:200], True
+        for key, value in record.custom.items():
+            if value and not custom.get(key):
+                custom[key], dirty = value, True
+        if dirty:
+            changed.append(Contact(id=pk, name=name, custom_fields=custom, updated_at=now))
+    outcome.updated = len(kept)
+    granted = budget.take(len(new))
+    new, outcome.over_limit = new[:granted], new[granted:]
+    outcome.created = len(new)
+    kept.extend(new)
     if changed:
         Contact.objects.bulk_update(changed, ["name", "custom_fields", "updated_at"], batch_size=BATCH)
     # Conflicts ignored: a contact created meanwhile (an inbound message) is merged, not an error.
-    insert_ignore(Contact._meta.db_table, ["workspace_id", "phone", "name", "source", "custom_fields", "opted_out",
-                                           "opted_out_reason", "created_at", "updated_at"], new)
-    base_tag_ids = tag_cache.ids_for(tags) if tags else set()
-    if base_tag_ids or any(r.tags for r in kept):
-        ids = dict(Contact.objects.for_workspace(workspace).filter(phone__in=[r.phone for r in kept])
-                   .values_list("phone", "id"))
-        links = []
-        for record in kept:
-            contact_id = ids.get(record.phone)
-            if contact_id is None:
-                continue
-            for tag_id in base_tag_ids | (tag_cache.ids_for(record.tags) if record.tags else set()):
-                links.append((contact_id, tag_id))
-        insert_ignore(ContactTag._meta.db_table, ["contact_id", "tag_id"], links)
+    db_now, ws, source = connection.ops.adapt_datetimefield_value(now), workspace.pk, source[:40]
+    insert_ignore(Contact._meta.db_table,
+                  ["workspace_id", "phone", "name", "source", "custom_fields", "opted_out", "opted_out_reason",
+                   "created_at", "updated_at"],
+                  [(ws, r.phone, r.name[:200], source, json.dumps(r.custom), False, "", db_now, db_now) for r in new])
+    base_ids = tag_cache.ids_for(tags) if tags else frozenset()
+    phones_by_tag = {tag_id: [r.phone for r in kept] for tag_id in base_ids}
+    for record in kept:
+        if record.tags:
+            for tag_id in tag_cache.ids_for(record.tags) - base_ids:
+                phones_by_tag.setdefault(tag_id, []).append(record.phone)
+    link_tags(workspace, phones_by_tag)
     return outcome
