@@ -10,9 +10,11 @@ The next chunk is parsed in a helper thread while this one is written: the datab
 the GIL while they wait for the server, so parsing (mostly `phonenumbers`) fills that wait. The helper
 never touches the database; only this thread writes, so transactions stay as they were.
 
-Memory is bounded by two chunks plus that set of seen phones (one int per unique phone, ~60 MB at 1M).
+Memory is bounded by two chunks (the one written, the one parsed) plus the set of seen phones (one int
+per unique phone, ~60 MB at 1M).
 """
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -33,6 +35,8 @@ from .sniff import FileInfo
 
 logger = logging.getLogger(__name__)
 CHUNK_ROWS = 5000
+# Rows the parsing thread reads between two hand-overs of the GIL to the writing thread (see _write_chunks).
+YIELD_ROWS = 32
 
 
 class Superseded(Exception):
@@ -66,17 +70,18 @@ class RowParser:
 
     def __init__(self, job):
         self.region = job.workspace.default_region or "ID"
+        self.width = len(job.mapping)
         self.phone_col = job.mapping.index(columns.PHONE)
         self.name_col = job.mapping.index(columns.NAME) if columns.NAME in job.mapping else None
         self.tag_cols = [i for i, t in enumerate(job.mapping) if t == columns.TAGS]
         self.fields = [(i, t[len(columns.FIELD):]) for i, t in enumerate(job.mapping) if t.startswith(columns.FIELD)]
         self.seen = set()  # phones (as ints) met so far in the file, committed or not
-        self._tag_names = {}  # tag cells repeat ("VIP, Lead"); clean each spelling once
+        self._tag_names = {}  # tag cells repeat ("VIP, Lead"): clean each spelling once
 
-    def _tags(self, cells, width):
+    def _tags(self, cells):
         names = []
         for i in self.tag_cols:
-            raw = cells[i] if i < width else ""
+            raw = cells[i]
             if raw:
                 cleaned = self._tag_names.get(raw)
                 if cleaned is None:
@@ -85,22 +90,26 @@ class RowParser:
         return tuple(clean_tag_names(names)) if len(self.tag_cols) > 1 else tuple(names)
 
     def _record(self, row, cells, phone):
-        width = len(cells)
-        name = cells[self.name_col] if self.name_col is not None and self.name_col < width else ""
-        return Record(row=row, phone=phone, name=" ".join(name.split())[:200],
-                      tags=self._tags(cells, width) if self.tag_cols else (),
-                      custom={key: cells[i][:500] for i, key in self.fields if i < width and cells[i]})
+        """Cells padded to the mapping's width."""
+        return Record(row, phone,
+                      " ".join(cells[self.name_col].split())[:200] if self.name_col is not None else "",
+                      self._tags(cells) if self.tag_cols else (),
+                      {key: cells[i][:500] for i, key in self.fields if cells[i]})
 
     def _phone(self, cells):
-        raw = cells[self.phone_col] if self.phone_col < len(cells) else ""
+        raw = cells[self.phone_col]
         if not raw:
             raise InvalidPhone(_("No phone number in this row."))
         return normalize(raw, self.region)
 
     def chunks(self, rows, after_row):
         """Chunks of the rows after `after_row`; earlier rows (committed by a previous run) only fill `seen`."""
-        seen, chunk, size = self.seen, Chunk(), 0
+        seen, width, chunk, size = self.seen, self.width, Chunk(), 0
         for row, cells in rows:
+            if not row % YIELD_ROWS:
+                time.sleep(0)  # not pacing: hands the GIL to the writing thread if it waits (see _write_chunks)
+            if len(cells) < width:  # short rows: missing cells are empty
+                cells += [""] * (width - len(cells))
             if row <= after_row:
                 try:
                     seen.add(int(self._phone(cells)))
@@ -112,8 +121,7 @@ class RowParser:
                 try:
                     phone = self._phone(cells)
                 except InvalidPhone as exc:
-                    raw = cells[self.phone_col] if self.phone_col < len(cells) else ""
-                    chunk.rejects.append((row, raw[:200], exc.message[:300]))
+                    chunk.rejects.append((row, cells[self.phone_col][:200], exc.message[:300]))
                 else:
                     key = int(phone)
                     if key in seen:
@@ -161,6 +169,9 @@ def _write_chunks(job, state):
         with translation.override(language):
             return next(chunks, None)
 
+    # The writes are the critical path: while a query runs, parsing fills the wait; when the query
+    # returns, the parser's sleep(0) every YIELD_ROWS rows gives the GIL back at once instead of after
+    # the interpreter's 5 ms switch interval, a wait that would otherwise follow every query.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-parse") as pool:
         ahead = pool.submit(parse_next)
         while (chunk := ahead.result()) is not None:

@@ -246,3 +246,33 @@ def test_agent_cannot_import_and_jobs_are_per_workspace(agent_api, owner_api, ou
     r = upload(owner_api, "bom_utf8.csv")
     assert outsider_api.get(f"/api/contacts/imports/{r.json()['id']}").status_code == 404
     assert outsider_api.get(r.json()["rejects_url"]).status_code == 404
+
+
+def _queued_job(workspace, owner, body, name="late.csv"):
+    job = jobs.import_create(workspace=workspace, user=owner, upload=SimpleUploadedFile(name, body))
+    job.mapping = ["name", "phone"]
+    job.status = ImportJob.Status.QUEUED
+    job.save()
+    return job
+
+
+def test_a_broken_row_after_committed_chunks_fails_the_job_with_its_row(workspace, owner, monkeypatch):
+    # Rows are parsed in a helper thread: its error must still reach the job, after the chunks before it.
+    monkeypatch.setattr(runner, "CHUNK_ROWS", 10)
+    lines = ["name,phone"] + [f"P{i},0812{i:08d}" for i in range(25)] + ['Broken,"0812' + "x" * 1_100_000]
+    job = _queued_job(workspace, owner, "\n".join(lines).encode())
+    job.total_rows = 26  # as counted by an earlier run, so this one meets the broken row only while parsing
+    job.save()
+    job = runner.import_run(job)
+    assert job.status == ImportJob.Status.FAILED and "cannot be read" in job.error
+    assert job.last_row == 21 and Contact.objects.for_workspace(workspace).count() == 20
+
+
+def test_reject_reasons_are_written_in_the_language_of_the_run(workspace, owner):
+    from django.utils import translation
+
+    job = _queued_job(workspace, owner, b"name,phone\nSiti,081234567890\nTanpa,\nKosong,,\n")
+    with translation.override("id"):
+        job = runner.import_run(job)
+    assert job.created_count == 1
+    assert list(job.rejects.values_list("reason", flat=True)) == ["Tidak ada nomor telepon di baris ini."] * 2
