@@ -133,6 +133,18 @@ def test_xlsx_numbers_and_leading_zero_text(owner_api, workspace, excel_file):
     assert contacts(workspace)["6281234567803"].source == "Excel"
 
 
+def test_xls_from_old_excel_numbers_text_and_dates(owner_api, workspace):
+    # excel97.xls: BIFF8 written once with xlwt (not a dependency): text, number and date cells, an empty row.
+    r = upload(owner_api, "excel97.xls")
+    assert r.json()["status"] == "done", r.json()
+    report = r.json()["report"]
+    assert report["created"] == 3 and report["rejected"] == 1, report
+    got = contacts(workspace)
+    assert set(got) == {"6281234567811", "6281234567812", "6281234567813"}
+    assert got["6281234567811"].name == "José Teks" and got["6281234567811"].source == "Excel"
+    assert got["6281234567811"].custom_fields == {"kota": "Medan", "tanggal_daftar": "2024-05-17"}
+
+
 def test_mapping_step_then_start_with_corrections(owner_api, workspace):
     r = upload(owner_api, "bom_utf8.csv", start="false")
     assert r.status_code == 201 and r.json()["status"] == "mapping"
