@@ -13,10 +13,12 @@ accented names, quoted commas), then measures:
 and prints rows/s for both and the ratio (goal: >= 0.5 on MariaDB). It uses its own database
 (`/tmp/sebar_contacts_bench.sqlite3` or MariaDB `sebar_contacts_bench`), never the app's.
 
-Measured (shared 2-core VM, other jobs running, MariaDB 10.11 with its default 128 MB buffer pool):
-100k rows on MariaDB ratio 0.48-0.51 (CPU ratio 0.51-0.56), up from 0.27 before the import parsed in a
-second thread; 1M rows on MariaDB 0.35 (CPU 0.45): past the buffer pool the server's index writes slow
-down; 100k rows on SQLite 0.42 (0.35 before).
+Measured (2026-11-25, session 2, the 2-core VM with nothing else running, MariaDB 10.11):
+- 100k rows on MariaDB: ratio 0.51 and 0.52 (import ~24,400 rows/s vs bare ~47,300; CPU ratio 0.55-0.56);
+- 1M rows on MariaDB with a 1 GB buffer pool (as docker-compose.yml ships it): ratio 0.48 (CPU 0.50);
+  with MariaDB's default 128 MB pool 0.35: past the pool the server's index writes slow down;
+- 100k rows on SQLite: 0.42 (CPU 0.41).
+Earlier: 0.27 at 100k before the import parsed in a second thread and wrote its own values as literals.
 """
 import argparse
 import csv
