@@ -211,6 +211,10 @@ WAHA_WEBHOOK_URL = env.str("WAHA_WEBHOOK_URL", default=f"{SITE_URL}/webhooks/wah
 # The smallest delay any device may use between two sends (operators' floor; tests lower it).
 SEBAR_MIN_DELAY_SECONDS = env.float("SEBAR_MIN_DELAY_SECONDS", default=5.0)
 
+# --- Link rotator --------------------------------------------------------------------------------
+# Days each click's detail (referrer, user agent) is kept; the daily totals behind the charts stay.
+ROTATOR_CLICK_RETENTION_DAYS = _int("ROTATOR_CLICK_RETENTION_DAYS", 90, minimum=31)
+
 # --- AI assistant (OpenAI-compatible) ------------------------------------------------------------
 OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="https://api.openai.com/v1")

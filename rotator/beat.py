@@ -7,4 +7,9 @@ SCHEDULE = {
         # A backlog never runs a stale flush; the next one reads the same Redis list anyway.
         "options": {"expires": 4.0},
     },
+    "rotator-clicks-prune": {
+        "task": "rotator.tasks.clicks_prune_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000.0},
+    },
 }

@@ -12,11 +12,13 @@ import logging
 import time
 import uuid
 from collections import Counter, defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from config.redis import Script, get_redis, key, run_script
 
@@ -137,6 +139,13 @@ def _host(referrer):
         return ""
 
 
+def zone_named(name):
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
 def write_batch(raw_records):
     """Write one batch in one transaction: Click rows, link counters and daily totals."""
     from .models import Click, DailyClicks, LinkRotator, RotatorNumber
@@ -153,8 +162,9 @@ def write_batch(raw_records):
         done = set(Click.objects.filter(uid__in=[r["uid"] for r in records]).values_list("uid", flat=True))
         records = [r for r in records if r["uid"] not in done]
         # Links (or numbers) deleted since the click: the click goes with them.
-        live = dict(LinkRotator.objects.filter(pk__in={r["rotator_id"] for r in records})
-                    .values_list("pk", "workspace_id"))
+        links = LinkRotator.objects.filter(pk__in={r["rotator_id"] for r in records})
+        zones = {pk: zone_named(tz) for pk, tz in links.values_list("pk", "workspace__time_zone")}
+        live = dict(links.values_list("pk", "workspace_id"))
         records = [r for r in records if r["rotator_id"] in live]
         if not records:
             return 0
@@ -171,7 +181,9 @@ def write_batch(raw_records):
         daily = defaultdict(lambda: [0, 0])
         for r in records:
             (bots if r["is_bot"] else humans)[r["rotator_id"]] += 1
-            daily[(r["rotator_id"], r["at"].date(), r["phone"])][1 if r["is_bot"] else 0] += 1
+            # Days as the shop lives them: a click at 20:00 UTC is the next morning in Jakarta.
+            day = r["at"].astimezone(zones[r["rotator_id"]]).date()
+            daily[(r["rotator_id"], day, r["phone"])][1 if r["is_bot"] else 0] += 1
         for rotator_id in set(humans) | set(bots):
             LinkRotator.objects.filter(pk=rotator_id).update(click_count=F("click_count") + humans[rotator_id],
                                                              bot_click_count=F("bot_click_count") + bots[rotator_id])
@@ -182,3 +194,23 @@ def write_batch(raw_records):
                 DailyClicks.objects.create(workspace_id=live[rotator_id], rotator_id=rotator_id, day=day,
                                            phone=phone, clicks=people, bot_clicks=robots)
     return len(records)
+
+
+PRUNE_BATCH = 5000
+
+
+def clicks_prune(now=None):
+    """Delete click details older than ROTATOR_CLICK_RETENTION_DAYS, in batches; returns how many.
+
+    The charts read DailyClicks and the links' counters, which stay: only the per-click rows (referrer,
+    user agent) go, so a link clicked for years does not grow its table for ever.
+    """
+    from django.conf import settings
+
+    from .models import Click
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ROTATOR_CLICK_RETENTION_DAYS)
+    deleted = 0
+    while pks := list(Click.objects.filter(at__lt=cutoff).values_list("pk", flat=True)[:PRUNE_BATCH]):
+        deleted += Click.objects.filter(pk__in=pks).delete()[0]
+    return deleted

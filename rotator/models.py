@@ -98,7 +98,7 @@ class Click(WorkspaceOwned):
 
 
 class DailyClicks(WorkspaceOwned):
-    """Visitors and bot visits per link, day (UTC) and number: what the charts read."""
+    """Visitors and bot visits per link, day (in the workspace's time zone) and number: what the charts read."""
 
     rotator = models.ForeignKey(LinkRotator, on_delete=models.CASCADE, related_name="daily")
     day = models.DateField()

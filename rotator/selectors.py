@@ -1,11 +1,12 @@
 """Reads for the rotator: counts for limits and the dashboard, and each link's statistics."""
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .clicks import zone_named
 from .models import Click, DailyClicks, LinkRotator
 
 STATS_DAYS = 30
@@ -29,19 +30,22 @@ def dashboard_card(workspace):
 
 
 def rotator_stats(*, rotator, days=STATS_DAYS):
-    """Visitors per day and per number, and top referrers, over the last `days` days (UTC)."""
-    today = timezone.now().date()
+    """Visitors per day and per number, and top referrers, over the last `days` days (workspace's time zone)."""
+    zone = zone_named(rotator.workspace.time_zone)
+    today = timezone.now().astimezone(zone).date()
     since = today - timedelta(days=days - 1)
+    since_at = datetime.combine(since, time.min, tzinfo=zone)
     daily = DailyClicks.objects.filter(rotator=rotator, day__gte=since)
     per_day = {row["day"]: row for row in daily.values("day").annotate(clicks=Sum("clicks"), bots=Sum("bot_clicks"))}
     days_list = [since + timedelta(days=i) for i in range(days)]
     per_number = list(daily.values("phone").annotate(clicks=Sum("clicks")).filter(clicks__gt=0).order_by("-clicks"))
     referrers = list(
-        Click.objects.filter(rotator=rotator, at__date__gte=since, is_preview_bot=False)
+        Click.objects.filter(rotator=rotator, at__gte=since_at, is_preview_bot=False)
         .values("referrer_host").annotate(clicks=Count("pk")).order_by("-clicks")[:10])
-    agents = list(Click.objects.filter(rotator=rotator, at__date__gte=since)
+    agents = list(Click.objects.filter(rotator=rotator, at__gte=since_at)
                   .values("agent").annotate(clicks=Count("pk")).order_by("-clicks"))
     return {
+        "time_zone": str(zone),
         "days": [d.isoformat() for d in days_list],
         "clicks_per_day": [per_day[d]["clicks"] if d in per_day else 0 for d in days_list],
         "bots_per_day": [per_day[d]["bots"] if d in per_day else 0 for d in days_list],

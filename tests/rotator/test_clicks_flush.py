@@ -146,3 +146,44 @@ def test_record_shape_is_small(workspace):
     raw = clicks.get_redis().lindex(clicks.queue_key(), 0)
     item = json.loads(raw)
     assert len(item["f"]) == 300 and len(raw) < 500
+
+
+def test_days_are_the_workspaces_days(workspace):
+    """20:30 UTC is 03:30 the next morning in Jakarta: the chart shows the click on the shop's day."""
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    from rotator.selectors import rotator_stats
+
+    workspace.time_zone = "Asia/Jakarta"
+    workspace.save()
+    rotator = make_rotator(workspace)
+    evening = datetime.now(UTC).replace(hour=20, minute=30, second=0, microsecond=0) - timedelta(days=1)
+    with time_machine.travel(evening, tick=False):
+        _click(Client(), 1)
+        clicks.clicks_flush()
+        stats = rotator_stats(rotator=rotator, days=3)
+    jakarta_day = (evening + timedelta(hours=7)).date()
+    assert DailyClicks.objects.get(rotator=rotator).day == jakarta_day == evening.date() + timedelta(days=1)
+    assert stats["time_zone"] == "Asia/Jakarta"
+    assert stats["days"][-1] == jakarta_day.isoformat() and stats["clicks_per_day"][-1] == 1
+    assert stats["top_referrers"] == [{"host": "", "clicks": 1}]
+
+
+def test_old_click_details_are_pruned_and_daily_totals_stay(workspace, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.ROTATOR_CLICK_RETENTION_DAYS = 90
+    rotator = make_rotator(workspace)
+    _click(Client(), 3)
+    clicks.clicks_flush()
+    old = Click.objects.filter(rotator=rotator)[:2]
+    Click.objects.filter(pk__in=[c.pk for c in old]).update(at=timezone.now() - timedelta(days=91))
+    assert clicks.clicks_prune() == 2
+    assert Click.objects.filter(rotator=rotator).count() == 1
+    assert sum(DailyClicks.objects.filter(rotator=rotator).values_list("clicks", flat=True)) == 3
+    rotator.refresh_from_db()
+    assert rotator.click_count == 3
