@@ -5,6 +5,7 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .clicks import zone_named
 from .models import Click, DailyClicks, LinkRotator
@@ -26,7 +27,8 @@ def dashboard_card(workspace):
     if not total["links"]:
         return None
     return {"label": _("Link clicks"), "value": total["clicks"] or 0,
-            "hint": _("%(count)s links") % {"count": total["links"]}, "url": reverse("rotator:list")}
+            "hint": ngettext("%(count)s link", "%(count)s links", total["links"]) % {"count": total["links"]},
+            "url": reverse("rotator:list")}
 
 
 def rotator_stats(*, rotator, days=STATS_DAYS):
