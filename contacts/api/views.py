@@ -5,6 +5,8 @@ import json
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -210,6 +212,7 @@ class ImportRejectsView(ImportJobView):
 
     http_method_names = ["get", "options"]
 
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request, public_id):
         return rejects_csv(self.get_job(request, public_id))
 
