@@ -140,6 +140,12 @@ def main():
     from django.db import connection
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    if connection.vendor == "mysql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT @@innodb_buffer_pool_size")
+            pool = cursor.fetchone()[0] / 2**20
+        # Past the pool, the server's index writes slow a 1M-row import down (docker-compose ships 1 GB).
+        print(f"innodb_buffer_pool_size: {pool:,.0f} MB")
     for rows in args.rows or [100_000]:
         path = Path(f"/tmp/sebar_contacts_bench_{rows}.csv")
         if not path.exists():
