@@ -9,7 +9,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -36,6 +36,18 @@ class AppError(Exception):
     """A failure on our side or a dependency's; never shown verbatim to users."""
 
     code = "server_error"
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body every API error has (for the OpenAPI schema; `api_exception_handler` writes it)."""
+
+    error = serializers.CharField(help_text="stable snake_case id, e.g. plan_limit_reached, not_found, invalid")
+    message = serializers.CharField(help_text="what happened and what to do, in the user's language")
+    fields = serializers.DictField(child=serializers.CharField(), help_text="field name → what is wrong with it")
+
+
+# The error answers most API operations can give, for `extend_schema(responses={..., **ERRORS})`.
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 def _body(code, message, fields=None):

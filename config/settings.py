@@ -195,6 +195,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "WhatsApp marketing automation: devices, contacts, broadcasts, inbox, link rotator.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request components: uploads (contact files, campaign media) show as files, read-only fields
+    # stay out of request bodies.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` field; name the enums that appear in more than one component.
+    "ENUM_NAME_OVERRIDES": {"CampaignStatusEnum": "campaigns.models.Campaign.Status"},
 }
 
 # --- WAHA -------------------------------------------------------------------------------------
