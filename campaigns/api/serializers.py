@@ -1,9 +1,13 @@
-"""Campaigns API serializers: the brief's start body, preview, and read shapes."""
+"""Campaigns API serializers: the brief's start body, preview, and read shapes (some only describe a
+response for the OpenAPI schema, since the view builds that dict itself)."""
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import DELAY_PRESETS, Campaign, Recipient
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"},
+                      "description": 'a JSON list, repeated form keys or one string "VIP, Lead"'})
 class TagsField(serializers.Field):
     """A list of tag names; accepts a JSON list, repeated form keys or "VIP, Lead"."""
 
@@ -60,3 +64,66 @@ class RecipientSerializer(serializers.ModelSerializer):
         fields = ["id", "contact", "phone", "name", "device", "status", "text", "waha_message_id", "error",
                   "attempts", "claimed_at", "sent_at", "delivered_at", "read_at", "replied_at"]
         read_only_fields = fields
+
+
+class PreviewContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, help_text="null for the built-in sample contact")
+    name = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class PreviewResultSerializer(serializers.Serializer):
+    samples = serializers.ListField(child=serializers.CharField(), help_text="random renderings of the message")
+    variants = serializers.IntegerField(help_text="how many different texts the spintax can make")
+    contact = PreviewContactSerializer(help_text="whose variables filled [name], [phone], ...")
+
+
+class DeviceSentSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    sent = serializers.IntegerField()
+
+
+class StatsSerializer(serializers.Serializer):
+    """What `selectors.campaign_stats` returns."""
+
+    total = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    sending = serializers.IntegerField()
+    sent = serializers.IntegerField(help_text="every message that went out, also those delivered or read since")
+    delivered = serializers.IntegerField(help_text="delivered or read")
+    read = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    replied = serializers.IntegerField()
+    per_device = serializers.DictField(child=DeviceSentSerializer(), help_text="session name → label and sent count")
+    status = serializers.ChoiceField(choices=Campaign.Status.choices)
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    eta = serializers.DateTimeField(allow_null=True, help_text="when it should finish at the current pace")
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+
+
+class _PageSerializer(serializers.Serializer):
+    """PageNumberPagination's envelope (`?page=`)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+
+
+class CampaignPageSerializer(_PageSerializer):
+    results = CampaignSerializer(many=True)
+
+
+class RecipientPageSerializer(_PageSerializer):
+    results = RecipientSerializer(many=True)
+
+
+class CampaignDetailSerializer(serializers.Serializer):
+    campaign = CampaignSerializer()
+    stats = StatsSerializer()
+    recipients = RecipientPageSerializer()
+
+
+class AudienceCountSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="contacts a campaign to these tags would reach now")

@@ -1,5 +1,7 @@
 """Campaigns API: start (the brief's body), preview, stats, list, detail with its log, CSV, pause/resume/cancel."""
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -10,15 +12,31 @@ from campaigns.export import recipients_csv_response
 from campaigns.inputs import start_campaign
 from campaigns.models import Campaign, Recipient
 from campaigns.preview import message_preview
-from config.errors import UserError
+from config.errors import ERRORS, UserError
 
-from .serializers import CampaignSerializer, PreviewSerializer, RecipientSerializer, StartSerializer
+from .serializers import (
+    AudienceCountSerializer,
+    CampaignDetailSerializer,
+    CampaignPageSerializer,
+    CampaignSerializer,
+    PreviewResultSerializer,
+    PreviewSerializer,
+    RecipientSerializer,
+    StartSerializer,
+    StatsSerializer,
+)
+
+TAG = ["campaigns"]
+STATUS_PARAM = OpenApiParameter("status", str, enum=Recipient.Status.values,
+                                description="only the recipients in this status")
 
 
 class CampaignStartView(WorkspaceAPIView):
     permission_read = "campaigns:send"
     permission_write = "campaigns:send"
 
+    @extend_schema(tags=TAG, summary="Start (or schedule) a broadcast to the contacts with some tags",
+                   request=StartSerializer, responses={201: CampaignSerializer, **ERRORS})
     def post(self, request):
         data = StartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -30,6 +48,8 @@ class CampaignPreviewView(WorkspaceAPIView):
     permission_read = "campaigns:view"
     permission_write = "campaigns:view"
 
+    @extend_schema(tags=TAG, summary="Render a message's spintax and variables without sending",
+                   request=PreviewSerializer, responses={200: PreviewResultSerializer, **ERRORS})
     def post(self, request):
         from contacts.models import Contact
 
@@ -50,6 +70,10 @@ class CampaignPreviewView(WorkspaceAPIView):
 class CampaignListView(WorkspaceAPIView):
     permission_read = "campaigns:view"
 
+    @extend_schema(tags=TAG, operation_id="campaigns_list", summary="Campaigns, newest first",
+                   parameters=[OpenApiParameter("status", str, enum=Campaign.Status.values),
+                               OpenApiParameter("page", int)],
+                   responses={200: CampaignPageSerializer, **ERRORS})
     def get(self, request):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(selectors.campaign_list(request.workspace,
@@ -67,11 +91,17 @@ class CampaignObjectView(WorkspaceAPIView):
 
 
 class CampaignStatsView(CampaignObjectView):
+    @extend_schema(tags=TAG, summary="A campaign's progress counts and finish estimate",
+                   responses={200: StatsSerializer, **ERRORS})
     def get(self, request, campaign_id):
         return Response(selectors.campaign_stats(self.campaign(campaign_id)))
 
 
 class CampaignDetailView(CampaignObjectView):
+    @extend_schema(tags=TAG, summary="A campaign, its stats and one page of its recipients log",
+                   parameters=[STATUS_PARAM, OpenApiParameter("q", str, description="phone or name contains"),
+                               OpenApiParameter("page", int)],
+                   responses={200: CampaignDetailSerializer, **ERRORS})
     def get(self, request, campaign_id):
         campaign = self.campaign(campaign_id)
         status_filter = request.query_params.get("status") or None
@@ -91,6 +121,9 @@ class CampaignDetailView(CampaignObjectView):
 class CampaignExportView(CampaignObjectView):
     permission_read = "campaigns:export"
 
+    @extend_schema(tags=TAG, operation_id="campaigns_recipients_csv", summary="The recipients log as CSV",
+                   parameters=[STATUS_PARAM],
+                   responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS})
     def get(self, request, campaign_id):
         status_filter = request.query_params.get("status") or None
         return recipients_csv_response(self.campaign(campaign_id), status_filter)
@@ -102,6 +135,8 @@ class CampaignActionView(CampaignObjectView):
     ACTIONS = {"pause": services.campaign_pause, "resume": services.campaign_resume,
                "cancel": services.campaign_cancel}
 
+    @extend_schema(tags=TAG, summary="Pause, resume or cancel a campaign (the last path segment says which)",
+                   request=None, responses={200: CampaignSerializer, **ERRORS})
     def post(self, request, campaign_id):
         campaign = self.ACTIONS[self.action_name](campaign=self.campaign(campaign_id))
         return Response(CampaignSerializer(campaign).data)
@@ -110,6 +145,11 @@ class CampaignActionView(CampaignObjectView):
 class AudienceCountView(WorkspaceAPIView):
     permission_read = "campaigns:view"
 
+    @extend_schema(tags=TAG, summary="How many contacts a campaign to these tags would reach",
+                   parameters=[OpenApiParameter("tags", {"type": "array", "items": {"type": "string"}},
+                                                description='repeat the key or write "VIP, Lead"'),
+                               OpenApiParameter("exclude_tags", {"type": "array", "items": {"type": "string"}})],
+                   responses={200: AudienceCountSerializer, **ERRORS})
     def get(self, request):
         tags = inputs.split_tags(request.query_params.getlist("tags"))
         exclude = inputs.split_tags(request.query_params.getlist("exclude_tags"))
