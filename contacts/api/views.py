@@ -6,26 +6,61 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.tenancy import WorkspaceAPIView, WorkspaceViewSet
-from config.errors import UserError
+from config.errors import ERRORS, ErrorSerializer, UserError
 
 from .. import exporting, grab, selectors, services
 from ..importing import jobs
 from ..models import Contact, ImportJob
-from .serializers import BulkSerializer, ContactSerializer, ImportJobSerializer
+from .serializers import (
+    BulkResultSerializer,
+    BulkSerializer,
+    ContactPageSerializer,
+    ContactSerializer,
+    GroupGrabSerializer,
+    GroupListSerializer,
+    ImportJobSerializer,
+    ImportStartSerializer,
+    ImportUploadSerializer,
+)
 
 PAGE_SIZE = 50
+TAG = ["contacts"]
+# The list filters (selectors.ContactFilters.from_params), shared by the list and the export.
+FILTER_PARAMS = [
+    OpenApiParameter("q", str, description="phone or name contains"),
+    OpenApiParameter("tag", {"type": "array", "items": {"type": "string"}},
+                     description='repeat the key or write "VIP, Lead"'),
+    OpenApiParameter("match", str, enum=["any", "all"], description="any tag (default) or all of them"),
+    OpenApiParameter("opted_out", bool),
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@extend_schema_view(
+    list=extend_schema(tags=TAG, parameters=[
+        *FILTER_PARAMS,
+        OpenApiParameter("cursor", int, description="next_cursor of the previous page"),
+        OpenApiParameter("page_size", int, description="1-500, default 50")],
+        responses={200: ContactPageSerializer, **ERRORS}),
+    create=extend_schema(tags=TAG, responses={201: ContactSerializer, **ERRORS}),
+    retrieve=extend_schema(tags=TAG, responses={200: ContactSerializer, **ERRORS}),
+    # PUT takes any subset of the fields, like PATCH.
+    update=extend_schema(tags=TAG, request=ContactSerializer(partial=True),
+                         responses={200: ContactSerializer, **ERRORS}),
+    partial_update=extend_schema(tags=TAG, responses={200: ContactSerializer, **ERRORS}),
+    destroy=extend_schema(tags=TAG, responses={204: None, **ERRORS}),
+)
 class ContactViewSet(WorkspaceViewSet):
     """`GET /api/contacts?q=&tag=VIP&tag=Lead&match=all&opted_out=false&cursor=<id>`; cursor pages."""
 
     model = Contact
+    queryset = Contact.objects.none()  # for the schema only; get_queryset() scopes to the workspace
     serializer_class = ContactSerializer
     permission_read = "contacts:view"
     permission_write = "contacts:edit"
@@ -86,6 +121,8 @@ class ContactBulkView(WorkspaceAPIView):
             return "contacts:delete"
         return super().permission_for(request)
 
+    @extend_schema(tags=TAG, summary="Tag, untag or delete contacts by id or by the list filter",
+                   request=BulkSerializer, responses={200: BulkResultSerializer, **ERRORS})
     def post(self, request):
         serializer = BulkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -114,6 +151,9 @@ class ContactExportView(WorkspaceAPIView):
 
     permission_read = "contacts:export"
 
+    @extend_schema(tags=TAG, summary="The contacts matching the list filter, as CSV (default) or Excel",
+                   parameters=[OpenApiParameter("type", str, enum=["csv", "xlsx"]), *FILTER_PARAMS],
+                   responses={(200, "text/csv"): OpenApiTypes.STR, (200, XLSX): OpenApiTypes.BINARY, **ERRORS})
     def get(self, request):
         qs = selectors.contact_list(workspace=request.workspace,
                                     filters=selectors.ContactFilters.from_params(request.query_params))
@@ -154,6 +194,9 @@ class ContactUploadView(WorkspaceAPIView):
     permission_read = "contacts:edit"
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    @extend_schema(tags=TAG, summary="Upload a CSV or Excel file to import",
+                   request={"multipart/form-data": ImportUploadSerializer},
+                   responses={201: ImportJobSerializer, 202: ImportJobSerializer, **ERRORS})
     def post(self, request):
         job = jobs.import_create(workspace=request.workspace, user=request.user, upload=request.FILES.get("file"),
                                  tags=_tags_field(request), source=request.data.get("source", ""),
@@ -176,9 +219,13 @@ class ImportJobView(WorkspaceAPIView):
     def get_job(self, request, public_id):
         return get_object_or_404(ImportJob.objects.for_workspace(request.workspace), public_id=public_id)
 
+    @extend_schema(tags=TAG, summary="An import's status and report", responses={200: ImportJobSerializer, **ERRORS})
     def get(self, request, public_id):
         return Response(ImportJobSerializer(self.get_job(request, public_id)).data)
 
+    @extend_schema(tags=TAG, summary="Start an import waiting for its mapping, or resume a failed one",
+                   request=ImportStartSerializer,
+                   responses={200: ImportJobSerializer, 202: ImportJobSerializer, 409: ErrorSerializer, **ERRORS})
     def post(self, request, public_id):
         job = self.get_job(request, public_id)
         if job.status == ImportJob.Status.FAILED:
@@ -212,7 +259,8 @@ class ImportRejectsView(ImportJobView):
 
     http_method_names = ["get", "options"]
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    @extend_schema(tags=TAG, summary="The rows an import did not take, as CSV",
+                   responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS})
     def get(self, request, public_id):
         return rejects_csv(self.get_job(request, public_id))
 
@@ -233,6 +281,9 @@ class GroupListView(WorkspaceAPIView):
 
     permission_read = "contacts:edit"
 
+    @extend_schema(tags=TAG, summary="The WhatsApp groups a device is in",
+                   parameters=[OpenApiParameter("device", str, required=True, description="the device's session name")],
+                   responses={200: GroupListSerializer, 502: ErrorSerializer, **ERRORS})
     def get(self, request):
         device = _device(request, request.query_params.get("device"))
         return Response({"device": device.session_name, "groups": grab.groups_list(device=device)})
@@ -243,6 +294,9 @@ class GroupGrabView(WorkspaceAPIView):
 
     permission_read = "contacts:edit"
 
+    @extend_schema(tags=TAG, summary="Import a WhatsApp group's participants as contacts",
+                   request=GroupGrabSerializer,
+                   responses={201: ImportJobSerializer, 202: ImportJobSerializer, 502: ErrorSerializer, **ERRORS})
     def post(self, request):
         device = _device(request, request.data.get("device"))
         tags = request.data.get("tags") or []
