@@ -14,11 +14,12 @@ and prints rows/s for both and the ratio (goal: >= 0.5 on MariaDB). It uses its 
 (`/tmp/sebar_contacts_bench.sqlite3` or MariaDB `sebar_contacts_bench`), never the app's.
 
 Measured (2026-11-25, session 2, the 2-core VM with nothing else running, MariaDB 10.11):
-- 100k rows on MariaDB: ratio 0.51 and 0.52 (import ~24,400 rows/s vs bare ~47,300; CPU ratio 0.55-0.56);
-- 1M rows on MariaDB with a 1 GB buffer pool (as docker-compose.yml ships it): ratio 0.48 (CPU 0.50);
-  with MariaDB's default 128 MB pool 0.35: past the pool the server's index writes slow down;
-- 100k rows on SQLite: 0.42 (CPU 0.41).
-Earlier: 0.27 at 100k before the import parsed in a second thread and wrote its own values as literals.
+- 100k rows on MariaDB: ratio 0.52 (import ~23,800 rows/s vs bare ~46,000; CPU ratio 0.56);
+- 1M rows on MariaDB with a 1 GB buffer pool (as docker-compose.yml ships it): ratio 0.52 (CPU 0.55);
+  with MariaDB's default 128 MB pool it was 0.35: past the pool the server's index writes slow down;
+- 100k rows on SQLite: 0.50 (CPU 0.43; SQLite's work runs in this process, overlapped with parsing).
+Earlier: 0.27 at 100k, before the import parsed in a second thread, wrote its own values as SQL
+literals and dropped an lru_cache of parsed phones that cost more than it saved.
 """
 import argparse
 import csv
