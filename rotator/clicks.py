@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from config.redis import Script, get_redis, key, run_script
 
@@ -79,9 +80,28 @@ def record_click(*, config, numbers, index, referrer, agent, is_bot):
                          "f": (referrer or "")[:300], "a": agent, "b": 1 if is_bot else 0},
                         separators=(",", ":"))[:-1]
     # On the thread's own connection: this is the redirect's only I/O (see config.redis.run_script).
-    chosen = run_script(RECORD_SCRIPT, (sequence_key(config["id"]), queue_key()),
-                        (prefix, index, *[f"{n[0]}:{n[1]}" for n in numbers]))
+    try:
+        chosen = run_script(RECORD_SCRIPT, (sequence_key(config["id"]), queue_key()),
+                            (prefix, index, *[f"{n[0]}:{n[1]}" for n in numbers]))
+    except RedisError as exc:
+        return _record_without_redis(prefix, numbers, index, exc)
     return numbers[int(chosen)]
+
+
+def _record_without_redis(prefix, numbers, index, exc):
+    """Redis is down: an ad's visitor still gets a number, and the click is written to the database now.
+
+    Slower, and a sequential link cannot keep its strict turn without the shared counter (a random
+    number stands in), but nobody paid for a click that ended on an error page and nothing is lost.
+    """
+    from .picking import BY_COUNTER, any_index
+
+    logger.warning("Redis unavailable for a link click (%s); writing it to the database directly", exc)
+    if index == BY_COUNTER:
+        index = any_index(numbers)
+    number = numbers[index]
+    write_batch([f'{prefix},"n":{int(number[0])},"p":{json.dumps(str(number[1]))}}}'])
+    return number
 
 
 def pending():

@@ -10,9 +10,14 @@ of the redirect, so a popular link is read from Redis once per process every two
 every click. An edit therefore reaches other processes within LOCAL_SECONDS (this process at once).
 """
 import json
+import logging
 import time
 
+from redis.exceptions import RedisError
+
 from config.redis import get_redis, key
+
+logger = logging.getLogger(__name__)
 
 TTL_SECONDS = 3600
 TTL_ONLY_CONNECTED = 15
@@ -58,21 +63,33 @@ def load(slug):
 
 def _load_shared(slug, cache):
     redis = get_redis()
-    raw = redis.get(cache)
+    try:
+        raw = redis.get(cache)
+    except RedisError as exc:
+        # Redis down: links keep working from the database (and this process's short cache).
+        logger.warning("Redis unavailable reading link %r (%s); reading the database", slug, exc)
+        return _from_database(slug)
     if raw == _MISSING:
         return None
     if raw is not None:
         return json.loads(raw)
+    config = _from_database(slug)
+    try:
+        if config is None:
+            redis.set(cache, _MISSING, ex=TTL_MISSING)
+        else:
+            ttl = TTL_ONLY_CONNECTED if config["only_connected"] else TTL_SECONDS
+            redis.set(cache, json.dumps(config, separators=(",", ":")), ex=ttl)
+    except RedisError as exc:
+        logger.warning("Redis unavailable caching link %r (%s)", slug, exc)
+    return config
+
+
+def _from_database(slug):
     from .models import LinkRotator
 
     rotator = LinkRotator.objects.filter(slug=slug).first()
-    if rotator is None:
-        redis.set(cache, _MISSING, ex=TTL_MISSING)
-        return None
-    config = build(rotator)
-    ttl = TTL_ONLY_CONNECTED if rotator.only_connected else TTL_SECONDS
-    redis.set(cache, json.dumps(config, separators=(",", ":")), ex=ttl)
-    return config
+    return build(rotator) if rotator is not None else None
 
 
 def forget(*slugs):

@@ -187,3 +187,24 @@ def test_old_click_details_are_pruned_and_daily_totals_stay(workspace, settings)
     assert sum(DailyClicks.objects.filter(rotator=rotator).values_list("clicks", flat=True)) == 3
     rotator.refresh_from_db()
     assert rotator.click_count == 3
+
+
+def test_links_answer_and_count_while_redis_is_down(workspace, settings, caplog):
+    from rotator import link_config
+
+    rotator = make_rotator(workspace, mode="SEQUENTIAL")
+    working_redis = settings.REDIS_URL
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    link_config._local.clear()
+    try:
+        response = Client().get("/link/promo-june", HTTP_USER_AGENT=UA, HTTP_REFERER="https://m.facebook.com/")
+        missing = Client().get("/link/no-such-link")
+    finally:
+        settings.REDIS_URL = working_redis  # the fixtures' teardown cleans keys in the real Redis
+    assert response.status_code == 302 and response["Location"].startswith("https://wa.me/628")
+    click = Click.objects.get(rotator=rotator)  # written at once, since there is no queue to flush
+    assert click.referrer_host == "m.facebook.com" and response["Location"].startswith(f"https://wa.me/{click.phone}")
+    rotator.refresh_from_db()
+    assert rotator.click_count == 1
+    assert "Redis unavailable" in caplog.text
+    assert missing.status_code == 404
