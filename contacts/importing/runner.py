@@ -15,6 +15,7 @@ per unique phone, ~60 MB at 1M).
 """
 import logging
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -159,16 +160,28 @@ def _commit_chunk(job, chunk, state):
     state["last_row"] = chunk.last_row
 
 
+_handover = {"lock": threading.Lock(), "running": 0, "previous": None}
+
+
 @contextmanager
 def _quick_handover():
-    """Shorten the GIL switch interval for the import, then put it back. It is a scheduling knob of the
-    process (a worker runs one import at a time); it changes how often threads take turns, nothing else."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(min(previous, SWITCH_SECONDS))
+    """Shorten the GIL switch interval while imports run in this process, then put it back.
+
+    A scheduling knob of the process: it changes how often threads take turns, nothing else. Counted,
+    so two imports in one threaded worker neither restore it early nor leave it short.
+    """
+    with _handover["lock"]:
+        if not _handover["running"]:
+            _handover["previous"] = sys.getswitchinterval()
+            sys.setswitchinterval(min(_handover["previous"], SWITCH_SECONDS))
+        _handover["running"] += 1
     try:
         yield
     finally:
-        sys.setswitchinterval(previous)
+        with _handover["lock"]:
+            _handover["running"] -= 1
+            if not _handover["running"]:
+                sys.setswitchinterval(_handover["previous"])
 
 
 def _write_chunks(job, state):

@@ -288,3 +288,18 @@ def test_reject_reasons_are_written_in_the_language_of_the_run(workspace, owner)
         job = runner.import_run(job)
     assert job.created_count == 1
     assert list(job.rejects.values_list("reason", flat=True)) == ["Tidak ada nomor telepon di baris ini."] * 2
+
+
+def test_switch_interval_is_restored_after_overlapping_imports():
+    import sys
+
+    from contacts.importing.runner import SWITCH_SECONDS, _quick_handover
+
+    before = sys.getswitchinterval()
+    first, second = _quick_handover(), _quick_handover()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first import ends while the second still runs
+    assert sys.getswitchinterval() == min(before, SWITCH_SECONDS)
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before
