@@ -18,6 +18,8 @@ run: system-deps install services
 	procs="web worker beat"; [ "$$sandbox" = 1 ] && procs="$$procs waha"; \
 	echo ""; echo "  Sebar is starting: open http://127.0.0.1:$${PORT:-8000}/ and sign up."; \
 	[ "$$sandbox" = 1 ] && echo "  Sandbox mode: a built-in WhatsApp emulator plays the phones (set WAHA_URL for a real WAHA)."; \
+	if [ -n "$$PORT" ] && [ -z "$$SITE_URL" ] && ! grep -qs '^SITE_URL=' .env; then \
+	  export SITE_URL="http://127.0.0.1:$$PORT"; fi; \
 	echo ""; exec $(VENV)/bin/honcho -f Procfile.dev start $$procs
 
 ## test: install what is needed, lint, check migrations and compose, run the suite on SQLite and MariaDB
