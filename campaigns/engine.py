@@ -157,10 +157,9 @@ def go_idle(device_id, chain):
 
 def start_chain(device_id):
     """Start a chain for the device unless a live one exists; True when this call started it."""
-    DevicePace.objects.get_or_create(device_id=device_id)
+    pace, _created = DevicePace.objects.get_or_create(device_id=device_id)
     now = timezone.now()
     stale = Q(armed_until__isnull=True) | Q(armed_until__lt=now)
-    pace = DevicePace.objects.filter(device_id=device_id).first()
     new_chain = pace.chain + 1
     # Conditional on the chain we read, so two kickers racing start one chain, not two.
     won = DevicePace.objects.filter(stale, device_id=device_id, chain=pace.chain).update(
