@@ -1,5 +1,4 @@
 """Campaigns API: start (the brief's body), preview, stats, list, detail with its log, CSV, pause/resume/cancel."""
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -87,7 +86,7 @@ class CampaignObjectView(WorkspaceAPIView):
     permission_write = "campaigns:send"
 
     def campaign(self, campaign_id):
-        return get_object_or_404(Campaign.objects.for_workspace(self.request.workspace), pk=campaign_id)
+        return get_for_workspace_or_404(self.request, Campaign, pk=campaign_id)
 
 
 class CampaignStatsView(CampaignObjectView):
