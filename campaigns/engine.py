@@ -194,7 +194,8 @@ def device_can_send(device):
 
 def device_step(device_id, chain):
     """One step of a device's chain (see the module docstring)."""
-    device = Device.objects.select_related("workspace", "pace").filter(pk=device_id).first()
+    # The server too: the WhatsApp check and typing below need its WAHA client (one query fewer per message).
+    device = Device.objects.select_related("workspace", "pace", "server").filter(pk=device_id).first()
     pace = getattr(device, "pace", None) if device is not None else None
     if pace is None or pace.chain != chain:
         return "stale"
@@ -313,7 +314,8 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     `slot` (epoch seconds) is when this send was due: a busy worker starting it late does not push
     every later send of the device back (see `_slot_done`).
     """
-    recipient = claimed or (Recipient.objects.select_related("campaign", "device_used__workspace")
+    recipient = claimed or (Recipient.objects.select_related("campaign", "device_used__workspace",
+                                                            "device_used__server")
                             .filter(pk=recipient_id).first())
     if recipient is None or recipient.status != Recipient.Status.SENDING or recipient.device_used is None:
         return "gone"

@@ -298,3 +298,20 @@ def test_next_slot_keeps_the_cadence_but_never_the_minimum(workspace, make_devic
         engine._slot_done(device.pk, 0, 10, rearm_chain=False, started=started, late=late, floor=5)
     next_at = DevicePace.objects.get(device=device).next_send_at
     assert abs((next_at - started).total_seconds() - expected) < 0.001
+
+
+def test_a_send_reads_the_waha_server_with_its_device(driver, waha, workspace, owner, make_device, make_contacts):
+    """Per message, the step and the delivery each read the device once, its WAHA server joined in."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_device(workspace)
+    make_contacts(workspace, 3)
+    campaign = start(driver, workspace, owner, delay=(5, 6))
+    with CaptureQueriesContext(connection) as ctx:
+        driver.run()
+    assert statuses(campaign) == ["SENT"] * 3
+    alone = [q["sql"] for q in ctx.captured_queries
+             if q["sql"].lstrip().upper().startswith("SELECT") and "wahaserver" in q["sql"].lower()
+             and "devices_device" not in q["sql"].lower() and "campaigns_recipient" not in q["sql"].lower()]
+    assert alone == []
