@@ -21,8 +21,9 @@ from .preview import message_preview
 @require_GET
 @workspace_view("campaigns:view")
 def campaign_list(request):
-    campaigns = list(selectors.campaign_list(request.workspace)[:200])
-    rows = [(c, selectors.campaign_stats(c)) for c in campaigns[:50]]
+    campaigns = list(selectors.campaign_list(request.workspace)[:50])
+    stats = selectors.campaign_list_stats(campaigns)
+    rows = [(c, stats[c.pk]) for c in campaigns]
     return render(request, "campaigns/list.html", {
         "rows": rows, "can_send": can(request.membership, "campaigns:send")})
 

@@ -95,3 +95,26 @@ def test_admin_lists_campaigns_and_recipients(client, workspace):
     client.post("/admin/campaigns/campaign/", {"action": "cancel", "_selected_action": [campaign.pk]})
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.CANCELLED
+
+
+def test_list_counts_match_the_campaign_page_in_one_query(owner_client, workspace, django_assert_num_queries):
+    from campaigns import selectors
+
+    live = Campaign.objects.create(workspace=workspace, name="Live", message_template="Hi",
+                                   status=Campaign.Status.PROCESSING)
+    done = Campaign.objects.create(workspace=workspace, name="Done", message_template="Hi",
+                                   status=Campaign.Status.COMPLETED)
+    empty = Campaign.objects.create(workspace=workspace, name="Empty", message_template="Hi",
+                                    status=Campaign.Status.COMPLETED)
+    for i, status in enumerate(["SENT", "READ", "DELIVERED", "FAILED", "PENDING", "SENDING", "SKIPPED"]):
+        Recipient.objects.create(workspace=workspace, campaign=live, phone=f"628{i}", status=status)
+    Recipient.objects.create(workspace=workspace, campaign=done, phone="6289", status="READ")
+    campaigns = [live, done, empty]
+    with django_assert_num_queries(1):
+        listed = selectors.campaign_list_stats(campaigns)
+    for campaign in campaigns:
+        full = selectors.campaign_stats(campaign)
+        assert listed[campaign.pk] == {k: full[k] for k in listed[campaign.pk]}
+    assert listed[live.pk]["percent"] == 71 and listed[empty.pk]["percent"] == 100
+    page = owner_client.get("/campaigns/").content
+    assert b"71% \xc2\xb7 7" in page and b"Empty" in page
