@@ -31,14 +31,10 @@ def waha_client(device):
 
 def settings_for(workspace):
     """The workspace's inbox/assistant settings row, created with defaults on first use."""
-    row = AssistantSettings.objects.filter(workspace=workspace).first()
-    if row is not None:
-        return row
-    try:
-        with transaction.atomic():
-            return AssistantSettings.objects.create(workspace=workspace)
-    except IntegrityError:  # two webhooks of a new workspace at once: the other one created it
-        return AssistantSettings.objects.get(workspace=workspace)
+    # get_or_create creates in a savepoint and re-reads on IntegrityError: two webhooks of a new workspace
+    # at once both get the one row (unique workspace).
+    row, _created = AssistantSettings.objects.get_or_create(workspace=workspace)
+    return row
 
 
 # ---------------------------------------------------------------- chats from WAHA addresses
