@@ -182,9 +182,11 @@ def write_batch(raw_records):
         done = set(Click.objects.filter(uid__in=[r["uid"] for r in records]).values_list("uid", flat=True))
         records = [r for r in records if r["uid"] not in done]
         # Links (or numbers) deleted since the click: the click goes with them.
-        links = LinkRotator.objects.filter(pk__in={r["rotator_id"] for r in records})
-        zones = {pk: zone_named(tz) for pk, tz in links.values_list("pk", "workspace__time_zone")}
-        live = dict(links.values_list("pk", "workspace_id"))
+        links = LinkRotator.objects.filter(pk__in={r["rotator_id"] for r in records}).values_list(
+            "pk", "workspace_id", "workspace__time_zone")
+        live, zones = {}, {}
+        for pk, workspace_id, time_zone in links:
+            live[pk], zones[pk] = workspace_id, zone_named(time_zone)
         records = [r for r in records if r["rotator_id"] in live]
         if not records:
             return 0
