@@ -23,6 +23,7 @@ from redis.exceptions import RedisError
 
 from config.redis import Script, get_redis, key, run_script
 
+from . import picking
 from .link_config import sequence_key
 
 logger = logging.getLogger(__name__)
@@ -84,21 +85,19 @@ def record_click(*, config, numbers, index, referrer, agent, is_bot):
         chosen = run_script(RECORD_SCRIPT, (sequence_key(config["id"]), queue_key()),
                             (prefix, index, *[f"{n[0]}:{n[1]}" for n in numbers]))
     except RedisError as exc:
-        return _record_without_redis(prefix, numbers, index, exc)
+        return _record_without_redis(prefix, config, numbers, index, exc)
     return numbers[int(chosen)]
 
 
-def _record_without_redis(prefix, numbers, index, exc):
+def _record_without_redis(prefix, config, numbers, index, exc):
     """Redis is down: an ad's visitor still gets a number, and the click is written to the database now.
 
     Slower, and a sequential link cannot keep its strict turn without the shared counter (a random
     number stands in), but nobody paid for a click that ended on an error page and nothing is lost.
     """
-    from .picking import BY_COUNTER, any_index
-
     logger.warning("Redis unavailable for a link click (%s); writing it to the database directly", exc)
-    if index == BY_COUNTER:
-        index = any_index(numbers)
+    if index == picking.BY_COUNTER:
+        index = picking.choose(config, numbers, advance=False)  # what a link-preview bot gets: a random one
     number = numbers[index]
     write_batch([f'{prefix},"n":{int(number[0])},"p":{json.dumps(str(number[1]))}}}'])
     return number

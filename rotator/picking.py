@@ -38,10 +38,6 @@ def choose(config, numbers, *, advance=True, rng=_rng):
     return rng.randrange(len(numbers))
 
 
-def any_index(numbers, rng=_rng):
-    return rng.randrange(len(numbers))
-
-
 def choose_weighted(numbers, rng=_rng):
     cumulative = list(itertools.accumulate(max(1, int(n[2])) for n in numbers))
     return bisect.bisect_right(cumulative, rng.random() * cumulative[-1])
