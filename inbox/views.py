@@ -1,7 +1,6 @@
 """Pages of the inbox: the two-pane team inbox (htmx polling), auto-replies, knowledge base, assistant
 settings. Each view: tenancy helper, form, one service call, then a message and a redirect or a partial."""
 from django.contrib import messages
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +12,7 @@ from config.errors import UserError
 
 from . import autoreplies, knowledge, selectors, services
 from .forms import AssistantSettingsForm, AutoReplyForm, KnowledgeForm, QuickReplyForm, apply_error
+from .media import message_media_response
 from .models import AutoReply, KnowledgeSource, Message, QuickReply
 
 FILTERS = ("q", "device", "assigned", "bot", "needs_human", "unread")
@@ -130,10 +130,7 @@ def message_media(request, pk):
     """A chat's media, only to members who can see that chat (files are private to the workspace)."""
     message = get_for_workspace_or_404(request, Message, pk=pk)
     _visible_chat(request, message.chat_id)
-    if not message.media:
-        raise Http404("No media")
-    return FileResponse(message.media.open("rb"), content_type=message.media_mimetype or "application/octet-stream",
-                        filename=message.media_filename or None, as_attachment=message.media_type != "image")
+    return message_media_response(message)
 
 
 @require_POST

@@ -1,6 +1,6 @@
 """Inbox API: chats (the brief's /chats endpoints), keyword auto-replies, quick replies, knowledge base,
 assistant settings. Views are thin: a selector finds what the caller may see, a service changes it."""
-from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -11,6 +11,7 @@ from accounts.tenancy import WorkspaceAPIView, WorkspaceViewSet
 from accounts.tenancy_api import WorkspaceAPIMixin
 
 from .. import autoreplies, knowledge, selectors, services
+from ..media import message_media_response
 from ..models import AutoReply, KnowledgeSource, Message, QuickReply
 from .serializers import (
     AssignSerializer,
@@ -68,11 +69,7 @@ class ChatMessageMediaView(_ChatView):
     @extend_schema(responses={(200, "application/octet-stream"): bytes}, parameters=[DEVICE_PARAM])
     def get(self, request, phone, pk):
         chat = self.chat(request, phone)
-        message = Message.objects.filter(chat=chat, pk=pk).exclude(media="").first()
-        if message is None:
-            raise Http404("No media")
-        return FileResponse(message.media.open("rb"), content_type=message.media_mimetype or "application/octet-stream",
-                            filename=message.media_filename or None, as_attachment=message.media_type != "image")
+        return message_media_response(get_object_or_404(Message, chat=chat, pk=pk))
 
 
 class ChatSendView(_ChatView):

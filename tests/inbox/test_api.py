@@ -190,3 +190,22 @@ def test_dashboard_card_counts_waiting_chats(device):
     _chat(device, "62812", needs_human=True)
     card = dashboard_card(device.workspace)
     assert card["value"] == 1 and "1 need a person" in str(card["hint"])
+
+
+def test_media_other_than_images_downloads_on_pages_and_api_alike(owner_api, owner_client, device, owner):
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    chat = _chat(device, assigned_to=owner)
+    html = Message(workspace=device.workspace, chat=chat, device=device, direction="in", sender="customer",
+                   timestamp=timezone.now(), media_type="document", media_mimetype="text/html",
+                   media_filename="page.html")
+    html.media.save("page.html", ContentFile(b"<script>x</script>"), save=True)
+    plain = Message.objects.create(workspace=device.workspace, chat=chat, device=device, direction="in",
+                                   sender="customer", timestamp=timezone.now(), text="no file")
+    for response in (owner_api.get(f"/api/chats/{chat.phone}/messages/{html.pk}/media"),
+                     owner_client.get(reverse("inbox:message_media", args=[html.pk]))):
+        # A customer's HTML must never render on Sebar's origin: it goes out as a download.
+        assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert owner_api.get(f"/api/chats/{chat.phone}/messages/{plain.pk}/media").status_code == 404
+    assert owner_client.get(reverse("inbox:message_media", args=[plain.pk])).status_code == 404
