@@ -1,7 +1,9 @@
 """Pages of the devices app: the list (live badges), Add device with a self-refreshing QR or a pairing
 code, disconnect / reconnect, delete with confirmation, the broadcast switch, and sandbox helpers."""
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -166,9 +168,8 @@ def device_broadcast(request, session):
         messages.error(request, exc.message)
         if request.headers.get("HX-Request"):
             # A full reload shows the message beside the list; the partial alone has nowhere to put it.
-            response = render(request, "devices/_device_rows.html", _list_context(request))
-            response["HX-Redirect"] = request.build_absolute_uri(redirect("devices:list").url)
-            return response
+            # htmx navigates on HX-Redirect without swapping the body, so none is rendered.
+            return HttpResponse(headers={"HX-Redirect": reverse("devices:list")})
         return redirect("devices:list")
     if request.headers.get("HX-Request"):
         return render(request, "devices/_device_rows.html", _list_context(request))

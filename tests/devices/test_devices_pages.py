@@ -128,3 +128,15 @@ def test_an_expired_qr_stops_polling_and_offers_a_new_one(owner_client, workspac
     assert response.status_code == 302 and response["Location"] == "/devices/ws1-exp/connect"
     mock.get(f"{FAKE_URL}/api/ws1-exp/auth/qr", body=b"\x89PNG\r\n\x1a\nnew", content_type="image/png")
     assert 'data-testid="qr-image"' in owner_client.get("/devices/ws1-exp/qr").content.decode()
+
+
+def test_broadcast_switch_refused_by_billing_reloads_the_page_to_say_why(owner_client, workspace, fake_waha):
+    from billing.models import BillingPause
+
+    device = make_device(workspace, fake_waha[0], session="ws1-bp", is_active_for_broadcast=False)
+    BillingPause.objects.create(workspace=workspace, kind=BillingPause.Kind.DEVICE, object_id=device.pk)
+    response = owner_client.post("/devices/ws1-bp/broadcast", {"on": "1"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response["HX-Redirect"].endswith("/devices/")
+    device.refresh_from_db()
+    assert device.is_active_for_broadcast is False
+    assert "billing paused this one" in owner_client.get("/devices/").content.decode()
