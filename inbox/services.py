@@ -50,19 +50,22 @@ def _lid_to_phone(device, lid):
 
 
 def _address_of(device, incoming):
-    """(phone key, phone known?, lid, kind) for a message's chat; @lid senders resolve to their phone."""
+    """(phone key, phone known?, lid, kind, lid resolved just now?) for a message's chat; @lid senders
+    resolve to their phone."""
     jid = incoming.chat_jid
     if incoming.kind == "group":
-        return jid.split("@", 1)[0], True, "", Chat.Kind.GROUP
+        return jid.split("@", 1)[0], True, "", Chat.Kind.GROUP, False
     if incoming.kind == "status":
-        return "status", True, "", Chat.Kind.STATUS
+        return "status", True, "", Chat.Kind.STATUS, False
     if not incoming.is_lid:
-        return incoming.phone or jid.split("@", 1)[0], True, "", Chat.Kind.DIRECT
+        return incoming.phone or jid.split("@", 1)[0], True, "", Chat.Kind.DIRECT, False
     known = Chat.objects.filter(device=device, lid=jid, phone_known=True).values_list("phone", flat=True).first()
-    phone = known or incoming.alt_phone or _lid_to_phone(device, jid)
+    if known:
+        return known, True, jid, Chat.Kind.DIRECT, False
+    phone = incoming.alt_phone or _lid_to_phone(device, jid)
     if phone:
-        return phone, True, jid, Chat.Kind.DIRECT
-    return jid.split("@", 1)[0], False, jid, Chat.Kind.DIRECT
+        return phone, True, jid, Chat.Kind.DIRECT, True
+    return jid.split("@", 1)[0], False, jid, Chat.Kind.DIRECT, False
 
 
 def _join_hidden_chat(device, phone, lid):
@@ -80,8 +83,10 @@ def _join_hidden_chat(device, phone, lid):
 
 
 def _chat_for(device, incoming):
-    phone, known, lid, kind = _address_of(device, incoming)
-    if lid and known:
+    phone, known, lid, kind, resolved_now = _address_of(device, incoming)
+    if resolved_now:
+        # Only the first time a lid resolves can a hidden chat hold it: once joined, a known chat carries
+        # the lid and later messages find it above, so they skip this lookup.
         _join_hidden_chat(device, phone, lid)
     chat, created = Chat.objects.get_or_create(
         device=device, phone=phone,
