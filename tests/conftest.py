@@ -27,7 +27,8 @@ def _isolated_redis_keys(settings):
 @pytest.fixture(autouse=True)
 def _seeded_plans(request):
     """A transactional test (django_db(transaction=True)) empties every table when it ends, the plans the
-    migration seeded included; put them back so a later test finds Pro and Enterprise, whatever the order."""
+    migration seeded included; so each transactional test seeds them again before it starts and finds Pro
+    and Enterprise whichever transactional test ran before it."""
     marker = request.node.get_closest_marker("django_db")
     if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
         import importlib
