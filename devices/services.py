@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from billing import limits
 from billing.errors import LimitReached
@@ -169,8 +170,10 @@ def device_update(*, device, label=None, is_active_for_broadcast=None) -> Device
             # Billing switched it off because the plan shrank; it comes back by itself after payment.
             limit = limits.limit_for(device.workspace, "devices")
             raise LimitReached(
-                _("Your plan allows %(limit)s broadcasting devices, so billing paused this one. Renew or "
-                  "upgrade under Billing and it comes back by itself.") % {"limit": limit},
+                ngettext("Your plan allows %(limit)s broadcasting device, so billing paused this one. Renew or "
+                         "upgrade under Billing and it comes back by itself.",
+                         "Your plan allows %(limit)s broadcasting devices, so billing paused this one. Renew or "
+                         "upgrade under Billing and it comes back by itself.", limit or 0) % {"limit": limit},
                 resource="devices", limit=limit, used=limits.usage(device.workspace, "devices"))
         device.is_active_for_broadcast = bool(is_active_for_broadcast)
         fields.append("is_active_for_broadcast")
