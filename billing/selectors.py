@@ -95,7 +95,10 @@ def usage_rows(workspace):
 
 def expiry_reminder(workspace, now=None):
     """A reminder line for the last week of a paid plan, or None."""
-    subscription = current_subscription(workspace, now)
+    return _reminder(current_subscription(workspace, now), now)
+
+
+def _reminder(subscription, now=None):
     if subscription is None or subscription.expiry_date is None:
         return None
     left = days_left(subscription, now)
@@ -130,17 +133,17 @@ def dashboard_card(workspace):
         hint = _("Upgrade for more numbers and contacts") if plan.code == FREE_CODE else ""
     card = {"label": _("Plan"), "value": plan.name, "hint": hint, "url": reverse("billing:index"),
             "permission": "billing:manage"}
-    reminder = expiry_reminder(workspace)
+    reminder = _reminder(subscription)
+    paused = 0 if reminder else paused_device_count(workspace)
     if reminder:
         card["alert"] = reminder
         card["alert_level"] = "danger" if days_left(subscription) <= 1 else "warning"
-    elif paused_device_count(workspace):
+    elif paused:
         card["alert"] = ngettext(
             "%(n)s WhatsApp number stopped broadcasting because your plan ended. Pay for a plan under Billing "
             "and it comes back by itself.",
             "%(n)s WhatsApp numbers stopped broadcasting because your plan ended. Pay for a plan under Billing "
-            "and they come back by themselves.", paused_device_count(workspace)) % {
-                "n": paused_device_count(workspace)}
+            "and they come back by themselves.", paused) % {"n": paused}
         card["alert_level"] = "warning"
     elif pending_invoices(workspace).exists():
         card["alert"] = _("An invoice is waiting for payment. Open Billing for the transfer details.")

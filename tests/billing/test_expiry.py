@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from billing import enforcement, services
 from billing.beat import SCHEDULE
@@ -43,6 +45,11 @@ def test_expiry_pauses_then_payment_restores(workspace, owner):
         assert BillingPause.objects.filter(workspace=workspace).count() == 2
         assert subscriptions_expire_task() == 0  # the beat running again pauses nothing twice
         assert "2 WhatsApp numbers stopped broadcasting" in dashboard_card(workspace)["alert"]
+        with CaptureQueriesContext(connection) as queries:
+            dashboard_card(workspace)
+        # Each dashboard view: the plan once, the paused count once (it had been counted three times).
+        assert sum("billing_billingpause" in q["sql"] for q in queries.captured_queries) == 1
+        assert sum("billing_subscription" in q["sql"] for q in queries.captured_queries) == 1
         assert device_paused_by_billing(workspace, phones[1].pk) and not device_paused_by_billing(workspace,
                                                                                                   phones[0].pk)
         buy(workspace, owner)  # the owner pays again
