@@ -63,12 +63,11 @@ def contact_create(*, workspace, phone, name="", tags=(), custom_fields=None, so
     if Contact.objects.for_workspace(workspace).filter(phone=phone).exists():
         raise UserError(_("A contact with the number +%(phone)s already exists. Edit that one instead.")
                         % {"phone": phone}, code="duplicate_contact", fields={"phone": _("Already in contacts.")})
-    limits.check(workspace, "contacts")
     contact = Contact(workspace=workspace, phone=phone, name=(name or "").strip()[:200], source=source[:40],
                       custom_fields=dict(custom_fields or {}))
     contact.full_clean(exclude=["tags"])
     with transaction.atomic():
-        limits.reserve(workspace, "contacts")
+        limits.reserve(workspace, "contacts")  # the limit check, made under the workspace lock
         contact.save()
         _set_tags(contact, tags)
     return contact
