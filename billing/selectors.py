@@ -131,8 +131,7 @@ def dashboard_card(workspace):
         hint = _("Until %(date)s") % {"date": timezone.localtime(subscription.expiry_date).strftime("%d %b %Y")}
     else:
         hint = _("Upgrade for more numbers and contacts") if plan.code == FREE_CODE else ""
-    card = {"label": _("Plan"), "value": plan.name, "hint": hint, "url": reverse("billing:index"),
-            "permission": "billing:manage"}
+    card = {"label": _("Plan"), "value": plan.name, "hint": hint, "url": reverse("billing:index")}
     reminder = _reminder(subscription)
     paused = 0 if reminder else paused_device_count(workspace)
     if reminder:

@@ -101,3 +101,13 @@ def test_admin_needs_staff(client, owner):
     client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
     response = client.post(reverse("admin:billing_subscription_changelist"), {"_mark_paid_one": "1"})
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_plan_card_is_not_computed_for_agents(agent_client, monkeypatch):
+    from billing import selectors
+
+    def not_for_agents(workspace):
+        raise AssertionError("the plan card was computed for an agent who cannot see it")
+
+    monkeypatch.setattr(selectors, "dashboard_card", not_for_agents)
+    assert agent_client.get("/").status_code == 200
