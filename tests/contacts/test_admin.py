@@ -1,6 +1,8 @@
 """The operators' admin: django-import-export round-trip of contacts, scoped tags, normalised phones."""
 import pytest
 import tablib
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from contacts.admin import ContactResource
 from contacts.models import Contact, Tag
@@ -23,6 +25,15 @@ def test_export_then_import_updates_and_normalises(workspace, other_workspace, m
     budi = Contact.objects.get(phone="6281234567890")
     assert sorted(budi.tags.values_list("name", flat=True)) == ["Lead", "VIP"]
     assert budi.tags.get(name="Lead").workspace == workspace  # not the other tenant's "Lead"
+
+
+def test_export_reads_tags_per_chunk_not_per_contact(make_contact):
+    for i in range(5):
+        make_contact(f"62812345678{i:02d}", f"Name {i}", tags=["VIP", f"T{i}"])
+    with CaptureQueriesContext(connection) as queries:
+        exported = ContactResource().export()
+    assert sorted(row["tags"] for row in exported.dict) == [f"T{i}, VIP" for i in range(5)]
+    assert len(queries.captured_queries) <= 3  # contacts, their tags (and a workspace read at most)
 
 
 def test_admin_changelist_loads(client, django_user_model, make_contact):
