@@ -14,7 +14,7 @@ from accounts.models import Workspace
 
 from .models import Contact, ContactSettings, ImportJob, ImportReject, Tag
 from .phones import normalize
-from .services import _set_tags, clean_tag_names
+from .services import contacts_tag
 
 
 class ContactResource(resources.ModelResource):
@@ -39,18 +39,26 @@ class ContactResource(resources.ModelResource):
     def dehydrate_tags(self, contact):
         return ", ".join(sorted(tag.name for tag in contact.tags.all()))
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._workspaces = {}  # read once per workspace of the file, not once per row
+
+    def _workspace(self, pk):
+        if pk not in self._workspaces:
+            self._workspaces[pk] = Workspace.objects.filter(pk=pk).first()
+        return self._workspaces[pk]
+
     def before_import_row(self, row, **kwargs):
-        workspace = Workspace.objects.filter(pk=row.get("workspace")).first()
-        region = workspace.default_region if workspace else "ID"
         if row.get("phone"):
-            row["phone"] = normalize(row["phone"], region)
+            workspace = self._workspace(row.get("workspace"))
+            row["phone"] = normalize(row["phone"], (workspace.default_region if workspace else "") or "ID")
 
     def after_save_instance(self, instance, row, **kwargs):
         if kwargs.get("dry_run"):
             return
-        names = clean_tag_names(row.get("tags") or "")
-        if names:
-            _set_tags(instance, sorted(set(names) | set(instance.tags.values_list("name", flat=True))))
+        # Adds the row's tags (resolved in the contact's workspace) and keeps the ones it has.
+        contacts_tag(workspace=self._workspace(instance.workspace_id) or instance.workspace,
+                     contacts=Contact.objects.filter(pk=instance.pk), names=row.get("tags") or "")
 
 
 @admin.register(Contact)

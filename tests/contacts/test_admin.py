@@ -36,6 +36,20 @@ def test_export_reads_tags_per_chunk_not_per_contact(make_contact):
     assert len(queries.captured_queries) <= 3  # contacts, their tags (and a workspace read at most)
 
 
+def test_import_reads_each_workspace_once(workspace):
+    data = tablib.Dataset(headers=["workspace", "phone", "name", "tags"])
+    for i in range(5):
+        data.append([workspace.pk, f"0812-3456-78{i:02d}", f"Name {i}", "VIP, Lead"])
+    resource = ContactResource()
+    with CaptureQueriesContext(connection) as queries:
+        for row in data.dict:
+            resource.before_import_row(row)
+    assert len(queries.captured_queries) == 1  # the workspace's region, read for the first row only
+    result = ContactResource().import_data(data, dry_run=False, raise_errors=True)
+    assert not result.has_errors()
+    assert Contact.objects.filter(workspace=workspace, tags__name="Lead", phone__startswith="62812345678").count() == 5
+
+
 def test_admin_changelist_loads(client, django_user_model, make_contact):
     make_contact("6281234567890", "Budi")
     admin = django_user_model.objects.create_superuser(email="ops@example.com", password="x-Very-long-1")
