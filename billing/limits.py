@@ -66,7 +66,14 @@ def usage(workspace, resource):
     return counter(workspace)
 
 
-def remaining(workspace, resource):
+def remaining(workspace, resource, *, lock=False):
+    """How many more of `resource` fit (None = unlimited).
+
+    `lock=True`, inside the transaction that adds them (a bulk add such as a group grab), holds the
+    workspace's row as `reserve` does, so a concurrent add waits and then counts what this one added.
+    """
+    if lock:
+        _lock(workspace)
     limit = limit_for(workspace, resource)
     if limit is UNLIMITED:
         return None
@@ -84,10 +91,15 @@ def reserve(workspace, resource, adding=1):
     device at once then queue on the lock, and the second counts the first's row and is refused.
     (SQLite takes its write lock at BEGIN, so there the atomic block alone already serialises them.)
     """
+    _lock(workspace)
+    check(workspace, resource, adding)
+
+
+def _lock(workspace):
+    """Hold the workspace's row until the transaction ends: adds to its limited resources queue here."""
     from accounts.models import Workspace
 
     list(Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk", flat=True))
-    check(workspace, resource, adding)
 
 
 def check(workspace, resource, adding=1):

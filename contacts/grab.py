@@ -135,7 +135,7 @@ def grab_run(job):
         return job
     with transaction.atomic():
         outcome = merge_records(workspace=job.workspace, records=records, tags=job.tags, source=job.source,
-                                budget=Budget(limits.remaining(job.workspace, "contacts")),
+                                budget=Budget(limits.remaining(job.workspace, "contacts", lock=True)),
                                 tag_cache=TagCache(job.workspace))
         reason = _("Left out: your plan's contact limit is reached.")
         rejects.extend(ImportReject(job_id=job.pk, row_number=r.row, value=r.phone, reason=reason)

@@ -56,3 +56,48 @@ def test_the_last_seat_goes_to_one_of_two_concurrent_creates(workspace):
     two.join(10)
     assert "allows 1" in outcome["second"]
     assert LinkRotator.objects.filter(workspace=workspace).count() == 1
+
+
+def test_a_bulk_add_counting_what_remains_holds_the_last_seat(workspace):
+    """A group grab takes `remaining(..., lock=True)` and adds that many: a manual add meanwhile waits."""
+    from billing.selectors import free_package
+    from contacts.models import Contact
+    from contacts.services import contact_create
+
+    plan = free_package()
+    plan.max_contacts = 1
+    plan.save()
+    counted, release, outcome = threading.Event(), threading.Event(), {}
+
+    def bulk():
+        try:
+            with transaction.atomic():
+                outcome["remaining"] = limits.remaining(workspace, "contacts", lock=True)
+                counted.set()
+                release.wait(10)
+                Contact.objects.create(workspace=workspace, phone="6281234567891", source="Group")
+        finally:
+            connection.close()
+
+    def manual():
+        try:
+            contact_create(workspace=workspace, phone="6281234567890")
+            outcome["manual"] = "created"
+        except LimitReached as exc:
+            outcome["manual"] = exc.message
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=bulk)
+    one.start()
+    assert counted.wait(10)
+    two = threading.Thread(target=manual)
+    two.start()
+    two.join(0.5)
+    assert two.is_alive()  # queued behind the bulk add's lock
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert outcome["remaining"] == 1
+    assert "allows 1" in outcome["manual"]
+    assert Contact.objects.filter(workspace=workspace).count() == 1
