@@ -144,8 +144,12 @@ def _commit_chunk(job, chunk, state):
         locked = ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("last_row", flat=True).first()
         if locked != state["last_row"]:
             raise Superseded()
+        # The room left is counted per chunk under the workspace lock, as every other add counts it, so an
+        # import running beside a grab, a manual add or another import never takes the same last seats.
+        # (Unlimited plans skip the count.)
+        budget = Budget(limits.remaining(job.workspace, "contacts", lock=True))
         outcome = merge_records(workspace=job.workspace, records=chunk.records, tags=job.tags, source=job.source,
-                                budget=state["budget"], tag_cache=state["tags"])
+                                budget=budget, tag_cache=state["tags"])
         limit_reason = _("Left out: your plan's contact limit is reached. Upgrade or remove contacts, then "
                          "import this row again.")
         rejects.extend(ImportReject(job_id=job.pk, row_number=r.row, value=r.phone, reason=limit_reason)
@@ -213,9 +217,7 @@ def import_run(job):
         if job.total_rows is None:
             total = readers.count_rows(job.file.path, file_info(job)) - (1 if job.has_header else 0)
             ImportJob.objects.filter(pk=job.pk).update(total_rows=max(total, 0))
-        # Usage counts this job's earlier chunks, so a resumed run's budget is still right.
-        state = {"last_row": job.last_row, "tags": TagCache(job.workspace),
-                 "budget": Budget(limits.remaining(job.workspace, "contacts"))}
+        state = {"last_row": job.last_row, "tags": TagCache(job.workspace)}
         _write_chunks(job, state)
     except Superseded:
         logger.info("import %s: another run is ahead, stopping this one", job.pk)

@@ -204,6 +204,25 @@ def test_plan_limit_imports_up_to_the_limit_and_says_how_many_were_left(owner_ap
     assert job.rejects.filter(reason__contains="plan").count() == 3
 
 
+def test_contacts_added_while_an_import_runs_count_against_its_limit(owner_api, workspace, make_contact,
+                                                                     contact_limit, monkeypatch):
+    """The room is counted per chunk: a contact added between two chunks takes a seat the import then lacks."""
+    contact_limit(4)
+    monkeypatch.setattr(runner, "CHUNK_ROWS", 2)
+    commit = runner._commit_chunk
+
+    def commit_then_someone_adds(job, chunk, state):
+        commit(job, chunk, state)
+        if chunk.last_row == 3:  # after the first chunk (rows 2-3), a customer writes in
+            make_contact("6289999999999", "Walk-in")
+
+    monkeypatch.setattr(runner, "_commit_chunk", commit_then_someone_adds)
+    lines = ["phone"] + [f"08120000{i:04d}" for i in range(4)]
+    report = upload(owner_api, "race.csv", content="\n".join(lines).encode()).json()["report"]
+    assert report["created"] == 3 and report["left_out_plan_limit"] == 1
+    assert Contact.objects.for_workspace(workspace).count() == 4
+
+
 def test_rerun_after_a_crash_finishes_without_duplicates(workspace, owner, monkeypatch,
                                                          django_capture_on_commit_callbacks):
     monkeypatch.setattr(runner, "CHUNK_ROWS", 10)
