@@ -1,5 +1,6 @@
 """Users (email is the login), workspaces (the tenant: one paying account) and memberships (roles)."""
 import uuid
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -65,6 +66,15 @@ def _default_tz():
     return settings.DEFAULT_WORKSPACE_TIME_ZONE
 
 
+def zone_named(name):
+    """The ZoneInfo for a workspace's time zone name; UTC when it is empty or unknown (a bad name typed in
+    the admin must not stop sending or counting)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 class Workspace(models.Model):
     """The tenant: one paying account. Every tenant-owned row points here."""
 
@@ -81,6 +91,10 @@ class Workspace(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def zone(self):
+        return zone_named(self.time_zone)
 
 
 class Membership(WorkspaceOwned):

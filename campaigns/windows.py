@@ -3,7 +3,6 @@ messages, all read in the workspace's time zone. Each returns the seconds until 
 the engine re-arms for then instead of dropping anything.
 """
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -11,10 +10,7 @@ RECHECK_SECONDS = 300  # how often a held device looks again (the plan may be up
 
 
 def zone(workspace):
-    try:
-        return ZoneInfo(workspace.time_zone or "UTC")
-    except Exception:  # a bad zone name must not stop sending; UTC is the honest fallback
-        return ZoneInfo("UTC")
+    return workspace.zone
 
 
 def local_now(workspace, now=None):

@@ -14,13 +14,13 @@ import uuid
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from accounts.models import zone_named
 from config.redis import Script, get_redis, key, run_script
 
 from . import picking
@@ -156,13 +156,6 @@ def _host(referrer):
         return (urlsplit(referrer).hostname or "")[:120]
     except ValueError:
         return ""
-
-
-def zone_named(name):
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
 
 
 def write_batch(raw_records):

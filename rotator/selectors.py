@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .clicks import zone_named
 from .models import Click, DailyClicks, LinkRotator
 
 STATS_DAYS = 30
@@ -33,7 +32,7 @@ def dashboard_card(workspace):
 
 def rotator_stats(*, rotator, days=STATS_DAYS):
     """Visitors per day and per number, and top referrers, over the last `days` days (workspace's time zone)."""
-    zone = zone_named(rotator.workspace.time_zone)
+    zone = rotator.workspace.zone
     today = timezone.now().astimezone(zone).date()
     since = today - timedelta(days=days - 1)
     since_at = datetime.combine(since, time.min, tzinfo=zone)
