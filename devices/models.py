@@ -46,6 +46,8 @@ class Device(WorkspaceOwned):
     server = models.ForeignKey(WahaServer, on_delete=models.PROTECT, related_name="devices")
     label = models.CharField(_("label"), max_length=80, blank=True)
     phone_number = models.CharField(_("phone number"), max_length=20, blank=True)
+    # Set when a re-link came back as another phone; the list shows a notice until the owner dismisses it.
+    previous_phone_number = models.CharField(_("previous phone number"), max_length=20, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DISCONNECTED)
     # WAHA's own finer status: STOPPED, STARTING, SCAN_QR_CODE, WORKING, FAILED, PASSKEY_...
     waha_status = models.CharField(_("WAHA status"), max_length=40, default="STOPPED")

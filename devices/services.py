@@ -194,6 +194,13 @@ def device_disconnect(*, device) -> Device:
     return device
 
 
+def device_number_change_seen(*, device) -> Device:
+    """The owner read the "linked as another number" notice."""
+    Device.objects.filter(pk=device.pk).update(previous_phone_number="")
+    device.refresh_from_db()
+    return device
+
+
 def device_reconnect(*, device) -> Device:
     """Start a stopped or failed session again so it shows a QR."""
     client = client_for(device)
@@ -292,6 +299,10 @@ def device_status_apply(*, device, status, at=None, me=None, error="", history=N
             current.status = Device.Status.CONNECTED
             current.last_error = ""
             if phone:
+                if current.phone_number and phone != current.phone_number:
+                    # Re-linked with another phone: campaigns and links now send from a new number, and the
+                    # owner must hear of it (the QR does not say which phone scanned it).
+                    current.previous_phone_number = current.phone_number
                 current.phone_number = phone
         else:
             current.status = Device.Status.DISCONNECTED
@@ -302,7 +313,8 @@ def device_status_apply(*, device, status, at=None, me=None, error="", history=N
                 current.last_error = error or _("The WhatsApp session stopped. Press Reconnect to start it again.")
             elif status == "STARTING":
                 current.last_error = ""
-        current.save(update_fields=["waha_status", "status_changed_at", "status", "last_error", "phone_number"])
+        current.save(update_fields=["waha_status", "status_changed_at", "status", "last_error", "phone_number",
+                                    "previous_phone_number"])
     device.refresh_from_db()
     return True
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<str:session>/sandbox-scan", views.device_sandbox_scan, name="sandbox-scan"),
     path("<str:session>/simulate-inbound", views.device_simulate_inbound, name="simulate-inbound"),
     path("<str:session>/disconnect", views.device_disconnect, name="disconnect"),
+    path("<str:session>/number-change-seen", views.device_number_change_seen, name="number-change-seen"),
     path("<str:session>/reconnect", views.device_reconnect, name="reconnect"),
     path("<str:session>/broadcast", views.device_broadcast, name="broadcast"),
     path("<str:session>/delete", views.device_delete, name="delete"),

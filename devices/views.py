@@ -133,16 +133,27 @@ def device_simulate_inbound(request, session):
     return redirect("devices:list")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @workspace_view("devices:manage")
 def device_disconnect(request, session):
+    """GET asks first: logging a number out stops its broadcasts and needs the phone to link it again."""
     device = _device(request, session)
+    if request.method == "GET":
+        return render(request, "devices/disconnect.html", {"device": device})
     try:
         services.device_disconnect(device=device)
     except UserError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(device)s was logged out of WhatsApp.") % {"device": device})
+    return redirect("devices:list")
+
+
+@require_POST
+@workspace_view("devices:manage")
+def device_number_change_seen(request, session):
+    device = _device(request, session)
+    services.device_number_change_seen(device=device)
     return redirect("devices:list")
 
 

@@ -55,3 +55,15 @@ def test_add_device_scan_qr_until_connected(page, live_server, emulator):
     page.click("#qr-box >> text=Back to devices")
     page.wait_for_url(f"{live_server.url}/devices/")
     assert page.inner_text("[data-testid=device-status]") == "Connected"
+
+    # Disconnect asks first (a stray tap must not log the shop's number out), then logs it out.
+    page.click("text=Disconnect")
+    page.wait_for_selector("[data-testid=confirm-disconnect]")
+    device.refresh_from_db()
+    assert device.status == Device.Status.CONNECTED
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("[data-testid=confirm-disconnect]")
+    page.wait_for_url(f"{live_server.url}/devices/")
+    device.refresh_from_db()
+    assert device.status == Device.Status.DISCONNECTED

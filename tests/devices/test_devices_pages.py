@@ -107,9 +107,14 @@ def test_delete_asks_first_then_deletes(owner_client, workspace, fake_waha):
     assert not Device.objects.exists()
 
 
-def test_disconnect_logs_out(owner_client, workspace, fake_waha):
+def test_disconnect_asks_first_then_logs_out(owner_client, workspace, fake_waha):
     server, mock = fake_waha
     make_device(workspace, server, session="ws1-x", status=Device.Status.CONNECTED, waha_status="WORKING")
+    rows = owner_client.get("/devices/rows").content.decode()
+    assert 'href="/devices/ws1-x/disconnect"' in rows and 'action="/devices/ws1-x/disconnect"' not in rows
+    confirm = owner_client.get("/devices/ws1-x/disconnect")
+    assert confirm.status_code == 200 and b'data-testid="confirm-disconnect"' in confirm.content
+    assert not mock.calls and Device.objects.get().is_connected  # looking at the question changes nothing
     mock.post(f"{FAKE_URL}/api/sessions/ws1-x/logout", json={}, status=201)
     owner_client.post("/devices/ws1-x/disconnect")
     assert Device.objects.get().status == Device.Status.DISCONNECTED
@@ -140,3 +145,28 @@ def test_broadcast_switch_refused_by_billing_reloads_the_page_to_say_why(owner_c
     device.refresh_from_db()
     assert device.is_active_for_broadcast is False
     assert "billing paused this one" in owner_client.get("/devices/").content.decode()
+
+
+def test_relinking_as_another_phone_is_told_until_dismissed(owner_client, workspace, fake_waha):
+    from devices import services
+
+    server, _ = fake_waha
+    device = make_device(workspace, server, session="ws1-re", status=Device.Status.CONNECTED,
+                         phone_number="6281100000001", waha_status="WORKING")
+    services.device_status_apply(device=device, status="WORKING", me={"id": "6281100000001@c.us"})
+    assert 'data-testid="device-number-changed"' not in owner_client.get("/devices/rows").content.decode()
+    services.device_status_apply(device=device, status="SCAN_QR_CODE")
+    services.device_status_apply(device=device, status="WORKING", me={"id": "6281100000002@c.us"})
+    rows = owner_client.get("/devices/rows").content.decode()
+    assert 'data-testid="device-number-changed"' in rows
+    assert "+6281100000002" in rows and "+6281100000001" in rows
+    owner_client.post("/devices/ws1-re/number-change-seen")
+    assert 'data-testid="device-number-changed"' not in owner_client.get("/devices/rows").content.decode()
+    assert Device.objects.get().phone_number == "6281100000002"
+
+
+def test_agents_may_not_dismiss_a_devices_notice(agent_client, workspace, fake_waha):
+    server, _ = fake_waha
+    make_device(workspace, server, session="ws1-ag", previous_phone_number="62811")
+    assert agent_client.post("/devices/ws1-ag/number-change-seen").status_code == 403
+    assert Device.objects.get().previous_phone_number == "62811"
