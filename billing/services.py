@@ -116,6 +116,14 @@ def subscription_mark_paid(*, subscription_id, note="", now=None):
     return line
 
 
+def subscription_sandbox_pay(*, subscription_id):
+    """Sandbox mode's stand-in for a bank transfer; refused on a server that takes real money."""
+    if not settings.SANDBOX_PAYMENTS:
+        raise BillingError(_("Only an operator can confirm payments on this server."), code="sandbox_payments_off",
+                           status_code=403)
+    return subscription_mark_paid(subscription_id=subscription_id, note=_("Sandbox payment (no money moved)"))
+
+
 def subscription_mark_failed(*, subscription_id, note=""):
     """The payment did not arrive or bounced. A late transfer can still be marked paid afterwards."""
     with transaction.atomic():

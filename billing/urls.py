@@ -9,4 +9,5 @@ urlpatterns = [
     path("choose/", views.choose, name="choose"),
     path("invoices/", views.history, name="history"),
     path("invoices/<str:reference>/", views.invoice, name="invoice"),
+    path("invoices/<str:reference>/sandbox-pay", views.invoice_sandbox_pay, name="invoice-sandbox-pay"),
 ]

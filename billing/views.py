@@ -1,4 +1,5 @@
 """Billing pages: plans and usage, choosing a plan, one invoice with how to pay, and the ledger history."""
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -60,7 +61,22 @@ def invoice(request, reference):
     instructions = None
     if line.payment_status in (Subscription.Status.PENDING, Subscription.Status.FAILED):
         instructions = provider_for(line).instructions(line)
-    return render(request, "billing/invoice.html", {"line": line, "instructions": instructions})
+    return render(request, "billing/invoice.html", {"line": line, "instructions": instructions,
+                                                    "sandbox_payments": settings.SANDBOX_PAYMENTS})
+
+
+@require_POST
+@workspace_view("billing:manage")
+def invoice_sandbox_pay(request, reference):
+    """Sandbox only: the owner plays the bank, through the same confirmation operators use."""
+    line = get_for_workspace_or_404(request, Subscription, reference=reference)
+    try:
+        services.subscription_sandbox_pay(subscription_id=line.pk)
+    except UserError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Sandbox: the transfer “arrived” and your plan is active."))
+    return redirect("billing:invoice", reference=line.reference)
 
 
 @workspace_view("billing:manage")

@@ -209,6 +209,9 @@ WAHA_API_KEY = env.str("WAHA_API_KEY", default="")
 SANDBOX_MODE = not WAHA_URL
 SANDBOX_WAHA_URL = env.str("SANDBOX_WAHA_URL", default="http://127.0.0.1:3000").rstrip("/")
 SANDBOX_WAHA_API_KEY = env.str("SANDBOX_WAHA_API_KEY", default="sebar-sandbox-key")
+# Lets a workspace mark its own invoice paid, so a new user can try a bigger plan alone. Only in sandbox
+# mode by default; a server that takes real money must have it off (it is off whenever WAHA_URL is set).
+SANDBOX_PAYMENTS = env.bool("SANDBOX_PAYMENTS", default=SANDBOX_MODE)
 # Where WAHA posts its webhooks; defaults to this server's own receiver.
 WAHA_WEBHOOK_URL = env.str("WAHA_WEBHOOK_URL", default=f"{SITE_URL}/webhooks/waha")
 

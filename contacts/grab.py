@@ -6,6 +6,8 @@ Participants go through the same merge rule and report as a file import (an `Imp
 hidden, counted as "hidden by WhatsApp" — never stored under a made-up number. The device's own
 number is skipped.
 """
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from .phones import normalize
 from .services import clean_tag_names
 
 GRAB_SOURCE = "Group Grab"
+log = logging.getLogger(__name__)
 
 
 def _client(device):
@@ -84,6 +87,17 @@ def _participant_phone(client, session, participant):
     return None
 
 
+def _display_names(client, session):
+    """WhatsApp's names for the people this number knows; a grab without names is still a grab."""
+    from devices.waha import WahaError
+
+    try:
+        return client.contact_names(session)
+    except WahaError as exc:
+        log.info("grab: no contact names from %s: %s", session, exc)
+        return {}
+
+
 def _own_digits(client, device):
     own = "".join(c for c in device.phone_number or "" if c.isdigit())
     if own:
@@ -110,6 +124,7 @@ def grab_run(job):
     try:
         participants = client.group_participants(session, group_id)
         own = _own_digits(client, device)
+        names = _display_names(client, session)
         records, rejects, hidden, duplicates, seen = [], [], 0, 0, set()
         for row, participant in enumerate(participants, start=1):
             digits = _participant_phone(client, session, participant)
@@ -127,7 +142,7 @@ def grab_run(job):
                 duplicates += 1
                 continue
             seen.add(phone)
-            records.append(Record(row=row, phone=phone))
+            records.append(Record(row=row, phone=phone, name=names.get(digits, "")[:120]))
     except WahaError as exc:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=timezone.now(),
                                                    error=_waha_error(exc).message)

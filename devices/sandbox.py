@@ -3,6 +3,7 @@
 Only for devices on the sandbox server (SANDBOX_WAHA_URL) while WAHA_URL is unset; a real WAHA has no
 such endpoints. These calls are not WAHA calls, so they use plain requests rather than WahaClient.
 """
+import hashlib
 from urllib.parse import quote
 
 import requests
@@ -42,9 +43,32 @@ def _control(device, action, body):
     return response.json()
 
 
+# Groups an emulated number is in, so a new user can try group grab alone. Fixed ids per session: a
+# second scan (after Disconnect) replaces them instead of adding copies.
+DEMO_GROUPS = [
+    ("Arisan RT 05", [("6281277770001", "Bu Rina"), ("6281277770002", "Pak Budi"), ("6281277770003", ""),
+                      ("6281277770004", "Mbak Sari")]),
+    ("Reseller Batik Solo", [("6281377770001", "Dewi Reseller"), ("6281377770002", "Agus Batik"),
+                             ("6281377770003", "Toko Laras"), ("6281377770004", "")]),
+]
+
+
+def _demo_group_id(device, index):
+    digest = hashlib.sha256(f"{device.session_name}/{index}".encode()).hexdigest()
+    return f"1203630{int(digest, 16) % 10**11:011d}@g.us"
+
+
 def sandbox_scan(*, device, phone=None) -> dict:
-    """Pretend a phone scanned the QR: the session goes WORKING and WAHA's webhook tells us."""
-    return _control(device, "scan", {"phone": phone} if phone else {})
+    """Pretend a phone scanned the QR (or typed the pairing code): the session goes WORKING and WAHA's
+    webhook tells us. The emulated number joins a few demo groups."""
+    info = _control(device, "scan", {"phone": phone} if phone else {})
+    for index, (subject, members) in enumerate(DEMO_GROUPS):
+        # One hidden member: WhatsApp hides some numbers, and the grab report should show that too.
+        participants = [{"phone": p, "name": n} for p, n in members] + [
+            {"phone": f"62819777700{index}9", "hidden": True}]
+        _control(device, "groups", {"id": _demo_group_id(device, index), "subject": subject,
+                                    "participants": participants})
+    return info
 
 
 def sandbox_inbound(*, device, text, phone=FAKE_CUSTOMER, push_name="Sandbox Customer") -> dict:

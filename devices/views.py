@@ -99,7 +99,8 @@ def device_pairing_code(request, session):
             code = services.device_pairing_code(device=device, phone=form.cleaned_data["phone"])
         except UserError as exc:
             form.add_error("phone" if "phone" in exc.fields else None, exc.message)
-    return render(request, "devices/_pairing_code.html", {"device": device, "pairing_form": form, "code": code})
+    return render(request, "devices/_pairing_code.html", {"device": device, "pairing_form": form, "code": code,
+                                                          "sandbox_on": sandbox.is_sandbox_device(device)})
 
 
 @require_POST

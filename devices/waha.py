@@ -415,6 +415,33 @@ class WahaClient:
         exists = bool(body.get("numberExists"))
         return exists, (body.get("chatId") if exists else None)
 
+    def contact_names(self, session, *, page=500, max_pages=40) -> dict[str, str]:
+        """{phone digits: display name} of the contacts the account knows (GET /api/contacts/all).
+
+        ``name`` is how the phone's owner saved the person, ``pushname`` the person's own name; either is
+        better than none. Engines return the id as a string or as WEBJS's ``{_serialized}`` object."""
+        names: dict[str, str] = {}
+        for number in range(max_pages):
+            rows = self._request("GET", "/api/contacts/all", session=session,
+                                 params={"session": session, "limit": page, "offset": number * page}) or []
+            if not isinstance(rows, list):
+                break
+            for row in rows:
+                if not isinstance(row, dict):
+                    continue
+                ident = row.get("id")
+                if isinstance(ident, dict):
+                    ident = ident.get("_serialized") or ""
+                ident = str(ident or "")
+                if not ident.endswith("@c.us"):
+                    continue
+                name = str(row.get("name") or row.get("pushname") or row.get("pushName") or "").strip()
+                if name:
+                    names[ident.split("@", 1)[0]] = name
+            if len(rows) < page:
+                break
+        return names
+
     def groups(self, session) -> list[dict]:
         raw = self._request("GET", f"/api/{_seg(session)}/groups", session=session)
         return _normalize_groups(raw)

@@ -28,7 +28,7 @@ Control API (emulator only, no API key), also available as ``EmulatorServer`` me
   ``message`` and ``message.any``; with ``lid`` the sender is ``<lid>@lid`` and resolvable through
   the LIDs API. Returns the WAMessage. (``server.inbound(name, from_, text, lid=, media=, group=)``)
 - ``POST /_emulator/sessions/{name}/groups`` ``{"subject", "id"?, "participants": [{"phone",
-  "role"?: participant|admin|superadmin, "hidden"?: bool}]}`` → the account is in that group
+  "role"?: participant|admin|superadmin, "hidden"?: bool, "name"?: display name}]}`` → the account is in that group
   (hidden = number not shared: participants/v2 shows ``@lid`` and no ``pn``).
   (``server.add_group(name, subject, participants, id=None)``)
 - ``POST /_emulator/sessions/{name}/ack`` ``{"short_id" | "id", "ack": -1..4}`` → emit one ack now.

@@ -228,6 +228,29 @@ def lid_by_phone(emu, request):
     return Response(200, {"lid": f"{lid}@lid" if known else None, "pn": f"{phone}@c.us"})
 
 
+def contacts_all(emu, request):
+    """GET /api/contacts/all: the people this account knows (group members whose number is shared, and
+    everyone who wrote in), in the documented contact shape; ``pushname`` is their own display name."""
+    session_name = request.arg("session") or "default"
+    with emu.state.lock:
+        messages.working_session(emu, session_name)
+        known: dict[str, str] = {}
+        for group in emu.state.groups.get(session_name, {}).values():
+            for p in group.participants:
+                if p.phone and not p.hidden:
+                    known[p.phone] = known.get(p.phone) or p.name
+        for message in emu.state.messages.get(session_name, []):
+            if not message.from_me and message.sender.endswith("@c.us"):
+                phone = message.sender.split("@")[0]
+                known[phone] = known.get(phone) or (message.push_name or "")
+    rows = [{"id": f"{phone}@c.us", "number": phone, "name": None, "pushname": name or None,
+             "shortName": None, "isMe": False, "isGroup": False, "isWAContact": True, "isMyContact": False,
+             "isBlocked": False} for phone, name in sorted(known.items())]
+    offset = request.int_arg("offset", 0)
+    limit = request.int_arg("limit", 0)
+    return Response(200, rows[offset : offset + limit] if limit else rows[offset:])
+
+
 # -- groups
 
 
@@ -337,6 +360,7 @@ ROUTES = [
     ("POST", "/api/startTyping", typing, True),
     ("POST", "/api/stopTyping", typing, True),
     ("GET", "/api/contacts/check-exists", check_exists, False),
+    ("GET", "/api/contacts/all", contacts_all, False),
     ("GET", "/api/{session}/lids", lids_list, False),
     ("GET", "/api/{session}/lids/count", lids_count, False),
     ("GET", "/api/{session}/lids/pn/{phone}", lid_by_phone, False),

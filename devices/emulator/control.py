@@ -32,7 +32,8 @@ def add_group(emu, name: str, data: dict) -> dict:
             hidden = bool(entry.get("hidden"))
             # A hidden number is not learnt: the LIDs API must not reveal it either.
             lid = lid_for_phone(phone) if hidden else emu.state.learn_lid(phone)
-            participants.append(Participant(phone=phone, lid=lid, role=role, hidden=hidden))
+            name_ = str(entry.get("name") or "")[:80]
+            participants.append(Participant(phone=phone, lid=lid, role=role, hidden=hidden, name=name_))
         if session.me and not any(p.phone == session.me["id"].split("@")[0] for p in participants):
             me_phone = session.me["id"].split("@")[0]
             participants.insert(

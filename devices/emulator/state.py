@@ -76,6 +76,7 @@ class Participant:
     lid: str  # digits of the @lid id
     role: str = "participant"  # participant | admin | superadmin
     hidden: bool = False  # true → participants/v2 shows the @lid id and no pn
+    name: str = ""  # the person's WhatsApp display name (pushname), as the contacts API shows it
 
     @property
     def pn(self) -> str | None:

@@ -39,7 +39,11 @@ def test_owner_invites_and_a_new_person_signs_up(owner_client, workspace, client
     invitation = Invitation.objects.get()
     assert f"https://sebar.example.com/invite/{invitation.token}/" in mail.outbox[0].body
     assert "Alpha Store" in mail.outbox[0].subject
-    assert "siti@example.com" in owner_client.get("/team/").content.decode()
+    team_page = owner_client.get("/team/").content.decode()
+    assert "siti@example.com" in team_page
+    # The link is on the page too, copyable: the owner can pass it on when the email does not arrive.
+    assert f'value="https://sebar.example.com/invite/{invitation.token}/"' in team_page
+    assert f'data-copy="https://sebar.example.com/invite/{invitation.token}/"' in team_page
     page = client.get(invitation.path)
     assert page.status_code == 200 and "Join Alpha Store" in page.content.decode()
     response = client.post(invitation.path, {"full_name": "Siti", "password": "es-teh-manis-42"})

@@ -111,3 +111,31 @@ def test_plan_card_is_not_computed_for_agents(agent_client, monkeypatch):
 
     monkeypatch.setattr(selectors, "dashboard_card", not_for_agents)
     assert agent_client.get("/").status_code == 200
+
+
+def test_sandbox_pay_activates_the_plan_only_where_sandbox_payments_are_on(owner_client, workspace, owner,
+                                                                             outsider_client, settings):
+    from billing.selectors import current_plan
+
+    line = services.subscription_choose(workspace=workspace, actor=owner, package_id=plan("pro").pk, months=1)
+    url = f"/billing/invoices/{line.reference}/sandbox-pay"
+    settings.SANDBOX_PAYMENTS = False
+    assert 'data-testid="sandbox-pay"' not in owner_client.get(f"/billing/invoices/{line.reference}/").content.decode()
+    owner_client.post(url)
+    line.refresh_from_db()
+    assert line.payment_status == Subscription.Status.PENDING  # a server taking real money refuses
+    settings.SANDBOX_PAYMENTS = True
+    assert 'data-testid="sandbox-pay"' in owner_client.get(f"/billing/invoices/{line.reference}/").content.decode()
+    assert outsider_client.post(url).status_code == 404  # another tenant's invoice
+    line.refresh_from_db()
+    assert line.payment_status == Subscription.Status.PENDING
+    assert owner_client.post(url).status_code == 302
+    line.refresh_from_db()
+    assert line.payment_status == Subscription.Status.PAID and "Sandbox" in line.note
+    assert current_plan(workspace).code == "pro"
+
+
+def test_agents_cannot_sandbox_pay(agent_client, workspace, owner, settings):
+    settings.SANDBOX_PAYMENTS = True
+    line = services.subscription_choose(workspace=workspace, actor=owner, package_id=plan("pro").pk, months=1)
+    assert agent_client.post(f"/billing/invoices/{line.reference}/sandbox-pay").status_code == 403

@@ -92,10 +92,14 @@ def test_lid_without_pn_is_resolved_through_waha(monkeypatch, owner_api, workspa
         def session_me(self, session):
             return {"id": f"{ME}@c.us"}
 
+        def contact_names(self, session):
+            return {"6281399990001": "Resolved Rudi"}
+
     monkeypatch.setattr("devices.selectors.client_for", lambda d: FakeClient())
     _r, job = grab(owner_api, {"device": "grab-1", "group_id": "123@g.us"})
     assert job["report"]["created"] == 2 and job["report"]["hidden_by_whatsapp"] == 1
     assert sorted(Contact.objects.values_list("phone", flat=True)) == ["6281399990001", "6281399990003"]
+    assert Contact.objects.get(phone="6281399990001").name == "Resolved Rudi"  # named after the LID lookup
 
 
 def test_other_workspaces_device_is_404_and_bad_group_is_400(owner_api, outsider_api, device, group):
@@ -124,3 +128,43 @@ def test_grab_page_lists_groups_and_grabs(owner_client, device, group, workspace
     page = owner_client.get(r["Location"]).content.decode()
     assert "Hidden by WhatsApp" in page and "Import finished" in page
     assert Contact.objects.for_workspace(workspace).count() == 3
+
+
+def test_grabbed_members_get_whatsapp_display_names_without_overwriting_known_ones(
+        owner_api, workspace, device, waha, make_contact):
+    group = waha.add_group("grab-1", "Arisan RT 05", [
+        {"phone": "6281311110001", "name": "Bu Rina"},
+        {"phone": "6281311110002", "name": "Pak Budi"},
+        {"phone": "6281311110003"},  # no display name: stays empty, never made up
+        {"phone": "6281311110004", "name": "Hidden Hana", "hidden": True},
+    ])
+    make_contact("6281311110002", "Budi Santoso")
+    _r, job = grab(owner_api, {"device": "grab-1", "group_id": group["id"]})
+    assert job["status"] == "done"
+    names = dict(Contact.objects.for_workspace(workspace).values_list("phone", "name"))
+    assert names == {"6281311110001": "Bu Rina", "6281311110002": "Budi Santoso", "6281311110003": ""}
+
+
+@pytest.mark.parametrize("engine", ["GOWS", "NOWEB", "WEBJS"])
+def test_contact_names_on_every_engine(engine):
+    server = EmulatorServer(port=0, engine=engine, api_key=API_KEY, status_delay=0.01).start()
+    try:
+        client = WahaClient(server.url, API_KEY)
+        client.session_create("names-1", webhook_url="http://127.0.0.1:9/hook", hmac_key="k")
+        assert server.wait_for_status("names-1", "SCAN_QR_CODE", timeout=3)
+        server.scan("names-1", phone=ME)
+        server.add_group("names-1", "G", [{"phone": "6281311110009", "name": "Sari"}])
+        assert client.contact_names("names-1").get("6281311110009") == "Sari"
+    finally:
+        server.stop()
+
+
+def test_a_gateway_without_the_contacts_api_still_grabs(owner_api, workspace, device, group, monkeypatch):
+    from devices.waha import WahaClient, WahaNotFound
+
+    def missing(self, session, **kw):
+        raise WahaNotFound("no such route", session=session)
+
+    monkeypatch.setattr(WahaClient, "contact_names", missing)
+    _r, job = grab(owner_api, {"device": "grab-1", "group_id": group["id"]})
+    assert job["status"] == "done" and job["report"]["created"] == 3

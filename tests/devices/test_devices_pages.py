@@ -170,3 +170,35 @@ def test_agents_may_not_dismiss_a_devices_notice(agent_client, workspace, fake_w
     make_device(workspace, server, session="ws1-ag", previous_phone_number="62811")
     assert agent_client.post("/devices/ws1-ag/number-change-seen").status_code == 403
     assert Device.objects.get().previous_phone_number == "62811"
+
+
+def test_sandbox_pairing_code_links_the_number_typed(owner_client, workspace, emulator):
+    from devices.waha import WahaClient
+
+    owner_client.post("/devices/add", {"label": "Sales"})
+    device = Device.objects.get()
+    assert emulator.wait_for_status(device.session_name, "SCAN_QR_CODE", timeout=10)
+    body = owner_client.post(f"/devices/{device.session_name}/pairing-code", {"phone": "+62 812 3456 7890"},
+                             HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="sandbox-pairing"' in body
+    owner_client.post(f"/devices/{device.session_name}/sandbox-scan")
+    assert emulator.status(device.session_name) == "WORKING"
+    assert WahaClient(device.server.base_url, device.server.api_key).session_me(device.session_name)["id"] == (
+        "6281234567890@c.us")
+
+
+def test_a_sandbox_number_is_in_demo_groups_once_however_often_it_links(owner_client, workspace, emulator):
+    from devices.waha import WahaClient
+
+    owner_client.post("/devices/add", {"label": "Sales"})
+    device = Device.objects.get()
+    assert emulator.wait_for_status(device.session_name, "SCAN_QR_CODE", timeout=10)
+    owner_client.post(f"/devices/{device.session_name}/sandbox-scan")
+    client = WahaClient(device.server.base_url, device.server.api_key)
+    groups = client.groups(device.session_name)
+    assert sorted(g["name"] for g in groups) == ["Arisan RT 05", "Reseller Batik Solo"]
+    assert client.contact_names(device.session_name)["6281277770001"] == "Bu Rina"
+    client.session_logout(device.session_name)
+    assert emulator.wait_for_status(device.session_name, "SCAN_QR_CODE", timeout=10)
+    owner_client.post(f"/devices/{device.session_name}/sandbox-scan")
+    assert len(client.groups(device.session_name)) == 2
