@@ -37,13 +37,16 @@ class Chat(WorkspaceOwned):
     unread_count = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_message_preview = models.CharField(max_length=120, blank=True)
+    # When the customer last wrote. A thread that only holds our broadcasts has none and stays out of the
+    # inbox's default view: the inbox is for conversations, not for every recipient of a campaign.
+    customer_wrote_at = models.DateTimeField(null=True, blank=True)
     # Set when the opt-out confirmation was sent, so a customer repeating STOP gets one answer.
     opt_out_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["device", "phone"], name="inbox_chat_unique_device_phone")]
-        indexes = [models.Index(fields=["workspace", "-last_message_at"])]
+        indexes = [models.Index(fields=["workspace", "-last_message_at"]), models.Index(fields=["workspace", "phone"])]
 
     def __str__(self):
         return self.name or self.phone

@@ -1,6 +1,6 @@
 """Reads of the inbox. Chat visibility is decided here once: agents see the chats assigned to them and
 unassigned ones; members who may `inbox:view_all` (owners) see every chat of the workspace."""
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,10 +20,20 @@ def visible_chats(*, workspace, membership):
     return chats
 
 
+CHAT_ORDER = ("-needs_human", "-last_message_at", "-pk")
+
+
 def chat_list(*, workspace, membership, filters=None):
-    """Recent conversations, newest first, filtered by device, assignee ("me", "none", id), bot, search."""
+    """Recent conversations, newest first, filtered by device, assignee ("me", "none", id), bot, search.
+
+    One customer is one row however many of the workspace's numbers talked to them (the row is their
+    most recent thread; the conversation shows all of them). Threads the customer never wrote in, such
+    as a broadcast's, are left out unless ``filters["show"] == "all"``.
+    """
     filters = filters or {}
     chats = visible_chats(workspace=workspace, membership=membership)
+    if filters.get("show") != "all":
+        chats = chats.filter(customer_wrote_at__isnull=False)
     if filters.get("device"):
         chats = chats.filter(device_id=_int(filters["device"], "device"))
     assigned = filters.get("assigned")
@@ -47,7 +57,17 @@ def chat_list(*, workspace, membership, filters=None):
         if digits:
             match |= Q(phone__contains=digits)
         chats = chats.filter(match)
-    return chats.order_by("-needs_human", "-last_message_at", "-pk")
+    first_of_customer = chats.filter(kind=OuterRef("kind"), phone=OuterRef("phone")).order_by(*CHAT_ORDER)
+    return chats.filter(pk=Subquery(first_of_customer.values("pk")[:1])).order_by(*CHAT_ORDER)
+
+
+def conversation_chats(*, workspace, membership, chat):
+    """Every thread the viewer may see with this chat's customer, one per number, the chat itself first."""
+    if chat.kind != Chat.Kind.DIRECT or not chat.phone_known:
+        return [chat]
+    others = visible_chats(workspace=workspace, membership=membership).filter(
+        kind=chat.kind, phone=chat.phone, phone_known=True).exclude(pk=chat.pk).order_by(*CHAT_ORDER)
+    return [chat, *others]
 
 
 def _int(value, name):
@@ -71,8 +91,11 @@ def chat_for_phone(*, workspace, membership, phone, device=None):
     return chat
 
 
-def chat_messages(*, chat):
-    return Message.objects.filter(chat=chat).select_related("sent_by", "chat").order_by("-timestamp", "-pk")
+def chat_messages(*, chat, chats=None):
+    """Newest first; ``chats`` (from conversation_chats) merges the customer's threads on other numbers."""
+    pks = [c.pk for c in chats] if chats else [chat.pk]
+    return (Message.objects.filter(chat_id__in=pks).select_related("sent_by", "chat", "device")
+            .order_by("-timestamp", "-pk"))
 
 
 def needs_human_count(*, workspace, membership):

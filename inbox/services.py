@@ -130,6 +130,9 @@ def _preview(text, media_type):
 def _touch_chat(chat, message, *, unread):
     if unread:
         Chat.objects.filter(pk=chat.pk).update(unread_count=F("unread_count") + 1)
+        Chat.objects.filter(pk=chat.pk).filter(
+            Q(customer_wrote_at__isnull=True) | Q(customer_wrote_at__lt=message.timestamp)
+        ).update(customer_wrote_at=message.timestamp)
     # Webhooks arrive unordered: only a newer message becomes the chat's preview.
     Chat.objects.filter(pk=chat.pk).filter(
         Q(last_message_at__isnull=True) | Q(last_message_at__lte=message.timestamp)
@@ -301,10 +304,11 @@ def chat_assign(*, chat, user_id):
     return chat
 
 
-def chat_mark_read(*, chat):
-    if chat.unread_count:
-        Chat.objects.filter(pk=chat.pk).update(unread_count=0)
-        chat.unread_count = 0
+def chat_mark_read(*, chat, siblings=()):
+    """Reading a conversation reads it on every number that talks to this customer."""
+    pks = {chat.pk, *(c.pk for c in siblings)}
+    Chat.objects.filter(pk__in=pks, unread_count__gt=0).update(unread_count=0)
+    chat.unread_count = 0
 
 
 def member_online_set(*, membership, online):

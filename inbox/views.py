@@ -15,7 +15,7 @@ from .forms import AssistantSettingsForm, AutoReplyForm, KnowledgeForm, QuickRep
 from .media import message_media_response
 from .models import AutoReply, KnowledgeSource, Message, QuickReply
 
-FILTERS = ("q", "device", "assigned", "bot", "needs_human", "unread")
+FILTERS = ("q", "device", "assigned", "bot", "needs_human", "unread", "show")
 MESSAGES_SHOWN = 60
 
 
@@ -39,7 +39,7 @@ def _page(request, chat=None):
     from devices.models import Device
 
     if chat is not None:
-        services.chat_mark_read(chat=chat)
+        services.chat_mark_read(chat=chat, siblings=_siblings(request, chat))
     context = _list_context(request)
     context.update({
         "chat": chat, "devices": Device.objects.for_workspace(request.workspace).order_by("label", "pk"),
@@ -51,10 +51,16 @@ def _page(request, chat=None):
     return render(request, "inbox/index.html", context)
 
 
+def _siblings(request, chat):
+    return selectors.conversation_chats(workspace=request.workspace, membership=request.membership, chat=chat)
+
+
 def _conversation_context(request, chat):
-    rows = list(selectors.chat_messages(chat=chat)[:MESSAGES_SHOWN])
+    threads = _siblings(request, chat)
+    rows = list(selectors.chat_messages(chat=chat, chats=threads)[:MESSAGES_SHOWN])
     members = Membership.objects.for_workspace(request.workspace).select_related("user").order_by("user__email")
     return {"chat": chat, "messages_list": list(reversed(rows)), "members": members,
+            "several_numbers": len({t.device_id for t in threads}) > 1,
             "quick_replies": selectors.quick_replies(workspace=request.workspace)}
 
 
@@ -79,7 +85,7 @@ def chat(request, pk):
 @workspace_view("inbox:use")
 def chat_messages(request, pk):
     chat = _visible_chat(request, pk)
-    services.chat_mark_read(chat=chat)
+    services.chat_mark_read(chat=chat, siblings=_siblings(request, chat))
     chat.refresh_from_db()
     return render(request, "inbox/_messages.html", {**_conversation_context(request, chat), "partial": True})
 

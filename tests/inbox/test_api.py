@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def _chat(device, phone="628123456789", **extra):
     return Chat.objects.create(workspace=device.workspace, device=device, phone=phone,
-                               last_message_at=timezone.now(), **extra)
+                               last_message_at=timezone.now(), **{"customer_wrote_at": timezone.now(), **extra})
 
 
 def test_chat_list_filters_and_unread(owner_api, device, agent):

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def _chat(device, phone="628123456789", **extra):
     return Chat.objects.create(workspace=device.workspace, device=device, phone=phone, name="Budi",
-                               last_message_at=timezone.now(), last_message_preview="halo", **extra)
+                               last_message_at=timezone.now(), last_message_preview="halo",
+                               **{"customer_wrote_at": timezone.now(), **extra})
 
 
 def test_inbox_lists_chats_and_opens_one(owner_client, device):

@@ -12,7 +12,8 @@ def build(workspace, owner):
     server, _ = WahaServer.objects.get_or_create(name="inbox-walk", defaults={"base_url": "http://127.0.0.1:9"})
     device = Device.objects.create(workspace=workspace, session_name="inbox-walk-1", server=server, label=MARKER)
     chat = Chat.objects.create(workspace=workspace, device=device, phone="628999000111", name=MARKER,
-                               last_message_preview=MARKER, last_message_at=timezone.now())
+                               last_message_preview=MARKER, last_message_at=timezone.now(),
+                               customer_wrote_at=timezone.now())
     message = Message.objects.create(workspace=workspace, chat=chat, device=device, direction="in", sender="customer",
                            text=MARKER, timestamp=timezone.now(), short_id="WALK1")
     rule = AutoReply.objects.create(workspace=workspace, keyword=MARKER, response_text=MARKER)
