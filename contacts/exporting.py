@@ -9,11 +9,28 @@ from .models import ContactTag
 
 HEADER = ["phone", "name", "tags", "source", "opted_out", "opted_out_reason", "created_at"]
 BATCH = 2000
+# One column per custom field, so a spreadsheet can sort and filter by them; past this many the rest share
+# one key=value column rather than making a sheet nobody can read.
+MAX_CUSTOM_COLUMNS = 100
+MORE_COLUMN = "more_custom_fields"
+
+
+def _custom_keys(qs):
+    """The custom field names of these contacts, most used first (ties by name), and whether some were left."""
+    counts = {}
+    for fields in qs.order_by().values_list("custom_fields", flat=True).iterator(chunk_size=BATCH):
+        for key in fields or {}:
+            counts[key] = counts.get(key, 0) + 1
+    keys = sorted(counts, key=lambda k: (-counts[k], str(k).casefold()))
+    return keys[:MAX_CUSTOM_COLUMNS], len(keys) > MAX_CUSTOM_COLUMNS
 
 
 def _rows(qs):
-    """Header, then one list per contact with custom fields appended as key=value pairs, in batches."""
-    yield HEADER + ["custom_fields"]
+    """Header, then one list per contact, its custom fields one column each, in batches."""
+    keys, overflow = _custom_keys(qs)
+    kept = set(keys)
+    yield HEADER + [k for k in keys if k not in HEADER] + ([MORE_COLUMN] if overflow else [])
+    keys = [k for k in keys if k not in HEADER]
     last = None
     while True:
         page = qs.order_by("-id")
@@ -28,10 +45,13 @@ def _rows(qs):
                 "contact_id", "tag__name"):
             tags.setdefault(contact_id, []).append(name)
         for c in batch:
-            custom = "; ".join(f"{k}={v}" for k, v in (c.custom_fields or {}).items())
-            yield [c.phone, c.name, ", ".join(sorted(tags.get(c.id, []))), c.source,
+            custom = c.custom_fields or {}
+            row = [c.phone, c.name, ", ".join(sorted(tags.get(c.id, []))), c.source,
                    "yes" if c.opted_out else "", c.opted_out_reason, c.created_at.isoformat(timespec="seconds"),
-                   custom]
+                   *(custom.get(k, "") for k in keys)]
+            if overflow:
+                row.append("; ".join(f"{k}={v}" for k, v in custom.items() if k not in kept))
+            yield row
         last = batch[-1].id
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.contact_edit, name="edit"),
     path("<int:pk>/delete/", views.contact_delete, name="delete"),
     path("<int:pk>/opt-in/", views.contact_opt_in, name="opt_in"),
+    path("<int:pk>/opt-out/", views.contact_opt_out, name="opt_out"),
     path("bulk/", views.contact_bulk, name="bulk"),
     path("export/", views.contact_export, name="export"),
     path("import/", views.import_upload, name="import"),

@@ -18,6 +18,7 @@ from .api.views import rejects_csv
 from .forms import ContactForm, GrabForm, OptOutWordsForm, UploadForm, mapping_choices
 from .importing import jobs
 from .models import Contact, ImportJob
+from .panels import panels_for
 from .phones import display
 
 PAGE_SIZE = 50
@@ -97,7 +98,18 @@ def contact_edit(request, pk):
             messages.success(request, _("Contact %(c)s saved.") % {"c": contact})
             return redirect("contacts:list")
     return render(request, "contacts/form.html", {"form": form, "contact": contact, "phone": display(contact.phone),
-                                                  "can_delete": can(request.membership, "contacts:delete")})
+                                                  "can_delete": can(request.membership, "contacts:delete"),
+                                                  "panels": panels_for(request, contact)})
+
+
+@workspace_view("contacts:edit")
+@require_POST
+def contact_opt_out(request, pk):
+    """Opt a contact out by hand, e.g. when they asked by phone: broadcasts skip them from now on."""
+    contact = get_for_workspace_or_404(request, Contact, pk=pk)
+    services.contact_opt_out(contact=contact, reason=request.POST.get("reason", "").strip() or _("Opted out by hand"))
+    messages.success(request, _("%(c)s will not receive broadcasts any more.") % {"c": contact})
+    return redirect("contacts:edit", pk=contact.pk)
 
 
 @workspace_view("contacts:delete")

@@ -89,9 +89,30 @@ def test_export_csv_and_xlsx_of_the_filter(owner_api, make_contact):
     text = b"".join(r.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["phone", "name", "tags"]
-    assert rows[1][:3] == ["6281100000001", "José", "VIP"] and rows[1][-1] == "city=Bandung"
+    assert rows[0][-1] == "city" and rows[1][-1] == "Bandung"  # one column per custom field
+    assert rows[1][:3] == ["6281100000001", "José", "VIP"]
     assert len(rows) == 2
     r = owner_api.get("/api/contacts/export", {"type": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
     values = [row for row in sheet.iter_rows(values_only=True)]
     assert len(values) == 3 and "'=cmd()" in [v[1] for v in values]
+
+
+def test_export_gives_each_custom_field_its_column(owner_api, make_contact, monkeypatch):
+    from contacts import exporting
+
+    make_contact("6281100000001", "Ani", custom_fields={"city": "Bandung", "size": "M"})
+    make_contact("6281100000002", "Budi", custom_fields={"city": "Solo", "birthday": "1990-01-02"})
+    make_contact("6281100000003", "Citra")
+    rows = list(csv.reader(io.StringIO(b"".join(owner_api.get("/api/contacts/export").streaming_content)
+                                       .decode("utf-8-sig"))))
+    header = rows[0]
+    assert header[-3:] == ["city", "birthday", "size"]  # most used first
+    by_phone = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+    assert by_phone["6281100000001"]["city"] == "Bandung" and by_phone["6281100000001"]["birthday"] == ""
+    assert by_phone["6281100000002"]["birthday"] == "1990-01-02" and by_phone["6281100000003"]["size"] == ""
+    monkeypatch.setattr(exporting, "MAX_CUSTOM_COLUMNS", 1)
+    rows = list(csv.reader(io.StringIO(b"".join(owner_api.get("/api/contacts/export").streaming_content)
+                                       .decode("utf-8-sig"))))
+    assert rows[0][-2:] == ["city", "more_custom_fields"]
+    assert {r[0]: r[-1] for r in rows[1:]}["6281100000001"] == "size=M"

@@ -28,6 +28,18 @@ def test_audience_any_tag_minus_excluded_minus_opted_out(workspace, people):
     assert phones(qs) == ["6281100000001", "6281100000002", "6281100000003"]
 
 
+def test_audience_leaves_out_the_workspaces_own_numbers(workspace, other_workspace, people):
+    from devices.models import Device, WahaServer
+
+    server = WahaServer.objects.create(name="own", base_url="http://127.0.0.1:9")
+    Device.objects.create(workspace=workspace, server=server, session_name="own-1", phone_number="6281100000006")
+    Device.objects.create(workspace=workspace, server=server, session_name="own-2", phone_number="")
+    # Another shop's number is just a customer here.
+    Device.objects.create(workspace=other_workspace, server=server, session_name="own-3", phone_number="6281100000001")
+    assert phones(selectors.audience(workspace, tags=[])) == [
+        "6281100000001", "6281100000002", "6281100000003", "6281100000004"]
+
+
 def test_audience_unknown_tag_is_nobody_and_empty_tags_is_everyone(workspace, people):
     assert phones(selectors.audience(workspace, tags=["Nope"])) == []
     assert len(phones(selectors.audience(workspace, tags=[]))) == 5  # all but the opted-out one
