@@ -1,7 +1,10 @@
 """Operators' admin: WAHA servers (capacity, Core-only), devices across tenants, webhook events."""
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Device, WahaServer, WebhookEvent
+from .webhook_events import webhook_events_rerun
 
 
 @admin.register(WahaServer)
@@ -21,8 +24,22 @@ class DeviceAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(admin.ModelAdmin):
-    list_display = ["event_id", "event", "device", "status", "received_at", "processed_at"]
+    list_display = ["event_id", "event", "device", "status", "attempts", "received_at", "processed_at"]
+    # "Failed (gave up)" in the status filter is the operators' to-do list; the action runs them again.
     list_filter = ["status", "event"]
     search_fields = ["event_id", "device__session_name"]
-    readonly_fields = ["event_id", "event", "device", "workspace", "envelope", "status", "error", "received_at",
-                       "processed_at"]
+    readonly_fields = ["event_id", "event", "device", "workspace", "envelope", "status", "attempts", "error",
+                       "received_at", "processed_at"]
+    actions = ["rerun"]
+
+    @admin.action(description=_("Run the selected failed events again"), permissions=["change"])
+    def rerun(self, request, queryset):
+        queued = webhook_events_rerun(queryset=queryset)
+        skipped = queryset.count() - queued
+        self.message_user(request, ngettext("%(count)s failed event queued again.",
+                                            "%(count)s failed events queued again.", queued) % {"count": queued})
+        if skipped:
+            self.message_user(request, ngettext(
+                "%(count)s event skipped: only failed events can be run again.",
+                "%(count)s events skipped: only failed events can be run again.", skipped) % {"count": skipped},
+                messages.WARNING)

@@ -106,7 +106,8 @@ class WebhookEvent(WorkspaceOwned):
         PROCESSING = "PROCESSING", _("Processing")
         PROCESSED = "PROCESSED", _("Processed")
         IGNORED = "IGNORED", _("Ignored (no handler)")
-        FAILED = "FAILED", _("Failed")
+        RETRYING = "RETRYING", _("Failed, will retry")
+        FAILED = "FAILED", _("Failed (gave up; re-run from the admin)")
 
     # WAHA's envelope id (evt_<ulid>), the same across retries: the unique key that drops duplicates.
     event_id = models.CharField(max_length=64)
@@ -115,6 +116,8 @@ class WebhookEvent(WorkspaceOwned):
     envelope = models.JSONField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
+    # Claims so far: bounds the retries even when a retry message or a worker was lost.
+    attempts = models.PositiveSmallIntegerField(default=0)
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 

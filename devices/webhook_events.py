@@ -2,6 +2,10 @@
 
 The receiver view (``webhook_views.py``) stays thin: ``webhook_verify`` → ``webhook_event_store`` →
 200. ``webhook_event_process`` runs in a Celery task and hands the event to ``dispatch.py``.
+
+A handler that fails (a deadlock, a database restart) is retried with backoff by the task (RETRYING);
+after ``MAX_ATTEMPTS`` the event is parked FAILED, where operators find it in the admin and re-run it.
+The attempt count lives on the row, so a lost retry message or a dead worker cannot make it unbounded.
 """
 import hashlib
 import json
@@ -9,6 +13,7 @@ import logging
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import dispatch
@@ -19,6 +24,18 @@ log = logging.getLogger(__name__)
 
 KEEP_PROCESSED = timedelta(days=7)
 REQUEUE_AFTER = timedelta(minutes=5)
+# Attempts per event (the first run and its retries); the task declares MAX_ATTEMPTS - 1 retries and
+# backs off RETRY_BACKOFF, 2×, 4×… seconds, never more than RETRY_BACKOFF_MAX.
+MAX_ATTEMPTS = 6
+RETRY_BACKOFF = 10
+RETRY_BACKOFF_MAX = 300
+# A RETRYING event whose retry message was lost (Redis flushed) is re-queued once its countdown is surely over.
+RETRY_LOST_AFTER = REQUEUE_AFTER + timedelta(seconds=RETRY_BACKOFF_MAX)
+CLAIMABLE = [WebhookEvent.Status.PENDING, WebhookEvent.Status.RETRYING]
+
+
+class EventRetry(Exception):
+    """A handler failed and the event has attempts left: the task's ``autoretry_for`` schedules the next."""
 
 
 class Rejected(Exception):
@@ -72,42 +89,70 @@ def webhook_event_store(*, device, envelope, raw_body=b""):
     return stored
 
 
-def webhook_event_process(*, event_pk):
-    """Claim the event, run its handlers, record the outcome. Safe to run twice: only PENDING is claimed."""
+def webhook_event_process(*, event_pk, max_attempts=1):
+    """Claim the event, run its handlers, record the outcome. Safe to run twice: only PENDING or RETRYING
+    is claimed. A failure with attempts left is recorded RETRYING and raised as ``EventRetry``; the last
+    one is recorded FAILED and not raised, so one bad event never fails the worker (or an eager request)."""
     # processed_at holds the claim time while PROCESSING, so maintenance can tell a dead worker's event.
-    claimed = WebhookEvent.objects.filter(pk=event_pk, status=WebhookEvent.Status.PENDING).update(
-        status=WebhookEvent.Status.PROCESSING, processed_at=timezone.now())
+    claimed = WebhookEvent.objects.filter(pk=event_pk, status__in=CLAIMABLE).update(
+        status=WebhookEvent.Status.PROCESSING, processed_at=timezone.now(), attempts=F("attempts") + 1)
     if claimed != 1:
         return None
     stored = WebhookEvent.objects.select_related("device").get(pk=event_pk)
     try:
         ran = dispatch.dispatch(device=stored.device, event=stored.envelope)
     except Exception as exc:
-        # Recorded on the row and logged with the traceback; not re-raised, so one bad event does not
-        # make the worker (or an eager request) fail. Operators see FAILED events in the admin.
-        log.exception("WAHA event %s (%s) failed", stored.event_id, stored.event)
-        outcome, error = WebhookEvent.Status.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
+        log.exception("WAHA event %s (%s) failed, attempt %s of %s", stored.event_id, stored.event,
+                      stored.attempts, max_attempts)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if stored.attempts < max_attempts:
+            _record(event_pk, WebhookEvent.Status.RETRYING, error)
+            raise EventRetry(error) from exc
+        outcome = WebhookEvent.Status.FAILED
     else:
         outcome, error = (WebhookEvent.Status.PROCESSED if ran else WebhookEvent.Status.IGNORED), ""
-    WebhookEvent.objects.filter(pk=event_pk).update(status=outcome, error=error, processed_at=timezone.now())
+    _record(event_pk, outcome, error)
     return outcome
 
 
+def _record(event_pk, status, error):
+    WebhookEvent.objects.filter(pk=event_pk).update(status=status, error=error, processed_at=timezone.now())
+
+
+def webhook_events_rerun(*, queryset):
+    """Operators' "run again" for parked (FAILED) events: a fresh set of attempts, queued after commit.
+    Returns how many were queued; events in any other state are left alone (they run or ran already)."""
+    from .tasks import webhook_event_process_task
+
+    with transaction.atomic():
+        pks = list(queryset.filter(status=WebhookEvent.Status.FAILED).select_for_update()
+                   .values_list("pk", flat=True))
+        WebhookEvent.objects.filter(pk__in=pks).update(status=WebhookEvent.Status.PENDING, attempts=0, error="")
+        transaction.on_commit(lambda: [webhook_event_process_task.delay(pk) for pk in pks])
+    return len(pks)
+
+
 def webhook_events_maintain(*, now=None):
-    """Delete old processed/ignored events; requeue PENDING ones whose queue message was lost and
-    PROCESSING ones whose worker died mid-way (handlers are idempotent, so running one again is safe).
+    """Delete old processed/ignored events; requeue PENDING ones whose queue message was lost, RETRYING
+    ones whose retry was lost, and PROCESSING ones whose worker died mid-way (handlers are idempotent, so
+    running one again is safe) — unless that death used up its last attempt: then it is parked FAILED.
 
     Returns (deleted, requeued).
     """
     from .tasks import webhook_event_process_task
 
     now = now or timezone.now()
-    done = [WebhookEvent.Status.PROCESSED, WebhookEvent.Status.IGNORED]
-    deleted, _ = WebhookEvent.objects.filter(status__in=done, received_at__lt=now - KEEP_PROCESSED).delete()
-    WebhookEvent.objects.filter(status=WebhookEvent.Status.PROCESSING,
-                                processed_at__lt=now - REQUEUE_AFTER).update(status=WebhookEvent.Status.PENDING)
-    stale = list(WebhookEvent.objects.filter(status=WebhookEvent.Status.PENDING,
-                                             received_at__lt=now - REQUEUE_AFTER).values_list("pk", flat=True)[:500])
+    Status = WebhookEvent.Status
+    deleted, _ = WebhookEvent.objects.filter(status__in=[Status.PROCESSED, Status.IGNORED],
+                                             received_at__lt=now - KEEP_PROCESSED).delete()
+    dead = WebhookEvent.objects.filter(status=Status.PROCESSING, processed_at__lt=now - REQUEUE_AFTER)
+    dead.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED, processed_at=now,
+        error=f"The worker stopped while processing it, {MAX_ATTEMPTS} times (killed or out of memory?).")
+    dead.update(status=Status.PENDING)
+    lost_pending = WebhookEvent.objects.filter(status=Status.PENDING, received_at__lt=now - REQUEUE_AFTER)
+    lost_retry = WebhookEvent.objects.filter(status=Status.RETRYING, processed_at__lt=now - RETRY_LOST_AFTER)
+    stale = list(lost_pending.values_list("pk", flat=True)[:500]) + list(lost_retry.values_list("pk", flat=True)[:500])
     for pk in stale:
         webhook_event_process_task.delay(pk)
     return deleted, len(stale)
