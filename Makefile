@@ -10,12 +10,12 @@ APT_TEST := $(APT_RUN) chromium docker-compose
 
 .PHONY: run test install install-dev system-deps system-deps-test services lint test-sqlite test-mysql
 
-## run: install what is needed and start web, worker, beat (and the sandbox WAHA when WAHA_URL is unset)
+## run: install what is needed and start web, a worker per queue (config/celery.py), beat (and the sandbox WAHA when WAHA_URL is unset)
 run: APT_PACKAGES = $(APT_RUN)
 run: system-deps install services
 	$(PY) manage.py migrate --noinput
 	@sandbox=$$($(PY) manage.py shell --no-imports -c "from django.conf import settings; print(int(settings.SANDBOX_MODE))" | tail -n 1); \
-	procs="web worker beat"; [ "$$sandbox" = 1 ] && procs="$$procs waha"; \
+	procs="web worker engine webhooks ai beat"; [ "$$sandbox" = 1 ] && procs="$$procs waha"; \
 	echo ""; echo "  Sebar is starting: open http://127.0.0.1:$${PORT:-8000}/ and sign up."; \
 	[ "$$sandbox" = 1 ] && echo "  Sandbox mode: a built-in WhatsApp emulator plays the phones (set WAHA_URL for a real WAHA)."; \
 	if [ -n "$$PORT" ] && [ -z "$$SITE_URL" ] && ! grep -qs '^SITE_URL=' .env; then \

@@ -108,7 +108,8 @@ class Message(WorkspaceOwned):
     ack = models.SmallIntegerField(null=True, blank=True)
     send_state = models.CharField(max_length=8, choices=SendState.choices, default=SendState.NONE, blank=True)
     error = models.CharField(max_length=300, blank=True)
-    # Which keyword rule or "assistant"/"faq"/"opt_out" produced a bot reply.
+    # Which keyword rule or "assistant"/"faq"/"opt_out" produced a bot reply; on an inbound message,
+    # "assistant" once the assistant took it (its claim: one answer per message).
     reply_source = models.CharField(max_length=40, blank=True)
     timestamp = models.DateTimeField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

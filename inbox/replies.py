@@ -217,9 +217,34 @@ def reply_pipeline(*, message):
                           text=render_reply(rule.response_text, chat_variables(chat)),
                           media_file=rule.media if rule.media else None)
             return "keyword"
-    from .assistant import assistant_answer
+    if not settings.ai_enabled or not message.text.strip():
+        return "silent"
+    # The assistant (an LLM call of up to 20 s) answers from the "ai" queue: the webhook worker goes on to
+    # the next event (acks, other customers' messages) at once.
+    from .tasks import assistant_reply_task
 
-    outcome = assistant_answer(chat=chat, message=message, settings=settings)
+    transaction.on_commit(lambda: assistant_reply_task.delay(message.pk))
+    return "assistant_queued"
+
+
+def assistant_reply(*, message_id):
+    """The assistant's answer to one inbound message, queued by `reply_pipeline`; at most once per message.
+
+    The inbound row's `reply_source` is the claim: a re-delivered task finds it taken and does nothing, so a
+    customer never gets two answers (a worker lost after the claim leaves the chat to an agent instead).
+    """
+    claimed = Message.objects.filter(pk=message_id, direction=Message.Direction.IN, reply_source="").update(
+        reply_source="assistant")
+    if not claimed:
+        return "done"
+    message = Message.objects.get(pk=message_id)
+    chat = Chat.objects.select_related("device", "workspace", "contact").get(pk=message.chat_id)
+    if not chat.bot_enabled:
+        return "skipped"  # an agent took the chat over while the answer waited in the queue
+    from .assistant import assistant_answer
+    from .services import settings_for
+
+    outcome = assistant_answer(chat=chat, message=message, settings=settings_for(chat.workspace))
     if outcome.reply:
         with transaction.atomic():
             message_queue(chat=chat, sender=Message.Sender.BOT, source=outcome.source, text=outcome.reply)

@@ -47,6 +47,13 @@ def message_media_download_task(self, message_id):
     message.save(update_fields=["media", "media_remote_url"])
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def assistant_reply_task(message_id):
+    from .replies import assistant_reply
+
+    assistant_reply(message_id=message_id)
+
+
 @shared_task(acks_late=True)
 def knowledge_source_index_task(source_id):
     from .knowledge import knowledge_source_index

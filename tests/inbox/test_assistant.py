@@ -176,3 +176,40 @@ def test_retrieval_and_faq_never_cross_workspaces(device, waha, deliver, setting
                                   embedding=vector_bytes(embedding(HOURS)))
     assert search(device.workspace, embedding(HOURS)) == []
     assert [h.chunk_id for h in search(other_workspace, embedding(HOURS))]
+
+
+def test_the_webhook_handler_queues_the_answer_on_the_ai_queue(device, waha, settings, monkeypatch,
+                                                               django_capture_on_commit_callbacks):
+    from config.celery import app
+    from inbox import services
+    from inbox.replies import assistant_reply
+
+    settings.OPENAI_API_KEY = ""
+    _faqs(device.workspace, django_capture_on_commit_callbacks)
+    queued = []
+    monkeypatch.setattr("inbox.tasks.assistant_reply_task.delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.inbound_message_receive(device=device, event=envelope("kirim ke bandung bisa?"))
+    # The webhook task only queued the answer (on its own queue); nothing was computed or sent yet.
+    assert queued == [message.pk] and sent_texts(waha) == []
+    assert app.amqp.router.route({}, "inbox.tasks.assistant_reply_task")["queue"].name == "ai"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert assistant_reply(message_id=message.pk) == "faq"
+        assert assistant_reply(message_id=message.pk) == "done"  # a redelivered task does not answer twice
+    assert sent_texts(waha) == ["Yes, shipping to Bandung takes 3 days."]
+
+
+def test_a_queued_answer_is_dropped_when_an_agent_took_the_chat(device, waha, settings, monkeypatch,
+                                                                django_capture_on_commit_callbacks):
+    from inbox import services
+    from inbox.replies import assistant_reply
+
+    settings.OPENAI_API_KEY = ""
+    _faqs(device.workspace, django_capture_on_commit_callbacks)
+    monkeypatch.setattr("inbox.tasks.assistant_reply_task.delay", lambda pk: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.inbound_message_receive(device=device, event=envelope("kirim ke bandung bisa?"))
+    Chat.objects.filter(pk=message.chat_id).update(bot_enabled=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert assistant_reply(message_id=message.pk) == "skipped"
+    assert sent_texts(waha) == []
