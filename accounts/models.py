@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .tenancy import WorkspaceOwned, WorkspaceQuerySet
@@ -41,6 +42,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     language = models.CharField(_("language"), max_length=10, blank=True)
+    # Every API token carries the version it was issued under; bumping it ends them all (accounts/tokens.py).
+    token_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -60,6 +63,32 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return (self.full_name or self.email).split(" ")[0]
+
+    def set_unusable_password(self):
+        super().set_unusable_password()
+        self._password_removed = True
+
+    def save(self, *args, **kwargs):
+        # Django sets _password only for a real change (set_password), not for a hash upgrade at login.
+        changed = self.pk is not None and (self._password is not None or getattr(self, "_password_removed", False))
+        super().save(*args, **kwargs)
+        if changed:
+            # A new password ends every API token and every other session, wherever it was set
+            # (the account page, the admin, a shell).
+            from .tokens import revoke_all
+
+            self._password_removed = False
+            revoke_all(self)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django signs each session with a hash of the password; mixing in the token version makes
+        # "log out everywhere" and removal from the workspace end the sessions too. Version 0 hashes
+        # exactly as Django does, so sessions made before this field existed stay valid.
+        if not self.token_version:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        return salted_hmac(key_salt, f"{self.password}:{self.token_version}", secret=secret,
+                           algorithm="sha256").hexdigest()
 
 
 def _default_tz():

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from config.errors import UserError
 
-from . import ratelimit
+from . import ratelimit, tokens
 from .models import Membership, User, Workspace
 
 
@@ -78,3 +78,8 @@ def user_login_check(*, request, email, password):
     if user is None:
         raise InvalidCredentials(_("Wrong email or password. Check both and try again."))
     return user
+
+
+def logout_everywhere(user):
+    """End every API token and every session `user` has, on every device."""
+    tokens.revoke_all(user)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from config.errors import UserError
 
+from . import tokens
 from .invitations import Invitation, default_expiry, new_token
 from .models import Membership, User
 
@@ -164,5 +165,8 @@ def member_remove(*, workspace, actor, membership_id):
     membership = Membership.objects.for_workspace(workspace).select_related("user").get(pk=membership_id)
     if membership.role == Membership.Role.OWNER:
         raise TeamError(_("The owner cannot be removed from the workspace."), code="owner_not_removable")
-    membership.delete()
+    with transaction.atomic():
+        membership.delete()
+        # Their tokens and sessions would otherwise outlive the membership (a JWT is valid by its signature).
+        tokens.revoke_all(membership.user)
     return membership

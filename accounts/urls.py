@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("account/password/", views.password_change, name="password_change"),
+    path("account/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path("team/", team_views.team_page, name="team"),
     path("team/invite/", team_views.invite, name="team-invite"),
     path("team/invitations/<int:pk>/revoke/", team_views.invitation_revoke, name="team-invitation-revoke"),

@@ -75,11 +75,20 @@ def logout_view(request):
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        update_session_auth_hash(request, user)
-        messages.success(request, _("Your password has been changed."))
+        user = form.save()  # ends every API token and other session (User.save)
+        update_session_auth_hash(request, user)  # ...but keeps this one
+        messages.success(request, _("Your password has been changed. You were logged out on every other device."))
         return redirect("accounts:dashboard")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_POST
+def logout_everywhere(request):
+    if request.user.is_authenticated:
+        services.logout_everywhere(request.user)
+    logout(request)
+    messages.info(request, _("You have been logged out on every device, and every API token was ended."))
+    return redirect("accounts:login")
 
 
 @workspace_view("dashboard:view")

@@ -7,8 +7,8 @@ import uuid
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts import tokens
 from accounts.models import Membership
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 
@@ -85,7 +85,7 @@ def _client(user):
 
 def api_client_for(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens.issue(user)['access']}")
     return client
 
 

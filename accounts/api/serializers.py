@@ -21,6 +21,10 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
+class LogoutSerializer(serializers.Serializer):
+    refresh = serializers.CharField(write_only=True)
+
+
 class MeSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField()
     workspace = serializers.SerializerMethodField()

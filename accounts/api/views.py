@@ -1,21 +1,21 @@
-"""Auth API: signup, login (JWT pair), refresh, me."""
+"""Auth API: signup, login (JWT pair), refresh (rotating), logout, logout everywhere, me."""
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
-from .. import services
+from config.errors import ErrorSerializer
+
+from .. import services, tokens
 from ..ratelimit import RateLimited
 from ..tenancy import WorkspaceAPIView
-from .serializers import LoginSerializer, MeSerializer, SignupSerializer, TokenPairSerializer
+from .serializers import LoginSerializer, LogoutSerializer, MeSerializer, SignupSerializer, TokenPairSerializer
 
 
 def _tokens(user):
-    refresh = RefreshToken.for_user(user)
-    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+    return tokens.issue(user)
 
 
 class SignupView(APIView):
@@ -47,7 +47,36 @@ class LoginView(APIView):
 
 
 class RefreshView(TokenRefreshView):
-    pass
+    """Trade a refresh token for a new access token and a new refresh token; the one sent stops working."""
+
+    serializer_class = tokens.RotatingRefreshSerializer
+
+    @extend_schema(responses={200: TokenPairSerializer})
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class LogoutView(APIView):
+    """End this client's refresh token. Needs no access token: the refresh token is the credential."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=LogoutSerializer, responses={204: None, 400: ErrorSerializer})
+    def post(self, request):
+        data = LogoutSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tokens.blacklist_refresh(data.validated_data["refresh"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutEverywhereView(APIView):
+    """End every access and refresh token and every session of the caller, this one included."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        services.logout_everywhere(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(WorkspaceAPIView):

@@ -1,0 +1,86 @@
+"""API tokens (JWT) that can be taken back.
+
+A JWT is valid by its signature alone, so revoking one needs state on our side. Two pieces:
+- every token carries `tv`, the user's `token_version` when it was issued; authentication and refresh
+  compare it with the database, so bumping the version (password change, "log out everywhere", removal
+  from the workspace) ends every access and refresh token of that user at once;
+- refresh tokens rotate: each refresh blacklists the token it was given (simplejwt's token_blacklist
+  app), so a stolen refresh token works at most once, and logout blacklists the one it is handed.
+
+The same version is mixed into the session hash (`User._get_session_auth_hash`), so the pages' sessions
+end with the tokens.
+"""
+from django.db.models import F
+from django.utils.translation import gettext as _
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from config.errors import UserError
+
+from .authentication import VERSION_CLAIM, check_version
+
+
+def issue(user):
+    """A new access/refresh pair for `user`, stamped with their current token version."""
+    refresh = RefreshToken.for_user(user)
+    refresh[VERSION_CLAIM] = user.token_version
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+def revoke_all(user):
+    """End every API token (and, through the session hash, every session) `user` holds."""
+    from .models import User
+
+    # F() so two revocations at once both count; the in-memory user follows so that tokens or a
+    # session hash made from it afterwards carry the new version.
+    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    user.refresh_from_db(fields=["token_version"])
+
+
+class RotatingRefreshSerializer(TokenRefreshSerializer):
+    """Refresh: the user must still exist, be active and hold the token's version; the given refresh token
+    is blacklisted and a new one returned."""
+
+    def validate(self, attrs):
+        from .models import User
+
+        refresh = self.token_class(attrs["refresh"])  # signature, expiry and blacklist
+        user = User.objects.filter(pk=refresh.get(api_settings.USER_ID_CLAIM)).first()
+        if user is None or not user.is_active:
+            raise AuthenticationFailed(_("This account no longer exists or is disabled."), code="no_active_account")
+        check_version(refresh, user)
+        # get_or_create on the one-to-one blacklist row: of two refreshes racing with the same token,
+        # exactly one creates it; the other sees it taken and is refused like any reuse.
+        _row, created = refresh.blacklist()
+        if not created:
+            raise InvalidToken(_("This refresh token was already used. Log in again."))
+        refresh.set_jti()
+        refresh.set_exp()
+        refresh.set_iat()
+        refresh.outstand()
+        return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+class TokenNotValid(UserError):
+    code = "token_not_valid"
+
+
+def blacklist_refresh(raw):
+    """Logout: the refresh token handed in stops working at once."""
+    try:
+        RefreshToken(raw).blacklist()
+    except TokenError:
+        raise TokenNotValid(_("This refresh token is not valid: it expired, was already used or you already "
+                              "logged out. Nothing to do."))
+
+
+def flush_expired():
+    """Drop the records of refresh tokens past their expiry (each login and refresh adds one); an expired
+    token is refused by its own `exp`, so its blacklist row is no longer needed."""
+    from django.utils import timezone
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    deleted, _rows = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
