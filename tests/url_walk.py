@@ -23,7 +23,7 @@ SKIPPED_NAMESPACES = {"admin": "operators' Django admin: staff only, sees every 
 
 # Routes that end the walking client's session: walked last, or every route after them would only
 # answer "log in first" (302) and prove nothing.
-SESSION_ENDING = {"accounts:logout"}
+SESSION_ENDING = {"accounts:logout", "accounts:logout_everywhere", "api:auth-logout-everywhere"}
 
 
 def iter_routes(patterns=None, namespaces=()):
