@@ -5,8 +5,8 @@ live task chain. Intervals can be tightened by settings (the benchmark scales th
 """
 from django.conf import settings
 
-KICK_SECONDS = getattr(settings, "SEBAR_KICK_SECONDS", 5.0)
-REAP_SECONDS = getattr(settings, "SEBAR_REAP_SECONDS", 30.0)
+KICK_SECONDS = settings.SEBAR_KICK_SECONDS
+REAP_SECONDS = settings.SEBAR_REAP_SECONDS
 
 SCHEDULE = {
     "campaigns-start-due": {"task": "campaigns.tasks.campaigns_start_due_task", "schedule": 30.0,

@@ -224,6 +224,22 @@ WAHA_WEBHOOK_URL = env.str("WAHA_WEBHOOK_URL", default=f"{SITE_URL}/webhooks/wah
 # --- Broadcast pacing ---------------------------------------------------------------------------
 # The smallest delay any device may use between two sends (operators' floor; tests lower it).
 SEBAR_MIN_DELAY_SECONDS = env.float("SEBAR_MIN_DELAY_SECONDS", default=5.0)
+# The engine's clocks. Defaults suit production; tests and the benchmark shrink them.
+# How often beat re-arms devices with work but no live chain, and how often it reaps stuck rows.
+SEBAR_KICK_SECONDS = env.float("SEBAR_KICK_SECONDS", default=5.0)
+SEBAR_REAP_SECONDS = env.float("SEBAR_REAP_SECONDS", default=30.0)
+# A SENDING row attempted this long ago is settled "outcome unknown" (never sent again).
+SEBAR_SEND_LEASE_SECONDS = env.float("SEBAR_SEND_LEASE_SECONDS", default=600)
+# A SENDING row never attempted for this long lost its task and goes back to PENDING.
+SEBAR_CLAIM_LEASE_SECONDS = env.float("SEBAR_CLAIM_LEASE_SECONDS", default=120)
+# How late a chain's next task may be before the kick starts another.
+SEBAR_ARM_GRACE_SECONDS = env.float("SEBAR_ARM_GRACE_SECONDS", default=30)
+# Wait before a device retries after WAHA was briefly unavailable.
+SEBAR_RETRY_BACKOFF_SECONDS = env.float("SEBAR_RETRY_BACKOFF_SECONDS", default=30)
+# How long a send slot is held while its HTTP call runs (WAHA's read timeout and some).
+SEBAR_SEND_HOLD_SECONDS = env.float("SEBAR_SEND_HOLD_SECONDS", default=30)
+# How early a step prepares (claim, WhatsApp check) so the send itself lands on its slot.
+SEBAR_PREP_LEAD_SECONDS = env.float("SEBAR_PREP_LEAD_SECONDS", default=1.0)
 
 # --- Link rotator --------------------------------------------------------------------------------
 # Days each click's detail (referrer, user agent) is kept; the daily totals behind the charts stay.

@@ -35,3 +35,19 @@ def test_production_refuses_the_development_secret_key():
     result = run_check({"DEBUG": "false"})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_no_hidden_knobs_every_sebar_setting_the_code_reads_is_a_real_setting():
+    """A knob read as getattr(settings, "SEBAR_X", default) or _setting("SEBAR_X", …) is invisible to
+    operators: every SEBAR_* name the code asks for must be declared in settings.py (and so documented)."""
+    from django.conf import settings
+
+    asked = set()
+    for path in ROOT.rglob("*.py"):
+        if any(part in (".venv", "tests", "bench", "migrations") for part in path.relative_to(ROOT).parts):
+            continue
+        asked |= set(re.findall(r'["\'](SEBAR_[A-Z0-9_]+)["\']', path.read_text()))
+    assert asked, "the engine reads SEBAR_* settings; the scan found none"
+    declared = variables_read_by_settings()
+    missing = sorted(name for name in asked if name not in declared or not hasattr(settings, name))
+    assert not missing, f"declare these in config/settings.py and .env.example: {missing}"
