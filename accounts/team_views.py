@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.errors import UserError
+from config.forms import apply_user_error
 
 from . import selectors, team
 from .invitations import Invitation
@@ -14,7 +15,6 @@ from .models import Membership
 from .permissions import matrix_rows
 from .team_forms import InvitationSignupForm, InviteForm
 from .tenancy import get_for_workspace_or_404, workspace_view
-from .views import _apply_user_error
 
 
 def _team_page(request, form=None, status=200):
@@ -45,8 +45,7 @@ def invite(request):
             invitation = team.invitation_create(workspace=request.workspace, actor=request.user,
                                                 email=form.cleaned_data["email"])
         except UserError as exc:
-            # The whole sentence, not only the short field note: it says what to do next.
-            form.add_error("email" if "email" in exc.fields else None, exc.message)
+            apply_user_error(form, exc)
         else:
             messages.success(request, _("Invitation sent to %(email)s. The link works for a week.") % {
                 "email": invitation.email})
@@ -101,7 +100,7 @@ def invitation_accept(request, token):
         try:
             user = team.invitation_signup_accept(token=token, **form.cleaned_data)
         except UserError as exc:
-            _apply_user_error(form, exc)
+            apply_user_error(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to %(ws)s! Your chats are in the inbox.") % {

@@ -8,19 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.errors import UserError
+from config.forms import apply_user_error
 
 from . import services
 from .forms import LoginForm, SignupForm
 from .ratelimit import RateLimited
 from .tenancy import workspace_view
-
-
-def _apply_user_error(form, exc):
-    if exc.fields:
-        for field, message in exc.fields.items():
-            form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(None, exc.message)
 
 
 def signup(request):
@@ -31,7 +24,7 @@ def signup(request):
         try:
             user = services.user_signup(**form.cleaned_data)
         except UserError as exc:
-            _apply_user_error(form, exc)
+            apply_user_error(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Sebar! Connect your first WhatsApp number to begin."))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import can
 from accounts.tenancy import get_for_workspace_or_404, workspace_view
 from config.errors import UserError
+from config.forms import apply_user_error
 
 from . import inputs, selectors, services, spintax
 from .export import recipients_csv_response
@@ -45,7 +46,7 @@ def campaign_new(request):
         try:
             campaign = inputs.start_campaign(request, form.cleaned_data)
         except UserError as exc:
-            _add_errors(form, exc.message, exc.fields)
+            apply_user_error(form, exc)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -57,14 +58,6 @@ def campaign_new(request):
             return redirect("campaigns:detail", campaign_id=campaign.pk)
     return render(request, "campaigns/new.html", {"form": form, "has_devices": bool(choices["devices"]),
                                                   "time_zone": request.workspace.time_zone})
-
-
-def _add_errors(form, message, fields):
-    targets = [f for f in (fields or {}) if f in form.fields]
-    if targets:
-        form.add_error(targets[0], message)
-    else:
-        form.add_error(None, message)
 
 
 @require_POST

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import can
 from accounts.tenancy import get_for_workspace_or_404, workspace_view
 from config.errors import UserError
+from config.forms import apply_user_error
 
 from . import exporting, grab, selectors, services
 from .api.views import rejects_csv
@@ -69,9 +70,7 @@ def _save_contact(request, form, contact=None):
             services.contact_update(contact=contact, phone=d["phone"], name=d["name"], tags=d["tags"],
                                     custom_fields=d["custom_fields"])
     except UserError as exc:
-        for field, message in (exc.fields or {}).items():
-            form.add_error(field if field in form.fields else None, message)
-        form.add_error(None, exc.message)
+        apply_user_error(form, exc)
         return None
     return contact
 

@@ -12,6 +12,7 @@ from accounts.tenancy import get_for_workspace_or_404, workspace_view
 from billing import limits
 from billing.errors import LimitReached
 from config.errors import UserError
+from config.forms import apply_user_error
 
 from . import sandbox, services
 from .forms import DeviceAddForm, PairingCodeForm, SimulateInboundForm
@@ -98,7 +99,7 @@ def device_pairing_code(request, session):
         try:
             code = services.device_pairing_code(device=device, phone=form.cleaned_data["phone"])
         except UserError as exc:
-            form.add_error("phone" if "phone" in exc.fields else None, exc.message)
+            apply_user_error(form, exc)
     return render(request, "devices/_pairing_code.html", {"device": device, "pairing_form": form, "code": code,
                                                           "sandbox_on": sandbox.is_sandbox_device(device)})
 

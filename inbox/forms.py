@@ -8,18 +8,6 @@ from devices.models import Device
 from .models import AutoReply, KnowledgeSource
 
 
-def apply_error(form, exc):
-    """A UserError's field messages beside their fields; anything else as the message on top."""
-    placed = False
-    for field, _reason in (exc.fields or {}).items():
-        if field in form.fields and _reason:
-            form.add_error(field, exc.message)
-            placed = True
-            break
-    if not placed:
-        form.add_error(None, exc.message)
-
-
 class AutoReplyForm(forms.Form):
     keyword = forms.CharField(label=_("Keyword"), max_length=300)
     match_type = forms.ChoiceField(label=_("Match"), choices=AutoReply.MatchType.choices,

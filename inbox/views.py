@@ -9,9 +9,10 @@ from accounts.models import Membership
 from accounts.permissions import can
 from accounts.tenancy import get_for_workspace_or_404, workspace_view
 from config.errors import UserError
+from config.forms import apply_user_error
 
 from . import autoreplies, knowledge, selectors, services
-from .forms import AssistantSettingsForm, AutoReplyForm, KnowledgeForm, QuickReplyForm, apply_error
+from .forms import AssistantSettingsForm, AutoReplyForm, KnowledgeForm, QuickReplyForm
 from .media import message_media_response
 from .models import AutoReply, KnowledgeSource, Message, QuickReply
 
@@ -184,7 +185,7 @@ def autoreply_create(request):
             messages.success(request, _("Auto-reply saved."))
             return redirect("inbox:autoreplies")
         except UserError as exc:
-            apply_error(form, exc)
+            apply_user_error(form, exc)
     return _autoreply_page(request, form=form)
 
 
@@ -201,7 +202,7 @@ def autoreply_edit(request, pk):
             messages.success(request, _("Auto-reply saved."))
             return redirect("inbox:autoreplies")
         except UserError as exc:
-            apply_error(form, exc)
+            apply_user_error(form, exc)
     return render(request, "inbox/autoreply_form.html", {"form": form, "rule": rule})
 
 
@@ -232,7 +233,7 @@ def quickreply_create(request):
             messages.success(request, _("Quick reply saved."))
             return redirect("inbox:autoreplies")
         except UserError as exc:
-            apply_error(form, exc)
+            apply_user_error(form, exc)
     return _autoreply_page(request, quick_form=form)
 
 
@@ -270,7 +271,7 @@ def knowledge_create(request):
             messages.success(request, _("Added. The assistant can use it in a few seconds."))
             return redirect("inbox:knowledge")
         except UserError as exc:
-            apply_error(form, exc)
+            apply_user_error(form, exc)
     return _knowledge_page(request, form=form)
 
 
@@ -298,7 +299,7 @@ def assistant(request):
             messages.success(request, _("Assistant settings saved."))
             return redirect("inbox:assistant")
         except UserError as exc:
-            apply_error(form, exc)
+            apply_user_error(form, exc)
     from .assistant import ai_allowed, ai_config
 
     return render(request, "inbox/assistant.html", {"form": form, "settings_row": row,

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.tenancy import get_for_workspace_or_404, workspace_view
 from billing import limits
 from config.errors import UserError
+from config.forms import apply_user_error
 
 from . import selectors, services
 from .forms import NumberFormSet, RotatorForm, numbers_from
@@ -29,17 +30,6 @@ def rotator_list(request):
         "rotators": rotators, "remaining": limits.remaining(request.workspace, "rotators"),
         "limit": limits.limit_for(request.workspace, "rotators"),
     })
-
-
-def _apply_error(form, exc):
-    """Field errors beside their field; anything else (numbers, plan limit) as the full message on top."""
-    placed = False
-    for field, msg in (exc.fields or {}).items():
-        if field in form.fields:
-            form.add_error(field, msg)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def _edit(request, rotator=None):
@@ -64,7 +54,7 @@ def _edit(request, rotator=None):
                 services.rotator_update(rotator=rotator, numbers=numbers_from(formset), **form.cleaned_data)
                 messages.success(request, _("Link saved."))
         except UserError as exc:
-            _apply_error(form, exc)
+            apply_user_error(form, exc)
         else:
             return redirect("rotator:list")
     return render(request, "rotator/form.html", {
