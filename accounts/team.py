@@ -1,11 +1,10 @@
 """Team writes: inviting agents by email, accepting an invitation, revoking it, removing an agent.
 
-Agents are limited by the plan (`billing.limits.check(workspace, "agents")`); a pending invitation
-holds a seat. A person belongs to one workspace, so someone already in another workspace cannot join.
+Agents are limited by the plan; a pending invitation holds a seat. A person belongs to one workspace,
+so someone already in another workspace cannot join.
 
-accounts sits below billing in the import map (STYLE.md §1); the team feature is the one place accounts
-asks billing for a limit, so it imports `billing.limits` inside the functions that need it and the
-accounts models stay loadable on their own.
+accounts sits below billing in the import map (STYLE.md §1): it asks the seat policy billing registers
+(`accounts.hooks.seat_policy()`), never billing itself.
 """
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from config.errors import UserError
 
 from . import tokens
+from .hooks import seat_policy
 from .invitations import Invitation, default_expiry, new_token
 from .models import Membership, User
 
@@ -63,9 +63,7 @@ def invitation_create(*, workspace, actor, email):
             invitation.invited_by = actor
             invitation.save(update_fields=["token", "expires_at", "invited_by"])
         else:
-            from billing import limits
-
-            limits.reserve(workspace, "agents")
+            seat_policy().reserve(workspace)
             invitation = Invitation(workspace=workspace, email=email, invited_by=actor)
             invitation.full_clean()
             invitation.save()
@@ -129,9 +127,7 @@ def invitation_accept(*, token, user):
                                   "other": membership.workspace.name, "ws": invitation.workspace.name},
                             code="member_elsewhere", status_code=409)
         # The invitation already holds its seat, so check "within the limit" without adding one.
-        from billing import limits
-
-        limits.reserve(invitation.workspace, "agents", adding=0)
+        seat_policy().reserve(invitation.workspace, adding=0)
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])

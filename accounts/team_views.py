@@ -10,6 +10,7 @@ from config.errors import UserError
 from config.forms import apply_user_error
 
 from . import selectors, team
+from .hooks import seat_policy
 from .invitations import Invitation
 from .models import Membership
 from .permissions import matrix_rows
@@ -18,16 +19,14 @@ from .tenancy import get_for_workspace_or_404, workspace_view
 
 
 def _team_page(request, form=None, status=200):
-    from billing import limits  # see accounts/team.py on why accounts asks billing lazily
-
     workspace = request.workspace
     return render(request, "accounts/team.html", {
         "members": selectors.team_members(workspace),
         "invitations": selectors.pending_invitations(workspace),
         "form": form or InviteForm(),
         "matrix": matrix_rows(),
-        "seats_used": limits.usage(workspace, "agents"),
-        "seats_limit": limits.limit_for(workspace, "agents"),
+        "seats_used": seat_policy().usage(workspace),
+        "seats_limit": seat_policy().limit(workspace),
     }, status=status)
 
 

@@ -2,26 +2,20 @@
 
 Resources: "devices", "contacts", "rotators", "agents", "daily_messages", and the feature "ai_replies".
 Limits come from the workspace's current plan (`billing.selectors.current_plan`, read from the ledger).
-Usage is counted by the app that owns the resource, through the dotted paths below, which keeps
-billing free of upward imports. Lowering a limit never deletes anything: it only refuses new additions.
+Usage is counted by the app that owns the resource, which registers its counter from its own
+`AppConfig.ready()` (`register_usage`), so billing never imports the apps above it; a resource nobody
+registered is an error, never a silent zero. Lowering a limit never deletes anything: it only refuses
+new additions.
 """
-from django.utils.module_loading import import_string
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .errors import LimitReached
 
-# resource -> function(workspace) -> current use
-USAGE_COUNTERS = {
-    "devices": "devices.selectors.device_count",
-    "contacts": "contacts.selectors.contact_count",
-    "rotators": "rotator.selectors.rotator_count",
-    "agents": "accounts.selectors.agent_count",
-    "daily_messages": "campaigns.selectors.messages_sent_today",
-}
-# Counters whose module may not have landed yet. For these ONLY, a missing *module* counts as 0 use;
-# a module that exists but lacks the function, or raises, is a bug and fails loudly.
-OPTIONAL_COUNTERS = {"rotators", "daily_messages"}
+RESOURCES = ("devices", "contacts", "rotators", "agents", "daily_messages")
+# resource -> function(workspace) -> current use, filled by the owning apps' ready()
+USAGE_COUNTERS = {}
 UNLIMITED = None
 # The fallback when a plan's features JSON does not mention a resource (and the seeded Free plan's values).
 FREE_LIMITS = {"devices": 1, "contacts": 500, "rotators": 3, "agents": 1, "daily_messages": 500,
@@ -52,17 +46,19 @@ def limit_for(workspace, resource):
     return _plan(workspace).limit(resource, FREE_LIMITS.get(resource, UNLIMITED))
 
 
+def register_usage(resource, counter):
+    """The owning app says how to count ``resource`` (from its AppConfig.ready())."""
+    if resource not in RESOURCES:
+        raise ImproperlyConfigured(f"billing limits know no resource {resource!r}; one of {RESOURCES}")
+    USAGE_COUNTERS[resource] = counter
+
+
 def usage(workspace, resource):
-    path = USAGE_COUNTERS[resource]
-    module_path, _sep, _name = path.rpartition(".")
     try:
-        counter = import_string(path)
-    except ImportError as exc:
-        # LOUD: only a counter whose whole module is missing (its app has not landed yet) reads as 0.
-        missing = getattr(exc, "name", None) or ""
-        if resource in OPTIONAL_COUNTERS and missing and (module_path + ".").startswith(missing + "."):
-            return 0
-        raise
+        counter = USAGE_COUNTERS[resource]
+    except KeyError:
+        raise ImproperlyConfigured(f"No app registered a usage counter for {resource!r} "
+                                   "(billing.limits.register_usage in its AppConfig.ready()).") from None
     return counter(workspace)
 
 
@@ -143,3 +139,16 @@ def check(workspace, resource, adding=1):
                   else _("Remove some to make room."))
     raise LimitReached(f"{message} {advice % values}", resource=resource, limit=limit, used=used,
                        upgrade_to=better.name if better else None)
+
+
+class AgentSeats:
+    """The plan's agent seats, as accounts' team feature asks for them (accounts.hooks.SeatPolicy)."""
+
+    def reserve(self, workspace, adding=1):
+        reserve(workspace, "agents", adding)
+
+    def usage(self, workspace):
+        return usage(workspace, "agents")
+
+    def limit(self, workspace):
+        return limit_for(workspace, "agents")

@@ -1,4 +1,4 @@
-"""App config for contacts."""
+"""App config for contacts: registers its dashboard card and its plan counter."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +6,12 @@ from django.utils.translation import gettext_lazy as _
 class ContactsConfig(AppConfig):
     name = "contacts"
     verbose_name = _("Contacts")
+
+    def ready(self):
+        from accounts.hooks import register_dashboard_card
+        from billing import limits
+
+        from . import selectors
+
+        register_dashboard_card(selectors.dashboard_card, order=20)
+        limits.register_usage("contacts", selectors.contact_count)

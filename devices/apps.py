@@ -1,4 +1,4 @@
-"""App config for devices."""
+"""App config for devices: registers its dashboard card, its plan counter and billing's device hooks."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +6,14 @@ from django.utils.translation import gettext_lazy as _
 class DevicesConfig(AppConfig):
     name = "devices"
     verbose_name = _("Devices")
+
+    def ready(self):
+        from accounts.hooks import register_dashboard_card
+        from billing import enforcement, limits
+
+        from . import billing_hooks, selectors
+
+        register_dashboard_card(selectors.dashboard_card, order=10)
+        limits.register_usage("devices", selectors.device_count)
+        enforcement.register(pause=billing_hooks.devices_pause_over_limit,
+                             resume=billing_hooks.devices_resume_within_limit, order=10)

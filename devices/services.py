@@ -183,6 +183,20 @@ def device_update(*, device, label=None, is_active_for_broadcast=None) -> Device
     return device
 
 
+def devices_broadcast_set(*, devices, on) -> int:
+    """Switch broadcasting for several devices without plan checks (billing's pause and resume).
+
+    Saved one by one rather than with a queryset update: listeners of Device saves (the rotator's link
+    cache) must hear of it. A workspace has a handful of numbers, so this stays cheap."""
+    changed = 0
+    for device in devices:
+        if device.is_active_for_broadcast != bool(on):
+            device.is_active_for_broadcast = bool(on)
+            device.save(update_fields=["is_active_for_broadcast"])
+            changed += 1
+    return changed
+
+
 def device_disconnect(*, device) -> Device:
     """Log the number out of WhatsApp; WAHA restarts the session with a fresh QR to link again."""
     try:

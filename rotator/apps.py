@@ -16,4 +16,11 @@ class RotatorConfig(AppConfig):
     verbose_name = _("Link rotator")
 
     def ready(self):
+        from accounts.hooks import register_dashboard_card
+        from billing import limits
+
+        from . import selectors
+
         post_save.connect(_device_saved, sender="devices.Device", dispatch_uid="rotator-device-saved")
+        register_dashboard_card(selectors.dashboard_card, order=50)
+        limits.register_usage("rotators", selectors.rotator_count)

@@ -1,6 +1,4 @@
 """Expiry with frozen time: the plan lapses to Free, extra devices pause (not deleted), payment restores them."""
-import sys
-import types
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -86,12 +84,10 @@ def test_renewed_plan_does_not_pause_when_the_old_line_runs_out(workspace, owner
 
 def test_campaign_pause_hooks_run_on_lapse_and_payment(workspace, owner, monkeypatch):
     calls = []
-    fake = types.ModuleType("fake_campaign_hooks")
-    fake.pause = lambda *, workspace, plan: calls.append(("pause", plan.code))
-    fake.resume = lambda *, workspace, plan: calls.append(("resume", plan.code))
-    monkeypatch.setitem(sys.modules, "fake_campaign_hooks", fake)
-    monkeypatch.setattr(enforcement, "PAUSE_HOOKS", [*enforcement.PAUSE_HOOKS, "fake_campaign_hooks.pause"])
-    monkeypatch.setattr(enforcement, "RESUME_HOOKS", [*enforcement.RESUME_HOOKS, "fake_campaign_hooks.resume"])
+    monkeypatch.setattr(enforcement, "PAUSE_HOOKS", list(enforcement.PAUSE_HOOKS))
+    monkeypatch.setattr(enforcement, "RESUME_HOOKS", list(enforcement.RESUME_HOOKS))
+    enforcement.register(pause=lambda *, workspace, plan: calls.append(("pause", plan.code)),
+                         resume=lambda *, workspace, plan: calls.append(("resume", plan.code)), order=99)
     with time_machine.travel(START, tick=False):
         buy(workspace, owner)
     with time_machine.travel(START + timedelta(days=31), tick=False):
@@ -100,10 +96,33 @@ def test_campaign_pause_hooks_run_on_lapse_and_payment(workspace, owner, monkeyp
     assert calls == [("resume", "pro"), ("pause", "free"), ("resume", "pro")]
 
 
-def test_missing_hook_module_is_skipped_but_a_broken_path_fails(workspace, monkeypatch):
-    enforcement._call("no_such_app.services.campaigns_pause_for_billing", workspace=workspace, plan=plan("free"))
-    with pytest.raises(ImportError):
-        enforcement._call("billing.services.no_such_hook", workspace=workspace, plan=plan("free"))
+def test_the_owning_apps_register_their_hooks_devices_first():
+    assert [f"{h.__module__}.{h.__name__}" for _order, h in enforcement.PAUSE_HOOKS] == [
+        "devices.billing_hooks.devices_pause_over_limit", "campaigns.services.campaigns_pause_for_billing"]
+    assert [f"{h.__module__}.{h.__name__}" for _order, h in enforcement.RESUME_HOOKS] == [
+        "devices.billing_hooks.devices_resume_within_limit", "campaigns.services.campaigns_resume_for_billing"]
+
+
+def test_billing_pausing_a_device_is_a_device_save_the_rotator_hears(workspace, owner):
+    from django.db.models.signals import post_save
+
+    from devices.models import WahaServer
+
+    server = WahaServer.objects.create(name="hooks", base_url="http://127.0.0.1:9")
+    for n in range(2):
+        Device.objects.create(workspace=workspace, server=server, session_name=f"hook-{n}")
+    saved = []
+
+    def heard(sender, instance, **kwargs):
+        saved.append((instance.pk, instance.is_active_for_broadcast))
+
+    post_save.connect(heard, sender=Device)
+    try:
+        enforcement.plan_shrunk(workspace=workspace, plan=plan("free"))
+    finally:
+        post_save.disconnect(heard, sender=Device)
+    second = Device.objects.get(session_name="hook-1")
+    assert saved == [(second.pk, False)] and not second.is_active_for_broadcast
 
 
 def test_dashboard_reminders_7_3_1_days(workspace, owner):

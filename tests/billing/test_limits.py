@@ -91,17 +91,21 @@ def test_ai_replies_feature(workspace):
     limits.check(workspace, "ai_replies")
 
 
-def test_missing_counter_module_reads_as_zero_only_for_optional_resources(workspace, monkeypatch):
-    monkeypatch.setitem(limits.USAGE_COUNTERS, "daily_messages", "nowhere_module.selectors.messages_sent_today")
-    monkeypatch.setitem(limits.USAGE_COUNTERS, "rotators", "nowhere_module.selectors.rotator_count")
-    assert limits.usage(workspace, "daily_messages") == 0
-    # A module that exists but lacks the function is a bug, not "no use".
-    monkeypatch.setitem(limits.USAGE_COUNTERS, "daily_messages", "devices.selectors.no_such_counter")
-    with pytest.raises(ImportError):
+def test_every_resource_is_counted_by_the_app_that_owns_it():
+    owners = {r: limits.USAGE_COUNTERS[r].__module__ for r in limits.RESOURCES}
+    assert owners == {"devices": "devices.selectors", "contacts": "contacts.selectors",
+                      "rotators": "rotator.selectors", "agents": "accounts.selectors",
+                      "daily_messages": "campaigns.selectors"}
+
+
+def test_an_unregistered_counter_is_an_error_never_a_silent_zero(workspace, monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.delitem(limits.USAGE_COUNTERS, "daily_messages")
+    with pytest.raises(ImproperlyConfigured, match="daily_messages"):
         limits.usage(workspace, "daily_messages")
-    monkeypatch.setitem(limits.USAGE_COUNTERS, "devices", "nowhere_module.selectors.device_count")
-    with pytest.raises(ImportError):
-        limits.usage(workspace, "devices")
+    with pytest.raises(ImproperlyConfigured, match="no resource"):
+        limits.register_usage("daily_mesages", lambda ws: 0)  # a typo fails at startup, not silently
 
 
 def test_daily_messages_message(workspace, monkeypatch):

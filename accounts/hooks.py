@@ -1,0 +1,46 @@
+"""What apps above accounts plug into it, registered from their own ``AppConfig.ready()`` (STYLE.md §1).
+
+accounts imports no Sebar app, yet the dashboard shows every app's figures and the team page needs the
+plan's agent seats. So the upper apps register here: a missing registration is an error at the call,
+never a feature that silently turns off because a dotted path had a typo.
+"""
+from django.core.exceptions import ImproperlyConfigured
+
+_cards: list[tuple[int, object, str]] = []
+_seats = None
+
+
+def register_dashboard_card(provider, *, permission="dashboard:view", order=100):
+    """``provider(workspace)`` → a card dict or None. ``permission``: what a member needs to see it (its
+    link must not be a dead end), checked before the provider runs, so no query is spent for nothing."""
+    if all(existing is not provider for _order, existing, _perm in _cards):
+        _cards.append((order, provider, permission))
+        _cards.sort(key=lambda item: item[0])
+
+
+def dashboard_card_providers():
+    return [(provider, permission) for _order, provider, permission in _cards]
+
+
+class SeatPolicy:
+    """How many agents a workspace may have: ``reserve(workspace, adding)`` raises when they don't fit."""
+
+    def reserve(self, workspace, adding=1):
+        raise NotImplementedError
+
+    def usage(self, workspace):
+        raise NotImplementedError
+
+    def limit(self, workspace):
+        raise NotImplementedError
+
+
+def register_seat_policy(policy):
+    global _seats
+    _seats = policy
+
+
+def seat_policy():
+    if _seats is None:
+        raise ImproperlyConfigured("No agent seat policy is registered: billing registers it in BillingConfig.ready().")
+    return _seats
