@@ -43,7 +43,7 @@ import random
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
@@ -178,11 +178,15 @@ def campaigns_with_work(device):
                                         devices=device).filter(_pending()).order_by("started_at", "pk"))
 
 
-def devices_with_work():
-    """Ids of connected broadcast devices that some sending campaign with PENDING rows uses."""
+def devices_due(now=None):
+    """Ids of connected broadcast devices that some sending campaign with PENDING rows uses and that have
+    no live chain (no pace row yet, or armed_until passed): one statement for the whole fleet, so a kick
+    over 1,000 devices whose chains are alive costs one read, not a few queries per device."""
+    now = now or timezone.now()
     busy = Campaign.objects.filter(status=Campaign.Status.PROCESSING, devices=OuterRef("pk")).filter(_pending())
+    live = DevicePace.objects.filter(device=OuterRef("pk"), armed_until__gte=now)
     return list(Device.objects.filter(status=Device.Status.CONNECTED, is_active_for_broadcast=True)
-                .filter(Exists(busy)).values_list("pk", flat=True))
+                .filter(Exists(busy)).exclude(Exists(live)).values_list("pk", flat=True))
 
 
 def device_can_send(device):
@@ -265,21 +269,40 @@ def _prepare(device, campaign, recipient):
 def claim_recipient(campaign, device, *, attempt, batch=8):
     """Claim one PENDING row of the campaign for the device, or None when others took them all.
 
-    A conditional UPDATE per candidate (SQLite serialises writers; on MariaDB the row lock of the
-    UPDATE does the same); candidates are shuffled so devices of one campaign rarely collide.
+    Where the database has SKIP LOCKED (MariaDB 10.6+), the oldest row no other claimer holds is locked and
+    claimed: many devices of one campaign never queue behind each other's row locks. Elsewhere (SQLite,
+    which serialises writers anyway) a conditional UPDATE per candidate, candidates shuffled so devices of
+    one campaign rarely collide.
     """
     now = timezone.now()
+    claim = {"status": Recipient.Status.SENDING, "device_used": device, "claimed_at": now,
+             "attempted_at": now if attempt else None, "attempts": F("attempts") + 1}
+    if connection.features.has_select_for_update_skip_locked:
+        row = _claim_skip_locked(campaign, claim)
+    else:
+        row = _claim_first_free(campaign, claim, batch)
+    if row is not None:
+        # What the UPDATE wrote, without reading the row back.
+        row.status, row.device_used, row.campaign = Recipient.Status.SENDING, device, campaign
+        row.claimed_at, row.attempted_at, row.attempts = now, now if attempt else None, row.attempts + 1
+    return row
+
+
+def _claim_skip_locked(campaign, claim):
+    with transaction.atomic():
+        row = (Recipient.objects.select_for_update(skip_locked=True)
+               .filter(campaign=campaign, status=Recipient.Status.PENDING).order_by("pk").first())
+        if row is not None:
+            Recipient.objects.filter(pk=row.pk).update(**claim)
+    return row
+
+
+def _claim_first_free(campaign, claim, batch):
     candidates = list(Recipient.objects.filter(campaign=campaign, status=Recipient.Status.PENDING)
                       .order_by("pk")[:batch])
     random.shuffle(candidates)
     for row in candidates:
-        claimed = Recipient.objects.filter(pk=row.pk, status=Recipient.Status.PENDING).update(
-            status=Recipient.Status.SENDING, device_used=device, claimed_at=now,
-            attempted_at=now if attempt else None, attempts=F("attempts") + 1)
-        if claimed:
-            # What the UPDATE wrote, without reading the row back.
-            row.status, row.device_used, row.campaign = Recipient.Status.SENDING, device, campaign
-            row.claimed_at, row.attempted_at, row.attempts = now, now if attempt else None, row.attempts + 1
+        if Recipient.objects.filter(pk=row.pk, status=Recipient.Status.PENDING).update(**claim):
             return row
     return None
 
@@ -454,13 +477,16 @@ def campaigns_complete(workspace_id=None):
     still PENDING. So each candidate is locked first and its rows counted by a fresh statement.
     """
     open_rows = Recipient.objects.filter(campaign=OuterRef("pk"), status__in=OPEN_STATUSES)
-    candidates = Campaign.objects.filter(status=Campaign.Status.PROCESSING).exclude(Exists(open_rows))
+    # A campaign whose audience is still being written may have no open rows between two chunks.
+    candidates = (Campaign.objects.filter(status=Campaign.Status.PROCESSING, freeze_cursor__isnull=True)
+                  .exclude(Exists(open_rows)))
     if workspace_id is not None:
         candidates = candidates.filter(workspace_id=workspace_id)
     completed = 0
     for pk in candidates.values_list("pk", flat=True):
         with transaction.atomic():
-            if not Campaign.objects.select_for_update().filter(pk=pk, status=Campaign.Status.PROCESSING).exists():
+            if not Campaign.objects.select_for_update().filter(pk=pk, status=Campaign.Status.PROCESSING,
+                                                               freeze_cursor__isnull=True).exists():
                 continue
             if Recipient.objects.filter(campaign_id=pk, status__in=OPEN_STATUSES).exists():
                 continue
@@ -471,7 +497,7 @@ def campaigns_complete(workspace_id=None):
 
 def engine_kick():
     """Start a chain for every device that has work and no live chain; complete finished campaigns."""
-    started = sum(start_chain(device_id) for device_id in devices_with_work())
+    started = sum(start_chain(device_id) for device_id in devices_due())
     campaigns_complete()
     return started
 

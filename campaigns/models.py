@@ -61,6 +61,8 @@ class Campaign(WorkspaceOwned):
                                    help_text=_("No sending from this time (workspace time zone)."))
     quiet_end = models.TimeField(_("quiet hours end"), null=True, blank=True)
     total_recipients = models.PositiveIntegerField(default=0)
+    # While the audience is being written (in chunks): the last contact written. None once it is complete.
+    freeze_cursor = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     # Paused because the plan lapsed (not by a person): exactly these resume after payment.
     paused_by_billing = models.BooleanField(default=False)
     last_error = models.TextField(_("last error"), blank=True)

@@ -81,59 +81,83 @@ def audience_count(workspace, tags, exclude_tags=()):
 
 
 def campaign_launch(*, campaign_id):
-    """Start a due SCHEDULED campaign exactly once: freeze its audience and wake its devices."""
+    """Start a due SCHEDULED campaign exactly once: freeze its audience, then wake its devices.
+
+    The audience is written in chunks (``recipients_freeze``); a launch cut off mid-way (worker killed, task
+    retried, or the beat finding the freeze stalled) carries on from the campaign's cursor, and every step
+    after it is safe to run twice. Returns the campaign, or None when there was nothing to start or resume.
+    """
     from devices.selectors import broadcast_devices
 
     now = timezone.now()
     with transaction.atomic():
         won = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SCHEDULED,
                                       scheduled_at__lte=now).update(status=Campaign.Status.PROCESSING,
-                                                                    started_at=now)
-        if not won:
-            return None
-        campaign = Campaign.objects.select_related("workspace").get(pk=campaign_id)
-        if not campaign.devices.exists():
+                                                                    started_at=now, freeze_cursor=0, updated_at=now)
+        campaign = Campaign.objects.select_related("workspace").filter(pk=campaign_id).first()
+        if won and not campaign.devices.exists():
             campaign.devices.set(broadcast_devices(campaign.workspace))
-        total = recipients_freeze(campaign=campaign)
-        Campaign.objects.filter(pk=campaign.pk).update(total_recipients=total)
-        device_ids = list(campaign.devices.values_list("pk", flat=True))
-        for device_id in device_ids:
-            engine.start_chain(device_id)
-        if total == 0:
-            Campaign.objects.filter(pk=campaign.pk).update(
-                status=Campaign.Status.COMPLETED, finished_at=now,
-                last_error=_("No contacts matched the tags when the campaign started."))
+    if campaign is None or (not won and campaign.freeze_cursor is None):
+        return None
+    total = recipients_freeze(campaign=campaign)
+    Campaign.objects.filter(pk=campaign.pk).update(total_recipients=total)
+    for device_id in campaign.devices.values_list("pk", flat=True):
+        engine.start_chain(device_id)
+    if total == 0:
+        Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PROCESSING).update(
+            status=Campaign.Status.COMPLETED, finished_at=timezone.now(),
+            last_error=_("No contacts matched the tags when the campaign started."))
     return campaign
 
 
 def recipients_freeze(*, campaign):
-    """Write one PENDING row per phone of the audience, rendered, in batches; returns how many."""
+    """Write one PENDING row per phone of the audience from the campaign's cursor on; returns how many rows
+    the campaign has.
+
+    Each chunk of FREEZE_BATCH contacts is its own short transaction under the campaign's row lock, which
+    also moves ``freeze_cursor`` (the last contact written; None once done): a 100k-contact audience never
+    holds SQLite's one writer lock for the whole freeze, two runners never write the same chunk, and a
+    cancel waits for the chunk in flight (its PENDING rows are then skipped with the rest). Rows are unique
+    per contact and per phone, so rewriting a chunk whose commit was not recorded adds nothing.
+    """
     from contacts.selectors import audience, contact_variables
 
     contacts = (audience(campaign.workspace, tags=campaign.target_tags, exclude_tags=campaign.exclude_tags)
                 .order_by("pk"))
-    seen, batch, total = set(), [], 0
-    for contact in contacts.iterator(chunk_size=FREEZE_BATCH):
-        if contact.phone in seen:
-            continue
-        seen.add(contact.phone)
-        batch.append(Recipient(workspace_id=campaign.workspace_id, campaign=campaign, contact=contact,
-                               phone=contact.phone, name=contact.name[:200],
-                               text=spintax.render(campaign.message_template, contact_variables(contact))))
-        if len(batch) >= FREEZE_BATCH:
-            total += len(Recipient.objects.bulk_create(batch, ignore_conflicts=True))
-            batch = []
-    if batch:
-        total += len(Recipient.objects.bulk_create(batch, ignore_conflicts=True))
+    writing = [Campaign.Status.PROCESSING, Campaign.Status.PAUSED]
+    while True:
+        with transaction.atomic():
+            cursor = (Campaign.objects.select_for_update().filter(pk=campaign.pk, status__in=writing)
+                      .values_list("freeze_cursor", flat=True).first())
+            if cursor is None:
+                break  # done (perhaps by another runner) or cancelled
+            chunk = list(contacts.filter(pk__gt=cursor)[:FREEZE_BATCH])
+            if chunk:
+                Recipient.objects.bulk_create([
+                    Recipient(workspace_id=campaign.workspace_id, campaign=campaign, contact=contact,
+                              phone=contact.phone, name=contact.name[:200],
+                              text=spintax.render(campaign.message_template, contact_variables(contact)))
+                    for contact in chunk], ignore_conflicts=True)
+            Campaign.objects.filter(pk=campaign.pk).update(freeze_cursor=chunk[-1].pk if chunk else None,
+                                                           updated_at=timezone.now())
+        if not chunk:
+            break
+    campaign.freeze_cursor = None
     return Recipient.objects.filter(campaign=campaign).count()
 
 
+FREEZE_STALLED = timedelta(minutes=2)
+
+
 def campaigns_start_due(now=None):
-    """Launch every SCHEDULED campaign whose time has come (beat calls this); returns the started ids."""
+    """Launch every SCHEDULED campaign whose time has come, and resume freezes that stalled (their worker
+    died); beat calls this. Returns the started or resumed ids."""
     now = now or timezone.now()
     due = list(Campaign.objects.filter(status=Campaign.Status.SCHEDULED, scheduled_at__lte=now)
                .values_list("pk", flat=True)[:100])
-    return [pk for pk in due if campaign_launch(campaign_id=pk)]
+    stalled = list(Campaign.objects.filter(status=Campaign.Status.PROCESSING, freeze_cursor__isnull=False,
+                                           updated_at__lt=now - FREEZE_STALLED).values_list("pk", flat=True)[:100])
+    return [pk for pk in due + stalled if campaign_launch(campaign_id=pk)]
 
 
 # ---------------------------------------------------------------- pause, resume, cancel

@@ -52,7 +52,7 @@ def test_completion_sweep_never_completes_a_campaign_launched_while_it_ran(works
     sweeper.join(0.5)
     # ...while the other campaign launches: PROCESSING and its rows frozen, committed together.
     with transaction.atomic():
-        Campaign.objects.filter(pk=launching.pk).update(status=Campaign.Status.PROCESSING)
+        Campaign.objects.filter(pk=launching.pk).update(status=Campaign.Status.PROCESSING, freeze_cursor=0)
         services.recipients_freeze(campaign=Campaign.objects.get(pk=launching.pk))
     release.set()
     holder.join(10)

@@ -1,0 +1,184 @@
+"""The engine at scale: a kick whose cost does not grow with live chains, claims that skip rows other devices
+hold (where the database can), and an audience written in resumable chunks."""
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from campaigns import engine, services
+from campaigns.models import Campaign, DevicePace, Recipient
+
+from .helpers import later, start
+
+pytestmark = pytest.mark.django_db
+
+
+def _live_fleet(driver, workspace, owner, make_device, make_contacts, devices):
+    for _ in range(devices):
+        make_device(workspace)
+    make_contacts(workspace, 3)
+    campaign = start(driver, workspace, owner, delay=(5, 5))
+    driver.queue.clear()  # the chains the launch armed stay "live" (armed_until ahead); nothing runs them
+    return campaign
+
+
+def _kick_queries():
+    with CaptureQueriesContext(connection) as queries:
+        started = engine.engine_kick()
+    return started, len(queries.captured_queries)
+
+
+def test_a_kick_over_live_chains_costs_the_same_for_two_or_eight_devices(driver, workspace, other_workspace, owner,
+                                                                        make_device, make_contacts):
+    _live_fleet(driver, workspace, owner, make_device, make_contacts, 2)
+    started, few = _kick_queries()
+    assert started == 0
+    from tests.factories import MembershipFactory, UserFactory
+
+    other_owner = MembershipFactory(workspace=other_workspace, user=UserFactory(email="o2@example.com")).user
+    _live_fleet(driver, other_workspace, other_owner, make_device, make_contacts, 6)
+    started, many = _kick_queries()
+    assert started == 0
+    # One statement finds the due chains (none) and one finds finished campaigns: nothing per device.
+    assert many == few <= 2
+
+
+def test_the_kick_starts_exactly_the_chains_that_are_due(driver, workspace, owner, make_device, make_contacts):
+    _live_fleet(driver, workspace, owner, make_device, make_contacts, 3)
+    paces = list(DevicePace.objects.order_by("pk"))
+    DevicePace.objects.filter(pk=paces[0].pk).update(armed_until=timezone.now() - timedelta(seconds=1))  # lost
+    DevicePace.objects.filter(pk=paces[1].pk).delete()  # never had a chain
+    chains = dict(DevicePace.objects.values_list("pk", "chain"))
+    assert driver.kick() == 2
+    after = dict(DevicePace.objects.values_list("pk", "chain"))
+    assert after[paces[0].pk] == chains[paces[0].pk] + 1 and paces[1].pk in after
+    assert after[paces[2].pk] == chains[paces[2].pk]  # live: untouched
+    assert sorted(args[0] for _due, _seq, _fn, args in driver.queue) == sorted([paces[0].pk, paces[1].pk])
+    assert driver.kick() == 0  # now live: a second kick starts nothing
+
+
+# ---------------------------------------------------------------- claims
+
+
+def test_claims_lock_and_skip_where_the_database_can(driver, workspace, owner, make_device, make_contacts):
+    device = make_device(workspace)
+    make_contacts(workspace, 3)
+    campaign = start(driver, workspace, owner, schedule=later(3600))
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.PROCESSING, freeze_cursor=0)
+    services.recipients_freeze(campaign=campaign)
+    with CaptureQueriesContext(connection) as queries:
+        row = engine.claim_recipient(campaign, device, attempt=False)
+    assert row is not None and Recipient.objects.get(pk=row.pk).status == Recipient.Status.SENDING
+    sql = " ".join(q["sql"] for q in queries.captured_queries).upper()
+    if connection.features.has_select_for_update_skip_locked:
+        assert "SKIP LOCKED" in sql
+    else:  # SQLite: one writer at a time anyway; the conditional UPDATE is the claim
+        assert "FOR UPDATE" not in sql
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_skips_rows_another_device_holds_instead_of_waiting(workspace, owner, make_device, make_contacts):
+    if not connection.features.has_select_for_update_skip_locked:
+        pytest.skip("SKIP LOCKED: MariaDB 10.6+, not SQLite")
+    device = make_device(workspace)
+    make_contacts(workspace, 12)
+    campaign = services.campaign_create(workspace=workspace, actor=owner, name="Big", message="Hi", tags=["VIP"],
+                                        schedule=later(3600))
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.PROCESSING, freeze_cursor=0)
+    services.recipients_freeze(campaign=campaign)
+    oldest = list(Recipient.objects.filter(campaign=campaign).order_by("pk").values_list("pk", flat=True))
+    held, release = threading.Event(), threading.Event()
+
+    def another_device_claiming():
+        try:
+            with transaction.atomic():
+                # Another claimer holds the ten oldest rows (more than one claim's candidate batch).
+                list(Recipient.objects.select_for_update().filter(pk__in=oldest[:10]))
+                held.set()
+                release.wait(20)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=another_device_claiming)
+    holder.start()
+    try:
+        assert held.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET SESSION innodb_lock_wait_timeout = 2")
+        started = timezone.now()
+        row = engine.claim_recipient(campaign, device, attempt=False)
+        waited = (timezone.now() - started).total_seconds()
+    finally:
+        release.set()
+        holder.join(20)
+        with connection.cursor() as cursor:
+            cursor.execute("SET SESSION innodb_lock_wait_timeout = 50")
+    assert row is not None and row.pk in oldest[10:]
+    assert waited < 1.5  # skipped the held rows, did not wait for their locks
+
+
+# ---------------------------------------------------------------- the audience freeze in chunks
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(services, "FREEZE_BATCH", 4)
+
+
+def test_the_freeze_writes_the_audience_in_chunks(driver, workspace, owner, make_device, make_contacts,
+                                                  small_chunks):
+    make_device(workspace)
+    make_contacts(workspace, 10)
+    with CaptureQueriesContext(connection) as queries:
+        campaign = start(driver, workspace, owner)
+    sql = [q["sql"].upper() for q in queries.captured_queries]
+    inserts = [i for i, q in enumerate(sql) if q.startswith("INSERT") and "CAMPAIGNS_RECIPIENT" in q[:60]]
+    assert len(inserts) == 3  # 4 + 4 + 2 contacts
+    # Each chunk is its own transaction (a savepoint inside the test's): it ends before the next chunk starts.
+    for first, second in zip(inserts, inserts[1:], strict=False):
+        assert any(q.startswith("RELEASE SAVEPOINT") for q in sql[first:second]), "chunks share one transaction"
+    assert campaign.total_recipients == 10 and campaign.freeze_cursor is None
+    assert Recipient.objects.filter(campaign=campaign).count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_freeze_cut_off_mid_way_keeps_its_chunks_and_resumes_without_duplicates(
+        workspace, owner, make_device, make_contacts, small_chunks, monkeypatch):
+    make_device(workspace)
+    contacts = make_contacts(workspace, 10)
+    monkeypatch.setattr(engine, "_arm_step", lambda *args: None)  # no chain runs here (eager Celery would)
+    campaign = services.campaign_create(workspace=workspace, actor=owner, name="Big", message="Hi [name]",
+                                        tags=["VIP"], schedule=later(3600))
+    Campaign.objects.filter(pk=campaign.pk).update(scheduled_at=timezone.now())
+    real_bulk_create = Recipient.objects.bulk_create
+    chunks = []
+
+    def dies_on_the_third_chunk(rows, **kwargs):
+        chunks.append(len(rows))
+        if len(chunks) == 3:
+            raise SystemExit("worker killed")
+        return real_bulk_create(rows, **kwargs)
+
+    monkeypatch.setattr(Recipient.objects, "bulk_create", dies_on_the_third_chunk)
+    with pytest.raises(SystemExit):
+        services.campaign_launch(campaign_id=campaign.pk)
+    campaign.refresh_from_db()
+    # Two chunks were committed on their own; the campaign knows where to go on.
+    assert Recipient.objects.filter(campaign=campaign).count() == 8
+    assert campaign.status == Campaign.Status.PROCESSING and campaign.freeze_cursor == contacts[7].pk
+    assert engine.campaigns_complete() == 0  # a campaign still being frozen is never "complete"
+
+    # The task is retried (or the beat finds the stalled freeze): it carries on from the cursor.
+    monkeypatch.setattr(Recipient.objects, "bulk_create", real_bulk_create)
+    Campaign.objects.filter(pk=campaign.pk).update(updated_at=timezone.now() - timedelta(minutes=10))
+    services.campaigns_start_due()
+    campaign.refresh_from_db()
+    assert campaign.freeze_cursor is None and campaign.total_recipients == 10
+    assert sorted(Recipient.objects.filter(campaign=campaign).values_list("contact_id", flat=True)) == \
+        sorted(c.pk for c in contacts)
+    # Running the launch once more (a duplicate task) adds nothing.
+    services.campaign_launch(campaign_id=campaign.pk)
+    assert Recipient.objects.filter(campaign=campaign).count() == 10
