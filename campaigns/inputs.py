@@ -25,7 +25,7 @@ def split_tags(value):
             try:
                 tags.extend(str(t).strip() for t in json.loads(item))
                 continue
-            except ValueError:
+            except (ValueError, RecursionError):
                 pass
         tags.extend(t.strip() for t in item.split(","))
     return list(dict.fromkeys(t for t in tags if t))

@@ -10,6 +10,8 @@ Syntax
 - ``\\{ \\} \\| \\[ \\] \\\\`` are the literal characters. A ``|`` outside braces and brackets is literal.
 - An unbalanced ``{``/``}`` (or ``[``/``]``) raises ``SpintaxError`` whose ``position`` is the 0-based
   index of the offending character and whose message shows where it is.
+- Braces and fallbacks nest at most ``MAX_DEPTH`` levels; deeper nesting is a ``SpintaxError`` too (the
+  parser and renderer recurse, and nobody writes 20 levels by hand).
 
 ``count_variants`` is the number of distinct choice paths (a variable counts as its fallback's
 variants, 1 without one); ``variants`` enumerates them for given variables, which is how the tests prove
@@ -25,6 +27,7 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 
 ESCAPABLE = "{}|[]\\"
+MAX_DEPTH = 20
 _SYSTEM_RANDOM = random.SystemRandom()
 
 
@@ -65,6 +68,14 @@ class _Parser:
     def __init__(self, template):
         self.text = template
         self.pos = 0
+        self.depth = 0
+
+    def descend(self, opened):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.error(_("Too deeply nested: the spintax at position %(pos)s is inside more than %(max)s levels of "
+                         "{ } or [ ]. Flatten it (fewer levels inside each other).")
+                       % {"pos": opened, "max": MAX_DEPTH}, opened)
 
     def error(self, message, position):
         raise SpintaxError(message, position=position, template=self.text)
@@ -111,6 +122,7 @@ class _Parser:
 
     def choice(self):
         opened = self.pos
+        self.descend(opened)
         self.pos += 1
         options = []
         while True:
@@ -121,6 +133,7 @@ class _Parser:
             ch = self.text[self.pos]
             self.pos += 1
             if ch == "}":
+                self.depth -= 1
                 return Choice(tuple(options))
 
     def variable(self):
@@ -145,7 +158,9 @@ class _Parser:
         if text[self.pos] == "|":
             self.pos += 1
             # Inside a fallback a further '|' is literal text: only ']' ends it.
+            self.descend(opened)
             fallback = tuple(self.sequence(stop="]"))
+            self.depth -= 1
             if self.pos >= len(text):
                 self.error(_("Unbalanced bracket: the '[' at position %(pos)s is never closed. Add a ']' or "
                              "write \\[ for a literal bracket.") % {"pos": opened}, opened)

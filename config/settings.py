@@ -185,6 +185,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SIMPLE_JWT = {
@@ -220,6 +225,9 @@ SANDBOX_WAHA_API_KEY = env.str("SANDBOX_WAHA_API_KEY", default="sebar-sandbox-ke
 SANDBOX_PAYMENTS = env.bool("SANDBOX_PAYMENTS", default=SANDBOX_MODE)
 # Where WAHA posts its webhooks; defaults to this server's own receiver.
 WAHA_WEBHOOK_URL = env.str("WAHA_WEBHOOK_URL", default=f"{SITE_URL}/webhooks/waha")
+# The largest webhook body accepted (bytes); larger ones get 413 before anything is parsed. WAHA's
+# envelopes are a few KB (media comes as a URL, not inline), so 1 MB leaves room.
+WAHA_WEBHOOK_MAX_BYTES = _int("WAHA_WEBHOOK_MAX_BYTES", 1024 * 1024, minimum=1024)
 
 # --- Broadcast pacing ---------------------------------------------------------------------------
 # The smallest delay any device may use between two sends (operators' floor; tests lower it).

@@ -10,6 +10,7 @@ The attempt count lives on the row, so a lost retry message or a dead worker can
 import hashlib
 import json
 import logging
+import re
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -46,27 +47,60 @@ class Rejected(Exception):
         self.reason = reason
 
 
+# The envelope's "session" as it appears in WAHA's JSON.stringify output. Read from the raw bytes so the
+# signature is checked before any parsing (a JSON string value cannot contain an unescaped '"', so this
+# only ever matches keys; a nested "session" key at worst adds a candidate the signature then rules out).
+_SESSION_IN_BODY = re.compile(rb'"session"\s*:\s*"([^"\\]{1,54})"')
+MAX_SESSION_CANDIDATES = 4
+# WAHA's envelopes nest a few levels; MariaDB refuses JSON deeper than 32 levels, so cap below that.
+MAX_JSON_DEPTH = 30
+
+
+class Unreadable(Exception):
+    """A correctly signed body that is not a usable JSON envelope (answered 400, not retried forever)."""
+
+
 def webhook_verify(raw_body: bytes, signature: str | None):
     """(device, envelope) for a body signed with the key of the device named in its ``session``.
 
-    Old WAHA Core servers all use the session "default", so several devices may share a name:
-    the signature tells which one sent it.
+    The HMAC is verified on the raw bytes before the body is parsed, so an unsigned caller never makes
+    the server parse anything. Old WAHA Core servers all use the session "default", so several devices
+    may share a name: the signature tells which one sent it.
     """
     if not signature:
         raise Rejected("no X-Webhook-Hmac header")
-    try:
-        envelope = json.loads(raw_body)
-    except (ValueError, UnicodeDecodeError):
-        raise Rejected("body is not JSON") from None
-    if not isinstance(envelope, dict) or not isinstance(envelope.get("session"), str):
+    names = list(dict.fromkeys(m.decode("utf-8", "replace")
+                               for m in _SESSION_IN_BODY.findall(raw_body)))[:MAX_SESSION_CANDIDATES]
+    if not names:
         raise Rejected("no session in the envelope")
-    candidates = Device.objects.filter(session_name=envelope["session"][:54])
+    candidates = list(Device.objects.filter(session_name__in=names))
     device = next((d for d in candidates if verify(d.webhook_secret, raw_body, signature)), None)
     if device is None:
         if not candidates:
-            raise Rejected(f"unknown session {envelope['session'][:54]!r}")
-        raise Rejected(f"wrong signature for session {envelope['session'][:54]!r}")
+            raise Rejected(f"unknown session {names[0]!r}")
+        raise Rejected(f"wrong signature for session {names[0]!r}")
+    try:
+        envelope = json.loads(raw_body)
+    except (ValueError, UnicodeDecodeError):
+        raise Unreadable("body is not JSON") from None
+    except RecursionError:
+        raise Unreadable("body is nested too deeply") from None
+    if not isinstance(envelope, dict) or envelope.get("session") != device.session_name:
+        raise Unreadable("the envelope's session is not the signing device's")
+    if _depth(envelope) > MAX_JSON_DEPTH:
+        raise Unreadable("body is nested too deeply")
     return device, envelope
+
+
+def _depth(value):
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 def webhook_event_store(*, device, envelope, raw_body=b""):

@@ -171,7 +171,7 @@ def _json_field(request, name):
         return value
     try:
         return json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise UserError(_("%(name)s must be JSON, e.g. [\"phone\", \"name\"] or {\"No HP\": \"phone\"}.")
                         % {"name": name}, fields={name: _("Invalid JSON.")})
 

@@ -137,3 +137,22 @@ def test_messages_sent_today_counts_this_workspaces_sends(workspace, other_works
     Recipient.objects.create(workspace=other_workspace, campaign=other, phone="1", status="SENT",
                              sent_at=timezone.now())
     assert messages_sent_today(workspace) == 1
+
+
+def test_deep_spintax_is_a_400_that_says_what_to_fix(owner_api, ready):
+    deep = "{" * 2000 + "Hi" + "}" * 2000
+    response = owner_api.post("/api/campaign/start", {"message": deep, "tags": ["VIP"]}, format="json")
+    assert response.status_code == 400, response.json()
+    assert response.json()["error"] == "spintax_error" and "nested" in response.json()["message"]
+    preview = owner_api.post("/api/campaign/preview", {"message": deep}, format="json")
+    assert preview.status_code == 400 and preview.json()["error"] == "spintax_error"
+    assert not Campaign.objects.exists()
+
+
+def test_deeply_nested_json_body_is_a_400(owner_api, ready):
+    body = '{"message": "Hi", "tags": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = owner_api.post("/api/campaign/start", body, content_type="application/json")
+    assert response.status_code == 400, response.content[:200]
+    deep_tags = owner_api.post("/api/campaign/start", {"message": "Hi", "tags": "[" * 50_000 + "]" * 50_000},
+                               format="multipart")
+    assert deep_tags.status_code == 400

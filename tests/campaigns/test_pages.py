@@ -118,3 +118,12 @@ def test_list_counts_match_the_campaign_page_in_one_query(owner_client, workspac
     assert listed[live.pk]["percent"] == 71 and listed[empty.pk]["percent"] == 100
     page = owner_client.get("/campaigns/").content
     assert b"71% \xc2\xb7 7" in page and b"Empty" in page
+
+
+def test_composer_refuses_deep_spintax_with_a_message(owner_client, ready):
+    deep = "{" * 2000 + "Hi" + "}" * 2000
+    response = owner_client.post("/campaigns/new/", {"name": "Deep", "message": deep, "tags": ["VIP"],
+                                                     "preset": "safe"})
+    assert response.status_code == 200 and b"nested" in response.content
+    assert owner_client.post("/campaigns/preview/", {"message": deep}).status_code == 200
+    assert not Campaign.objects.exists()

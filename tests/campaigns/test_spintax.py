@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from campaigns import spintax
 from campaigns.spintax import SpintaxError, count_variants, escape, render, validate, variants
 
 # Plain text without any special character, so generated trees serialise unambiguously.
@@ -147,3 +148,16 @@ def test_errors_point_at_the_position(template, position, words):
     # The pointer line puts a caret under the offending character.
     snippet, caret = info.value.pointer.split("\n")
     assert snippet[caret.index("^")] == template[position]
+
+
+@pytest.mark.parametrize("template", ["{" * 5000 + "}" * 5000, "[a|" * 5000 + "]" * 5000,
+                                      "{a|[n|" * 11 + "x" + "]}" * 11])
+def test_deep_nesting_is_a_spintax_error_not_a_recursion_error(template):
+    with pytest.raises(spintax.SpintaxError) as caught:
+        spintax.validate(template)
+    assert "nested" in caught.value.message and caught.value.position >= 0
+
+
+def test_twenty_levels_still_render():
+    template = "{a|" * spintax.MAX_DEPTH + "b" + "}" * spintax.MAX_DEPTH
+    assert spintax.render(template) in {"a", "b"}
