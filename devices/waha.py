@@ -10,14 +10,17 @@ retried, quickly and at the connection level, because repeating a send would mes
 from __future__ import annotations
 
 import dataclasses
+import logging
 from urllib.parse import quote, urljoin
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from config.redact import redact
 from devices.waha_ids import chat_id_for_phone, normalize_jid, parse_message_id, serialized_id_of
 
+log = logging.getLogger(__name__)
 DEFAULT_EVENTS = ["session.status", "message", "message.any", "message.ack", "message.ack.group"]
 # WAHA's own defaults, stated so a server with different env defaults still retries like this.
 WEBHOOK_RETRIES = {"policy": "constant", "delaySeconds": 2, "attempts": 15}
@@ -33,6 +36,10 @@ class WahaError(Exception):
     transient = False
 
     def __init__(self, waha_message, *, session=None, status_code=None, body=None):
+        # Tenants read these words (a message's or a recipient's error, API answers): no internal
+        # addresses in them. The raw text stays in ``detail`` for operators' logs.
+        self.detail = waha_message
+        waha_message = redact(waha_message)
         super().__init__(waha_message)
         self.waha_message = waha_message
         self.session = session
@@ -252,9 +259,12 @@ class WahaClient:
                 method, url, json=json, params=params, headers=headers, timeout=self.timeout
             )
         except requests.Timeout as exc:
-            raise WahaUnavailable(f"timed out calling {method} {path}: {exc}", session=session) from exc
+            log.warning("WAHA %s %s timed out: %s", method, url, exc)
+            raise WahaUnavailable("WAHA did not answer in time", session=session) from exc
         except requests.RequestException as exc:
-            raise WahaUnavailable(f"cannot reach WAHA at {self.base_url}: {exc}", session=session) from exc
+            # The exception's text names the server's address; operators get it in the log only.
+            log.warning("WAHA %s %s failed: %s", method, url, exc)
+            raise WahaUnavailable(f"cannot reach WAHA ({type(exc).__name__})", session=session) from exc
         if response.status_code >= 400:
             raise _error_for(response.status_code, self._body(response), session)
         if raw:

@@ -86,18 +86,35 @@ def test_staff_without_workspace_gets_403_on_pages(client, db):
     assert client.get("/").status_code == 403
 
 
-def test_healthz_reports_database_and_redis(client, db):
-    response = client.get("/healthz")
+@pytest.fixture
+def staff_client(client, db):
+    client.force_login(User.objects.create_superuser("ops@example.com", "ops-password-123"))
+    return client
+
+
+def test_healthz_reports_database_and_redis_to_staff(staff_client):
+    response = staff_client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
     assert body["checks"]["database"]["ok"] and body["checks"]["redis"]["ok"]
 
 
-def test_healthz_fails_when_redis_is_down(client, db, settings):
+def test_healthz_fails_when_redis_is_down(staff_client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    response = client.get("/healthz")
+    response = staff_client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"]["ok"] is False
+
+
+@pytest.mark.parametrize("redis_url,status", [(None, 200), ("redis://127.0.0.1:1/0", 503)])
+@pytest.mark.parametrize("as_owner", [False, True])  # a tenant's owner is not an operator either
+def test_healthz_tells_others_only_ok_or_fail(client, settings, owner, redis_url, status, as_owner):
+    settings.REDIS_URL = redis_url or settings.REDIS_URL
+    if as_owner:
+        client.force_login(owner)
+    response = client.get("/healthz")
+    assert response.status_code == status
+    assert response.json() == {"status": "ok" if status == 200 else "fail"}
 
 
 def test_only_the_closest_navigation_entry_is_active(owner_client):

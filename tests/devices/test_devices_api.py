@@ -5,7 +5,7 @@ import re
 import pytest
 import responses
 
-from devices.models import Device
+from devices.models import Device, WahaServer
 from tests.devices.device_fixtures import API_KEY, FAKE_URL, emulator_fixture, fake_waha_fixture, make_device
 
 __all__ = ["emulator_fixture", "fake_waha_fixture"]
@@ -146,3 +146,17 @@ def test_unreachable_waha_is_a_502_naming_the_server(owner_api, fake_waha):
     response = owner_api.post("/api/devices/scan", {}, format="json")
     assert response.status_code == 502
     assert "waha.test" in response.json()["message"] and "did not answer" in response.json()["message"]
+
+
+def test_an_unreachable_waha_is_reported_without_its_address(owner_api, workspace, fake_waha, caplog):
+    import requests
+
+    server, mock = fake_waha
+    WahaServer.objects.filter(pk=server.pk).update(base_url="http://10.20.30.40:3000")
+    make_device(workspace, WahaServer.objects.get(pk=server.pk), session="ws1-gone")
+    mock.get("http://10.20.30.40:3000/api/ws1-gone/auth/qr", body=requests.ConnectionError(
+        "HTTPConnectionPool(host='10.20.30.40', port=3000): Max retries exceeded with url: /api/ws1-gone/auth/qr"))
+    response = owner_api.get("/api/devices/ws1-gone/qr")
+    assert response.status_code == 502 and response.json()["error"] == "waha_unavailable"
+    assert "10.20.30.40" not in response.content.decode() and "3000" not in response.content.decode()
+    assert "10.20.30.40" in caplog.text  # operators still see where it failed

@@ -209,3 +209,18 @@ def test_media_other_than_images_downloads_on_pages_and_api_alike(owner_api, own
         assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert owner_api.get(f"/api/chats/{chat.phone}/messages/{plain.pk}/media").status_code == 404
     assert owner_client.get(reverse("inbox:message_media", args=[plain.pk])).status_code == 404
+
+
+def test_send_failure_never_shows_internal_addresses(owner_api, device, waha, django_capture_on_commit_callbacks):
+    import responses
+
+    waha.replace(responses.POST, "http://waha.test/api/sendText", status=500,
+                 json={"message": "connect ECONNREFUSED 172.18.0.4:6379 (redis://cache.internal:6379/0) "
+                                  "from http://waha.test/api/sendText"})
+    chat = _chat(device)
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_api.post(f"/api/chats/{chat.phone}/send", {"text": "hello"}, format="json")
+    message = Message.objects.get()
+    assert message.send_state == "failed" and "ECONNREFUSED" in message.error
+    for internal in ("172.18.0.4", "6379", "redis://", "cache.internal", "waha.test"):
+        assert internal not in message.error
