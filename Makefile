@@ -12,11 +12,21 @@ APT_TEST := $(APT_RUN) chromium docker-compose
 
 ## run: install what is needed and start web, a worker per queue (config/celery.py), beat (and the sandbox WAHA when WAHA_URL is unset)
 run: APT_PACKAGES = $(APT_RUN)
+# HOST (default 127.0.0.1: only this machine) and PORT (default 8000), from the environment or .env, say
+# where the web server listens.
+# WEB_PORT carries PORT to the Procfile because honcho overwrites PORT for every process it starts.
 run: system-deps install services
+	@$(PY) config/envfile.py .env
 	$(PY) manage.py migrate --noinput
 	@sandbox=$$($(PY) manage.py shell --no-imports -c "from django.conf import settings; print(int(settings.SANDBOX_MODE))" | tail -n 1); \
 	procs="web worker engine webhooks ai beat"; [ "$$sandbox" = 1 ] && procs="$$procs waha"; \
+	fromenv() { sed -n "s/^$$1=//p" .env 2>/dev/null | head -n 1; }; \
+	HOST="$${HOST:-$$(fromenv HOST)}"; PORT="$${PORT:-$$(fromenv PORT)}"; export HOST="$${HOST:-127.0.0.1}"; \
+	export WEB_PORT="$${PORT:-8000}"; \
 	echo ""; echo "  Sebar is starting: open http://127.0.0.1:$${PORT:-8000}/ and sign up."; \
+	case "$${HOST:-127.0.0.1}" in 127.0.0.1|localhost|::1) ;; *) \
+	  echo "  Listening on $$HOST:$${PORT:-8000}, reachable from other machines: set ALLOWED_HOSTS and SITE_URL,"; \
+	  echo "  and DEBUG=false unless every machine that can reach it is trusted (debug pages show internals).";; esac; \
 	[ "$$sandbox" = 1 ] && echo "  Sandbox mode: a built-in WhatsApp emulator plays the phones (set WAHA_URL for a real WAHA)."; \
 	if [ -n "$$PORT" ] && [ -z "$$SITE_URL" ] && ! grep -qs '^SITE_URL=' .env; then \
 	  export SITE_URL="http://127.0.0.1:$$PORT"; fi; \

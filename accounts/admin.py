@@ -3,7 +3,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import StaffLoginForm
 from .models import Membership, User, Workspace
+
+admin.site.login_form = StaffLoginForm
 
 
 class MembershipInline(admin.StackedInline):

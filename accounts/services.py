@@ -61,8 +61,10 @@ def user_signup(*, email, password, full_name="", workspace_name=""):
     return user
 
 
-def user_login_check(*, request, email, password):
-    """Rate-limit, then authenticate. Raises RateLimited or InvalidCredentials."""
+def login_throttle(request, email):
+    """Before checking a password: raise RateLimited when this client has tried too often.
+
+    Every login form calls it, the app's, the API's and the operators' admin."""
     email = (email or "").strip().lower()
     window = settings.LOGIN_RATE_LIMIT_WINDOW
     waits = [
@@ -74,8 +76,19 @@ def user_login_check(*, request, email, password):
         raise ratelimit.RateLimited(
             _("Too many login attempts. Try again in %(seconds)s seconds.") % {"seconds": wait}, retry_after=wait
         )
+
+
+def login_failed(request, email):
+    """After a wrong password (counted by login_throttle already)."""
+
+
+def user_login_check(*, request, email, password):
+    """Rate-limit, then authenticate. Raises RateLimited or InvalidCredentials."""
+    email = (email or "").strip().lower()
+    login_throttle(request, email)
     user = authenticate(request, email=email, password=password)
     if user is None:
+        login_failed(request, email)
         raise InvalidCredentials(_("Wrong email or password. Check both and try again."))
     return user
 

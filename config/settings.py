@@ -2,6 +2,7 @@
 
 A bad value stops startup with a message naming the variable, rather than a surprise later.
 """
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,9 +37,16 @@ def _bool(name, default):
 
 
 DEBUG = _bool("DEBUG", True)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
-if not DEBUG and (not SECRET_KEY or SECRET_KEY.startswith("dev-only-")):
-    raise ImproperlyConfigured("SECRET_KEY must be set to a long random value when DEBUG is false")
+# SECURITY: the key signs sessions and API tokens, so whoever knows it can log in as anyone; there is no
+# default in the source. `make run` writes a random one into .env on its first run (config/envfile.py).
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY or SECRET_KEY.startswith(("dev-only-", "change-me")):
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set to a long random value when DEBUG is false "
+                                   "(python -c \"import secrets; print(secrets.token_urlsafe(50))\")")
+    # Development without a key (tests, a shell): a random one for this process only. Logins then end
+    # when the process does, and nothing signed here is valid anywhere else.
+    SECRET_KEY = secrets.token_urlsafe(50)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The address users and WAHA reach this server on (public links, webhooks, invitation emails).

@@ -1,6 +1,4 @@
 """Root URLs. Pages per app, the JSON API under /api/, WAHA webhooks, the public link redirect."""
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -37,5 +35,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# SECURITY: MEDIA_ROOT is never served as static files, not even with DEBUG on: it holds customers'
+# WhatsApp media, import files and knowledge documents of every tenant. Each is served only by a view
+# that checks the workspace (inbox media: inbox/media.py).
