@@ -7,6 +7,12 @@ from accounts.models import Membership, User
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _long_rate_window(settings):
+    # The limiter counts in fixed windows; an hour keeps a slow run from crossing into a fresh one mid-test.
+    settings.LOGIN_RATE_LIMIT_WINDOW = 3600
+
+
 def signup(client, **overrides):
     body = {"email": "Siti@Example.com", "password": "kopi-susu-2026", "full_name": "Siti",
             "workspace_name": "Toko Siti"}
