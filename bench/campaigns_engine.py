@@ -56,12 +56,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-REDIS_DB = 11
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "11"))  # FLUSHDB'd by every run: never one the app uses
 DEFAULT_SQLITE = "/tmp/sebar_campaigns_bench.sqlite3"
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}")
 os.environ["REDIS_URL"] = f"redis://127.0.0.1:6379/{REDIS_DB}"
 os.environ["CELERY_BROKER_URL"] = f"redis://127.0.0.1:6379/{REDIS_DB}"
-os.environ["SEBAR_REDIS_PREFIX"] = "benchcmp"
+os.environ["SEBAR_REDIS_PREFIX"] = f"benchcmp{REDIS_DB}"
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.campaigns_settings"
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
 os.environ["WAHA_URL"] = "http://127.0.0.1:1"  # never used: devices point at the emulator's server row
@@ -220,10 +220,13 @@ def start_campaigns(world, delay):
 class Workers:
     """Celery worker nodes and a beat, each its own process group (so SIGKILL takes a whole node)."""
 
-    def __init__(self, concurrency, pool, nodes=1):
+    def __init__(self, concurrency, pool, nodes=1, queues=None):
         self.concurrency = concurrency
         self.pool = pool
         self.nodes = nodes
+        # None: plain workers consuming every queue; otherwise the engine nodes take only these queues and
+        # one more node takes the rest (imports, indexing), as docker-compose runs them.
+        self.queues = queues
         self.workers = []
         self.beat = None
         self.logdir = Path("/tmp/sebar_campaigns_bench_logs")
@@ -234,14 +237,18 @@ class Workers:
         return subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", *args], cwd=ROOT, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True, env=os.environ.copy())
 
-    def start_worker(self):
-        self.workers.append(self._spawn(["worker", "-P", self.pool, "-c", str(self.concurrency),
+    def start_worker(self, queues=None, concurrency=None, pool=None):
+        queues = queues or self.queues
+        self.workers.append(self._spawn(["worker", "-P", pool or self.pool, "-c", str(concurrency or self.concurrency),
                                          "--loglevel=WARNING", "--without-gossip", "--without-mingle",
+                                         *(["-Q", queues] if queues else []),
                                          "-n", f"bench{time.time_ns()}@%h"], "worker"))
 
     def start_workers(self):
         for _ in range(self.nodes):
             self.start_worker()
+        if self.queues:
+            self.start_worker(queues="celery,webhooks,ai", concurrency=2, pool="prefork")
 
     def start_beat(self):
         schedule = self.logdir / "beat-schedule"
@@ -266,6 +273,87 @@ class Workers:
                     proc.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     os.killpg(proc.pid, signal.SIGKILL)
+
+
+LOAD_ROWS = 100_000
+
+
+def start_load():
+    """The machine's other work, queued like the app queues it: a 100k-row contacts import and knowledge
+    indexing (20 long texts, chunked; no embeddings API in the bench) for another workspace."""
+    from django.core.files.base import File
+    from django.db import transaction
+
+    from accounts.models import Workspace
+    from contacts.importing import jobs
+    from inbox.knowledge import knowledge_source_create
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import contacts_import
+
+    path = Path(f"/tmp/sebar_contacts_bench_{LOAD_ROWS}.csv")
+    if not path.exists():
+        contacts_import.write_csv(path, LOAD_ROWS)
+    workspace = Workspace.objects.create(name="Load")
+    with open(path, "rb") as f:
+        upload = File(f, name=path.name)
+        upload.size = path.stat().st_size
+        job = jobs.import_create(workspace=workspace, user=None, upload=upload, tags=["Load"])
+    with transaction.atomic():
+        jobs.import_start(job=job)
+    paragraph = "Toko kami buka setiap hari dari jam sembilan pagi sampai jam lima sore. " * 40
+    for i in range(20):
+        with transaction.atomic():
+            knowledge_source_create(workspace=workspace, kind="text", title=f"Manual {i}",
+                                    text="\n\n".join(f"{i}.{p} {paragraph}" for p in range(150)))
+    return job.pk
+
+
+def load_status(job_id):
+    from contacts.models import ImportJob
+    from inbox.models import KnowledgeSource
+
+    job = ImportJob.objects.get(pk=job_id)
+    ready = KnowledgeSource.objects.filter(workspace_id=job.workspace_id, status=KnowledgeSource.Status.READY).count()
+    return {"import_status": job.status, "import_rows_done": job.created_count + job.updated_count
+            + job.duplicate_count + job.rejected_count, "knowledge_sources_indexed": ready}
+
+
+def worker_queries(reset=False):
+    from bench.engine_probe import COUNTER_KEY
+    from config.redis import get_redis
+
+    redis = get_redis()
+    value = int((redis.getset(COUNTER_KEY, 0) if reset else redis.get(COUNTER_KEY)) or 0)
+    return value
+
+
+def kick_cost(devices_total):
+    """Queries of one beat round (kick, reap) in this process, as queries per device per minute at the
+    production intervals (kick every 5 s, reap every 30 s)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from campaigns import engine
+
+    with CaptureQueriesContext(connection) as kick:
+        engine.engine_kick()
+    with CaptureQueriesContext(connection) as reap:
+        engine.recipients_reap()
+    per_minute = len(kick.captured_queries) * 60 / 5 + len(reap.captured_queries) * 60 / 30
+    return {"kick_queries": len(kick.captured_queries), "reap_queries": len(reap.captured_queries),
+            "queries_per_device_per_min": round(per_minute / devices_total, 3)}
+
+
+def proc_cpu(pid):
+    """CPU seconds (user + system) of a process and its live children, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / tick + sum(proc_cpu(int(c)) for c in children)
 
 
 def wait_done(campaign_ids, timeout, on_tick=None):
@@ -353,17 +441,17 @@ def bare_loop(emu, n):
     client = WahaClient(emu.url, API_KEY)
     rows = list(Recipient.objects.values_list("pk", "phone")[:n])
     session = "b0d0"
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     for pk, phone in rows:
         sent = client.send_text(session, f"{phone}@c.us", "Hi")
         Recipient.objects.filter(pk=pk).update(waha_message_id=sent.id or "")
-    return len(rows) / (time.perf_counter() - t)
+    return len(rows) / (time.perf_counter() - t), (time.process_time() - cpu) * 1000 / len(rows)
 
 
 # ---------------------------------------------------------------- runs
 
 
-def run(label, args, *, recipients, delay, disrupt=None, webhooks=False):
+def run(label, args, *, recipients, delay, disrupt=None, webhooks=False, load=False):
     log(f"== {label}: {args.workspaces} workspaces, {args.workspaces * args.devices} devices, {recipients} recipients, "
         f"delay {delay[0]}-{delay[1]} s")
     fresh_database()
@@ -375,33 +463,51 @@ def run(label, args, *, recipients, delay, disrupt=None, webhooks=False):
     world = build_world(emu, hook, args.workspaces, args.devices, recipients, webhooks)
     from django.db import connections
 
-    workers = Workers(args.concurrency, args.pool, args.nodes)
-    workers.start_workers()
-    workers.start_beat()
-    time.sleep(3)  # let the worker connect before the first tasks arrive
-    t0 = time.time()
-    HOOK_ENABLED.set()
-    campaigns = start_campaigns(world, delay)
-    connections.close_all()
-    fired = {"done": False}
+    devices_total = args.workspaces * args.devices
+    workers = Workers(args.concurrency, args.pool, args.nodes, queues="engine" if load else None)
+    fired = {"done": False, "live": None}
 
     def tick():
+        with ARRIVALS_LOCK:
+            count = len(ARRIVALS)
+        if fired["live"] is None and count >= recipients * 0.5:
+            # Half-way every chain is alive: what one beat round costs while the fleet is busy.
+            fired["live"] = kick_cost(devices_total)
         if disrupt and not fired["done"]:
-            with ARRIVALS_LOCK:
-                count = len(ARRIVALS)
             if count >= recipients * 0.4:
                 fired["done"] = True
                 disrupt(workers)
 
-    try:
+    try:  # whatever fails, the worker processes must not outlive the run (they would join the next one)
+        workers.start_workers()
+        workers.start_beat()
+        time.sleep(3)  # let the worker connect before the first tasks arrive
+        load_job = start_load() if load else None
+        t0 = time.time()
+        HOOK_ENABLED.set()
+        worker_queries(reset=True)
+        engine_pids = [w.pid for w in workers.workers[:args.nodes]] + [workers.beat.pid]
+        cpu0 = sum(proc_cpu(pid) for pid in engine_pids) + time.process_time()
+        campaigns = start_campaigns(world, delay)
+        connections.close_all()
         finished = wait_done([c.pk for c in campaigns], timeout=args.timeout, on_tick=tick)
+        queries = worker_queries()
+        # The engine's nodes, beat, and this process (the emulator answering them); not the database server.
+        cpu = sum(proc_cpu(pid) for pid in engine_pids) + time.process_time() - cpu0
         if disrupt:
             # Late webhooks and the reaper settle the last rows after the lease; give them a moment.
             time.sleep(3)
+        load_result = load_status(load_job) if load else None
     finally:
         workers.stop()
-    result = analyse(campaigns, delay, args.workspaces * args.devices, t0)
+    result = analyse(campaigns, delay, devices_total, t0)
     result["completed"] = finished
+    result["queries_per_message"] = round(queries / max(1, result["sent_messages"]), 2)
+    result["cpu_ms_per_message"] = round(cpu * 1000 / max(1, result["sent_messages"]), 2)
+    result["beat_while_sending"] = fired["live"]
+    result["beat_idle"] = kick_cost(devices_total)  # every campaign done: the devices are idle
+    if load_result:
+        result["concurrent_load"] = load_result
     log(f"{label}: {json.dumps(result)}")
     return result, emu
 
@@ -418,14 +524,22 @@ def main():
     parser.add_argument("--pool", default="threads", help="Celery pool: threads (I/O-bound sends) or prefork")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--small", type=int, default=3000, help="recipients of the kill, flush and zero-delay runs")
-    parser.add_argument("--only", choices=["paced", "kill", "flush", "zero"], action="append")
+    parser.add_argument("--only", choices=["paced", "loaded", "kill", "flush", "zero"], action="append")
     args = parser.parse_args()
     recipients = args.recipients or (3000 if args.quick else 20_000)
     small = min(recipients, args.small)
-    only = set(args.only or ["paced", "kill", "flush", "zero"])
+    only = set(args.only or ["paced", "loaded", "kill", "flush", "zero"])
     results = {}
     if "paced" in only:
         results["paced"] = run("paced", args, recipients=recipients, delay=tuple(args.delay))[0]
+    if "loaded" in only:
+        # The same campaigns while a 100k-row import and knowledge indexing run on the same machine, on their
+        # own worker (queue "celery") beside the engine's nodes (queue "engine").
+        loaded = run("loaded", args, recipients=recipients, delay=tuple(args.delay), load=True)[0]
+        if "paced" in results:
+            paced = results["paced"]["pacing_efficiency"]
+            loaded["efficiency_vs_paced"] = round(loaded["pacing_efficiency"] / paced, 3)
+        results["loaded"] = loaded
     if "kill" in only:
         def kill(workers):
             log("SIGKILL a worker node mid-campaign; starting a new one")
@@ -439,10 +553,19 @@ def main():
         results["flush"] = run("flush", args, recipients=small, delay=tuple(args.delay), disrupt=flush)[0]
     if "zero" in only:
         HOOK_ENABLED.clear()
+        # Baseline in the same run: every message through its own Celery round trip (no inline steps).
+        os.environ["BENCH_INLINE_STEPS"] = "0"
+        hop, _emu = run("zero delay, one Celery task per message", args, recipients=small, delay=(0.0, 0.0))
+        del os.environ["BENCH_INLINE_STEPS"]
         zero, emu = run("zero delay", args, recipients=small, delay=(0.0, 0.0))
-        bare = bare_loop(emu, min(small, 2000))
+        zero["one_task_per_message_per_s"] = hop["achieved_per_s"]
+        zero["one_task_per_message_cpu_ms"] = hop["cpu_ms_per_message"]
+        bare, bare_cpu = bare_loop(emu, min(small, 2000))
         zero["bare_loop_per_s"] = round(bare, 1)
         zero["pipeline_vs_bare"] = round(zero["achieved_per_s"] / bare, 3)
+        # Less sensitive to other load on the machine than wall time: CPU per message, loop vs pipeline.
+        zero["bare_loop_cpu_ms_per_message"] = round(bare_cpu, 2)
+        zero["cpu_bare_vs_pipeline"] = round(bare_cpu / zero["cpu_ms_per_message"], 3)
         results["zero"] = zero
     print(json.dumps(results, indent=2))
 

@@ -40,6 +40,8 @@ get their turns from the same queue between them.
 """
 import logging
 import random
+import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -130,16 +132,59 @@ def _countdown(seconds):
     return max(0.0, min(float(seconds), MAX_COUNTDOWN))
 
 
+# A chain's next step that is due at once runs in the task that armed it, up to INLINE_STEPS steps or
+# INLINE_SECONDS, instead of a Celery round trip per message (publish, consume, ack); then the chain goes
+# back through the queue so the device never keeps a worker thread from the others for long.
+INLINE_STEPS = 20
+INLINE_SECONDS = 2.0
+_inline = threading.local()
+
+
+def run_chain(device_id, chain, first):
+    """Run a chain task's work (`first`, a callable), then the chain's next steps while they are due at once.
+
+    `device_id` may be None (a delivery knows its device only once it read its row): the chain's first
+    re-arm names it.
+    """
+    outer = getattr(_inline, "chain", None), getattr(_inline, "due", False)  # eager Celery nests tasks
+    _inline.chain, _inline.due = (device_id, chain), False
+    deadline = time.monotonic() + INLINE_SECONDS
+    try:
+        outcome = first()
+        for _step in range(INLINE_STEPS):
+            if not _inline.due or time.monotonic() > deadline:
+                break
+            _inline.due = False
+            outcome = device_step(_inline.chain[0], chain)
+    finally:
+        (device_id, _chain), due = _inline.chain, _inline.due
+        _inline.chain, _inline.due = outer
+        if due:
+            _queue_step(device_id, chain, 0)  # the budget is spent: the next step waits its turn in the queue
+    return outcome
+
+
 def _arm_step(device_id, chain, countdown):
+    running = getattr(_inline, "chain", None)
+    if (countdown <= 0 and running is not None and running[1] == chain and running[0] in (None, device_id)
+            and not _inline.due):
+        _inline.chain, _inline.due = (device_id, chain), True
+        return
+    _queue_step(device_id, chain, countdown)
+
+
+def _queue_step(device_id, chain, countdown):
     from .tasks import device_send_task
 
-    device_send_task.apply_async((device_id, chain), countdown=_countdown(countdown))
+    countdown = _countdown(countdown)
+    # No ETA for a step due now: the worker runs it at once instead of parking it on its timer.
+    device_send_task.apply_async((device_id, chain), countdown=countdown or None)
 
 
 def _arm_deliver(recipient_id, chain, countdown, chat_id=None, slot=None):
     from .tasks import recipient_deliver_task
 
-    recipient_deliver_task.apply_async((recipient_id, chain, chat_id, slot), countdown=_countdown(countdown))
+    recipient_deliver_task.apply_async((recipient_id, chain, chat_id, slot), countdown=_countdown(countdown) or None)
 
 
 def rearm(device_id, chain, countdown):

@@ -6,12 +6,12 @@ from . import engine, services
 
 @shared_task(acks_late=True, ignore_result=True)
 def device_send_task(device_id, chain):
-    return engine.device_step(device_id, chain)
+    return engine.run_chain(device_id, chain, lambda: engine.device_step(device_id, chain))
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def recipient_deliver_task(recipient_id, chain, chat_id=None, slot=None):
-    return engine.deliver(recipient_id, chain, chat_id=chat_id, slot=slot)
+    return engine.run_chain(None, chain, lambda: engine.deliver(recipient_id, chain, chat_id=chat_id, slot=slot))
 
 
 @shared_task(ignore_result=True)

@@ -100,3 +100,36 @@ def test_the_freeze_writes_the_audience_in_chunks(driver, workspace, owner, make
         assert any(q.startswith("RELEASE SAVEPOINT") for q in sql[first:second]), "chunks share one transaction"
     assert campaign.total_recipients == 10 and campaign.freeze_cursor is None
     assert Recipient.objects.filter(campaign=campaign).count() == 10
+
+
+# ---------------------------------------------------------------- a due step runs in the task that armed it
+
+
+def test_a_chain_task_runs_its_due_steps_inline_then_yields_the_worker(workspace, owner, make_device, make_contacts,
+                                                                       waha, monkeypatch,
+                                                                       django_capture_on_commit_callbacks):
+    from campaigns import tasks
+
+    device = make_device(workspace)
+    make_contacts(workspace, 30)
+    queued = []
+
+    def queue_step(device_id, _chain, countdown):
+        queued.append((device_id, countdown))
+    monkeypatch.setattr(engine, "_queue_step", queue_step)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = services.campaign_create(workspace=workspace, actor=owner, name="Now", message="Hi", tags=["VIP"],
+                                            delay_min=0, delay_max=0, typing_simulation=False)
+        services.campaign_launch(campaign_id=campaign.pk)
+    assert queued == [(device.pk, 0)]  # the launch armed the chain through the queue
+    chain = DevicePace.objects.get(device=device).chain
+    queued.clear()
+    tasks.device_send_task(device.pk, chain)
+    # One task: its own step and INLINE_STEPS more, each due at once, without a Celery round trip each...
+    assert len(waha.sent()) == engine.INLINE_STEPS + 1
+    # ...then the chain's next step goes back through the queue, so other devices get the worker.
+    assert queued == [(device.pk, 0)]
+    queued.clear()
+    tasks.device_send_task(device.pk, chain)
+    assert len(waha.sent()) == 30 and queued == []  # the rest, then idle: nothing left to arm
+    assert set(Recipient.objects.filter(campaign=campaign).values_list("status", flat=True)) == {"SENT"}
