@@ -5,6 +5,8 @@ How a send happens
    one step and re-arms itself with `apply_async(countdown=...)` for the device's next slot. `chain` is
    a number in the device's `DevicePace` row; a task whose number is stale exits at once, so a
    duplicate (a redelivered message, a kick racing a slow queue) never doubles a device's rate.
+   A next step that is due at once (a late device, a zero delay) runs in the same task, up to
+   `INLINE_STEPS`, instead of a Celery round trip per message (`run_chain`).
 2. A step picks the oldest sending campaign of the device that has PENDING rows and is not held by
    quiet hours, the per-device daily cap or the plan's daily messages, then claims one PENDING row
    with a conditional UPDATE (PENDING → SENDING, works alike on SQLite and MariaDB). Rows are not
