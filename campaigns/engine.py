@@ -138,7 +138,7 @@ def _countdown(seconds):
 # INLINE_SECONDS, instead of a Celery round trip per message (publish, consume, ack); then the chain goes
 # back through the queue so the device never keeps a worker thread from the others for long.
 INLINE_STEPS = 20
-INLINE_SECONDS = 2.0
+INLINE_SECONDS = 1.0
 _inline = threading.local()
 
 
