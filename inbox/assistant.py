@@ -34,12 +34,23 @@ class AIConfig:
     api_key: str
     chat_model: str
     embedding_model: str
+    # True when base_url is the workspace's own: its requests go through config.outbound's checks.
+    tenant_url: bool = False
 
 
 def ai_config(settings):
-    """Operator settings, each overridable by the workspace."""
-    return AIConfig(base_url=settings.base_url or django_settings.OPENAI_BASE_URL,
-                    api_key=settings.api_key or django_settings.OPENAI_API_KEY,
+    """Operator settings, each overridable by the workspace.
+
+    The URL and the key are chosen together: the operator's key only ever goes to the operator's URL.
+    A workspace that sets its own base URL must set its own key too (without one it has no key).
+    """
+    operator_url = django_settings.OPENAI_BASE_URL
+    tenant_url = (settings.base_url or "").strip()
+    if tenant_url and tenant_url.rstrip("/") != operator_url.rstrip("/"):
+        base_url, api_key, is_tenant = tenant_url, settings.api_key, True
+    else:
+        base_url, api_key, is_tenant = operator_url, settings.api_key or django_settings.OPENAI_API_KEY, False
+    return AIConfig(base_url=base_url, api_key=api_key, tenant_url=is_tenant,
                     chat_model=settings.chat_model or django_settings.OPENAI_CHAT_MODEL,
                     embedding_model=settings.embedding_model or django_settings.OPENAI_EMBEDDING_MODEL)
 
@@ -58,7 +69,14 @@ def ai_allowed(workspace):
 def openai_client(config):
     from openai import OpenAI
 
-    return OpenAI(base_url=config.base_url, api_key=config.api_key, timeout=20.0, max_retries=1)
+    http_client = None
+    if config.tenant_url:
+        from config.outbound import check_url, httpx_client
+
+        check_url(config.base_url)
+        http_client = httpx_client(timeout=20.0)
+    return OpenAI(base_url=config.base_url, api_key=config.api_key, timeout=20.0, max_retries=1,
+                  http_client=http_client)
 
 
 def embed(config, texts):

@@ -95,6 +95,10 @@ def assistant_settings_update(*, settings, **values):
         raise UserError(_("The minimum similarity is between 0 and 1."), fields={"min_similarity": "range"})
     if settings.instructions and len(settings.instructions) > 4000:
         raise UserError(_("Keep the instructions under 4000 characters."), fields={"instructions": "too long"})
+    if "base_url" in changed and settings.base_url:
+        from config.outbound import check_url
+
+        check_url(settings.base_url)
     settings.full_clean(exclude=["workspace"])
     settings.save()
     if changed & reindex_fields:

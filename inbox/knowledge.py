@@ -74,10 +74,13 @@ def knowledge_source_index(*, source):
         source.status, source.last_error = KnowledgeSource.Status.FAILED, exc.message[:300]
         source.save(update_fields=["status", "last_error"])
         return source
-    except Exception as exc:  # noqa: BLE001 - the embedding API's failures are shown on the row
+    except Exception:  # noqa: BLE001 - the row says it failed; the upstream's answer is for operators only
+        # An upstream body can echo anything (a tenant's URL may point at an internal service): it goes to
+        # the log, never to the row tenants read.
         logger.exception("Indexing knowledge source %s failed", source.pk)
         source.status = KnowledgeSource.Status.FAILED
-        source.last_error = (_("The embeddings API failed: %(error)s") % {"error": exc})[:300]
+        source.last_error = _("The embeddings service did not answer. Try again later; if it keeps failing, "
+                              "check the API base URL and key in the assistant settings.")[:300]
         source.save(update_fields=["status", "last_error"])
         return source
     with transaction.atomic():

@@ -51,6 +51,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         self.server.owner.requests.append({"path": self.path, "body": body,
                                            "auth": self.headers.get("Authorization")})
+        if self.path.endswith("/embeddings") and self.server.owner.fail_embeddings:
+            return self._send(500, {"error": {"message": self.server.owner.fail_embeddings, "type": "server_error"}})
         if self.path.endswith("/embeddings"):
             inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
             data = [{"object": "embedding", "index": i, "embedding": embedding(t)} for i, t in enumerate(inputs)]
@@ -80,6 +82,7 @@ class FakeOpenAI:
     def __init__(self):
         self.requests = []
         self.fail_chat = False
+        self.fail_embeddings = ""  # when set, /embeddings answers 500 with this text as the error message
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.owner = self
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

@@ -109,6 +109,7 @@ def test_free_plan_falls_back_to_faq_even_with_a_key(device, waha, deliver, sett
 def test_workspace_override_of_base_url_and_key(device, waha, deliver, settings, ai_plan,
                                                 django_capture_on_commit_callbacks):
     settings.OPENAI_API_KEY = ""
+    settings.OUTBOUND_ALLOW_HTTP, settings.OUTBOUND_ALLOWED_NETWORKS = True, ["127.0.0.0/8"]
     with FakeOpenAI() as server:
         row = settings_for(device.workspace)
         row.base_url, row.api_key, row.min_similarity = server.base_url, "sk-workspace", 0.2
