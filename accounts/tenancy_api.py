@@ -5,6 +5,7 @@ from rest_framework.views import APIView
 
 from .permissions import can
 from .tenancy import bind_workspace
+from .zone_middleware import activate_workspace_zone
 
 
 class HasWorkspacePermission(drf_permissions.BasePermission):
@@ -33,6 +34,9 @@ class WorkspaceAPIMixin:
         bind_workspace(request, request.user)
         request._request.workspace = request.workspace
         request._request.membership = request.membership
+        # API times carry the workspace's offset (+07:00), as pages show them; the middleware ran before
+        # the token was read, so it could not know the workspace.
+        activate_workspace_zone(request.workspace)
         super().initial(request, *args, **kwargs)
 
     def permission_for(self, request):

@@ -2,6 +2,7 @@
 import csv
 
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .selectors import recipient_log
@@ -21,14 +22,20 @@ def _safe(value):
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+def _at(value, zone):
+    # The workspace's wall clock with its offset: the body streams after the request's zone is gone.
+    return value and timezone.localtime(value, zone).isoformat(timespec="seconds")
+
+
 def _rows(campaign, status):
+    zone = campaign.workspace.zone
     writer = csv.writer(_Echo())
     yield writer.writerow(COLUMNS)
     for r in recipient_log(campaign, status=status).iterator(chunk_size=2000):
         yield writer.writerow([_safe(v) for v in (
             r.phone, r.name, r.status, r.device_used.session_name if r.device_used else "", r.text, r.error,
-            r.attempts, r.sent_at and r.sent_at.isoformat(), r.delivered_at and r.delivered_at.isoformat(),
-            r.read_at and r.read_at.isoformat(), r.replied_at and r.replied_at.isoformat(), r.waha_message_id)])
+            r.attempts, _at(r.sent_at, zone), _at(r.delivered_at, zone), _at(r.read_at, zone),
+            _at(r.replied_at, zone), r.waha_message_id)])
 
 
 def recipients_csv_response(campaign, status=None):

@@ -41,7 +41,9 @@ class Campaign(WorkspaceOwned):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=120)
     message_template = models.TextField(_("message"), help_text=_("Spintax {Hi|Halo} and variables [name] work."))
-    target_tags = models.JSONField(_("tags"), default=list, help_text=_("Contacts with any of these tags."))
+    # Empty means every contact (the composer's "None ticked"), so blank must pass full_clean().
+    target_tags = models.JSONField(_("tags"), default=list, blank=True,
+                                   help_text=_("Contacts with any of these tags; none means every contact."))
     exclude_tags = models.JSONField(_("excluded tags"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)

@@ -38,6 +38,10 @@ def _composer_choices(workspace):
                             .order_by("created_at"))}
 
 
+# The model's names for what the composer calls otherwise: its errors go beside the field the user filled.
+_MODEL_TO_FORM = {"target_tags": "tags", "message_template": "message", "scheduled_at": "schedule"}
+
+
 @workspace_view("campaigns:send")
 def campaign_new(request):
     choices = _composer_choices(request.workspace)
@@ -49,6 +53,7 @@ def campaign_new(request):
             apply_user_error(form, exc)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
+                field = _MODEL_TO_FORM.get(field, field)
                 form.add_error(field if field in form.fields else None, errors)
         else:
             if campaign.status == Campaign.Status.SCHEDULED and campaign.scheduled_at > campaign.created_at:

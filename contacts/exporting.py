@@ -25,8 +25,9 @@ def _custom_keys(qs):
     return keys[:MAX_CUSTOM_COLUMNS], len(keys) > MAX_CUSTOM_COLUMNS
 
 
-def _rows(qs):
-    """Header, then one list per contact, its custom fields one column each, in batches."""
+def _rows(qs, zone):
+    """Header, then one list per contact, its custom fields one column each, in batches; times in the
+    workspace's zone with their offset (a streamed body is read after the request's zone is gone)."""
     keys, overflow = _custom_keys(qs)
     kept = set(keys)
     yield HEADER + [k for k in keys if k not in HEADER] + ([MORE_COLUMN] if overflow else [])
@@ -47,7 +48,8 @@ def _rows(qs):
         for c in batch:
             custom = c.custom_fields or {}
             row = [c.phone, c.name, ", ".join(sorted(tags.get(c.id, []))), c.source,
-                   "yes" if c.opted_out else "", c.opted_out_reason, c.created_at.isoformat(timespec="seconds"),
+                   "yes" if c.opted_out else "", c.opted_out_reason,
+                   timezone.localtime(c.created_at, zone).isoformat(timespec="seconds"),
                    *(custom.get(k, "") for k in keys)]
             if overflow:
                 row.append("; ".join(f"{k}={v}" for k, v in custom.items() if k not in kept))
@@ -66,13 +68,13 @@ def _safe(value):
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def csv_response(qs, filename):
+def csv_response(qs, filename, zone):
     writer = csv.writer(_Echo())
     stream = ("\ufeff" if i == 0 else "" for i in range(1))  # BOM so Excel reads UTF-8 names right
 
     def body():
         yield from stream
-        for row in _rows(qs):
+        for row in _rows(qs, zone):
             yield writer.writerow([_safe(v) for v in row])
 
     response = StreamingHttpResponse(body(), content_type="text/csv; charset=utf-8")
@@ -80,12 +82,12 @@ def csv_response(qs, filename):
     return response
 
 
-def xlsx_response(qs, filename):
+def xlsx_response(qs, filename, zone):
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("Contacts")
-    for row in _rows(qs):
+    for row in _rows(qs, zone):
         sheet.append([_safe(v) for v in row])
     spool = tempfile.TemporaryFile()
     workbook.save(spool)
@@ -95,4 +97,4 @@ def xlsx_response(qs, filename):
 
 
 def export_name(workspace):
-    return f"contacts-{timezone.now():%Y%m%d-%H%M}"
+    return f"contacts-{timezone.localtime(timezone.now(), workspace.zone):%Y%m%d-%H%M}"

@@ -174,8 +174,8 @@ def contact_export(request):
     qs = selectors.contact_list(workspace=request.workspace, filters=_filters(request))
     name = exporting.export_name(request.workspace)
     if request.GET.get("type") == "xlsx":
-        return exporting.xlsx_response(qs, name)
-    return exporting.csv_response(qs, name)
+        return exporting.xlsx_response(qs, name, request.workspace.zone)
+    return exporting.csv_response(qs, name, request.workspace.zone)
 
 
 @workspace_view("contacts:edit")

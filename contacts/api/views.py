@@ -159,8 +159,8 @@ class ContactExportView(WorkspaceAPIView):
                                     filters=selectors.ContactFilters.from_params(request.query_params))
         name = exporting.export_name(request.workspace)
         if request.query_params.get("type") == "xlsx":
-            return exporting.xlsx_response(qs, name)
-        return exporting.csv_response(qs, name)
+            return exporting.xlsx_response(qs, name, request.workspace.zone)
+        return exporting.csv_response(qs, name, request.workspace.zone)
 
 
 def _json_field(request, name):

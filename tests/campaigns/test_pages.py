@@ -127,3 +127,31 @@ def test_composer_refuses_deep_spintax_with_a_message(owner_client, ready):
     assert response.status_code == 200 and b"nested" in response.content
     assert owner_client.post("/campaigns/preview/", {"message": deep}).status_code == 200
     assert not Campaign.objects.exists()
+
+
+def test_composer_none_ticked_means_every_contact(owner_client, workspace, ready, monkeypatch,
+                                                   django_capture_on_commit_callbacks):
+    from campaigns import engine
+
+    monkeypatch.setattr(engine, "_arm_step", lambda *a: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post("/campaigns/new/", {
+            "name": "Everyone", "message": "Hi [name]", "preset": "safe", "daily_cap_per_device": "0"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    campaign = Campaign.objects.get(name="Everyone")
+    assert campaign.target_tags == [] and campaign.total_recipients == 5
+
+
+def test_composer_model_errors_go_beside_their_field(owner_client, ready, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from campaigns import inputs
+
+    def refuse(request, data):
+        raise ValidationError({"target_tags": "Pick fewer tags.", "message_template": "Too long."})
+
+    monkeypatch.setattr(inputs, "start_campaign", refuse)
+    response = owner_client.post("/campaigns/new/", {"name": "x", "message": "Hi", "preset": "safe"})
+    form = response.context["form"]
+    assert form.errors["tags"] == ["Pick fewer tags."] and form.errors["message"] == ["Too long."]
+    assert not form.non_field_errors()
