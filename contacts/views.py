@@ -3,7 +3,7 @@
 Thin views: tenancy helper, form, one service call, then a message and a redirect or a partial.
 """
 from django.contrib import messages
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from accounts.tenancy import get_for_workspace_or_404, workspace_view
 from config.errors import UserError
 from config.forms import apply_user_error
 
-from . import exporting, grab, selectors, services
+from . import bulk, exporting, grab, selectors, services
 from .api.views import rejects_csv
 from .forms import ContactForm, GrabForm, OptOutWordsForm, UploadForm, mapping_choices
 from .importing import jobs
@@ -134,37 +134,23 @@ def contact_opt_in(request, pk):
 @require_POST
 def contact_bulk(request):
     action = request.POST.get("action")
-    ws = request.workspace
     query = request.POST.get("query", "")
     back = reverse("contacts:list") + (f"?{query}" if query else "")
     if request.POST.get("scope") == "filter":
-        from django.http import QueryDict
-
-        contacts = selectors.contact_list(workspace=ws, filters=selectors.ContactFilters.from_params(QueryDict(query)))
+        picked = {"filters": selectors.ContactFilters.from_params(QueryDict(query))}
     else:
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-        if not ids:
-            messages.error(request, _("Select some contacts first, or choose “all matching the filter”."))
-            return redirect(back)
-        contacts = Contact.objects.for_workspace(ws).filter(id__in=ids)
-    tags = services.clean_tag_names(request.POST.get("tags", ""))
-    if action in ("tag", "untag") and not tags:
-        messages.error(request, _("Type the tag to add or remove."))
+        picked = {"ids": [int(i) for i in request.POST.getlist("ids") if i.isdigit()]}
+    try:
+        n = bulk.contacts_bulk(workspace=request.workspace, membership=request.membership, action=action,
+                               tags=request.POST.get("tags", ""), **picked)
+    except UserError as exc:
+        if action not in bulk.ACTIONS:
+            return HttpResponseBadRequest(exc.message)
+        messages.error(request, exc.message)
         return redirect(back)
-    if action == "tag":
-        n = services.contacts_tag(workspace=ws, contacts=contacts, names=tags)
-        messages.success(request, _("Tagged %(n)s contacts.") % {"n": n})
-    elif action == "untag":
-        n = services.contacts_untag(workspace=ws, contacts=contacts, names=tags)
-        messages.success(request, _("Removed the tag from %(n)s contacts.") % {"n": n})
-    elif action == "delete":
-        if not can(request.membership, "contacts:delete"):
-            messages.error(request, _("Your role does not allow deleting contacts."))
-            return redirect(back)
-        n = services.contacts_delete(workspace=ws, contacts=contacts)
-        messages.success(request, _("Deleted %(n)s contacts.") % {"n": n})
-    else:
-        return HttpResponseBadRequest(_("Unknown action."))
+    done = {"tag": _("Tagged %(n)s contacts."), "untag": _("Removed the tag from %(n)s contacts."),
+            "delete": _("Deleted %(n)s contacts.")}
+    messages.success(request, done[action] % {"n": n})
     return redirect(back)
 
 

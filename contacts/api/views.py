@@ -2,7 +2,7 @@
 import csv
 import json
 
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from accounts.tenancy import WorkspaceAPIView, WorkspaceViewSet
 from config.errors import ERRORS, ErrorSerializer, UserError
 
-from .. import exporting, grab, selectors, services
+from .. import bulk, exporting, grab, selectors, services
 from ..importing import jobs
 from ..models import Contact, ImportJob
 from .serializers import (
@@ -127,22 +127,17 @@ class ContactBulkView(WorkspaceAPIView):
         serializer = BulkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
-        ws = request.workspace
         if "ids" in d:
-            contacts = Contact.objects.for_workspace(ws).filter(id__in=d["ids"])
+            picked = {"ids": d["ids"]}
+        elif "filter" not in d:
+            picked = {}  # neither: the service says what to give
         else:
-            from django.http import QueryDict
-
             query = QueryDict(mutable=True)
             for key, value in d["filter"].items():
                 query.setlist(key, value if isinstance(value, list) else [value])
-            contacts = selectors.contact_list(workspace=ws, filters=selectors.ContactFilters.from_params(query))
-        if d["action"] == "tag":
-            n = services.contacts_tag(workspace=ws, contacts=contacts, names=d["tags"])
-        elif d["action"] == "untag":
-            n = services.contacts_untag(workspace=ws, contacts=contacts, names=d["tags"])
-        else:
-            n = services.contacts_delete(workspace=ws, contacts=contacts)
+            picked = {"filters": selectors.ContactFilters.from_params(query)}
+        n = bulk.contacts_bulk(workspace=request.workspace, membership=request.membership, action=d["action"],
+                               tags=d.get("tags", ()), **picked)
         return Response({"action": d["action"], "affected": n})
 
 
