@@ -267,6 +267,10 @@ OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="https://api.openai.com/v1")
 OPENAI_CHAT_MODEL = env.str("OPENAI_CHAT_MODEL", default="gpt-4o-mini")
 OPENAI_EMBEDDING_MODEL = env.str("OPENAI_EMBEDDING_MODEL", default="text-embedding-3-small")
+# Auto-replies: every inbound message runs a workspace's rules, so their number and time are bounded.
+AUTO_REPLY_MAX_RULES = _int("AUTO_REPLY_MAX_RULES", 200, minimum=1)
+AUTO_REPLY_MAX_REGEX_RULES = _int("AUTO_REPLY_MAX_REGEX_RULES", 20, minimum=0)
+AUTO_REPLY_MATCH_BUDGET_SECONDS = env.float("AUTO_REPLY_MATCH_BUDGET_SECONDS", default=0.25)
 
 # --- Outbound requests to URLs tenants type (config/outbound.py) ---------------------------------
 # https only unless this is on; hosts resolving to loopback/private/link-local/metadata addresses are refused,

@@ -3,6 +3,7 @@
 A rule is validated before it is saved: an empty keyword, a regular expression that does not compile
 (with the reason) or broken spintax are refused, so no bad rule ever reaches the matcher.
 """
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -40,9 +41,11 @@ def autoreply_save(*, workspace, rule=None, keyword, match_type, response_text, 
     if devices and any(d.workspace_id != workspace.pk for d in devices):
         raise UserError(_("Choose numbers of this workspace."), fields={"devices": "invalid"})
     rule = rule or AutoReply(workspace=workspace)
+    was_regex = rule.pk is not None and AutoReply.objects.filter(pk=rule.pk, match_type="REGEX").exists()
     rule.keyword, rule.match_type, rule.response_text = keyword, match_type, response_text.strip()
     rule.priority, rule.is_active = int(priority), bool(is_active)
     with transaction.atomic():
+        _check_caps(workspace, new=rule.pk is None, new_regex=match_type == "REGEX" and not was_regex)
         if clear_media and rule.media:
             rule.media.delete(save=False)
         if media is not None:
@@ -52,6 +55,26 @@ def autoreply_save(*, workspace, rule=None, keyword, match_type, response_text, 
         if devices is not None:
             rule.devices.set(devices)
     return rule
+
+
+def _check_caps(workspace, *, new, new_regex):
+    """Rules per workspace are capped, REGEX rules more tightly: every inbound message runs them all."""
+    from accounts.models import Workspace
+
+    if not (new or new_regex):
+        return
+    # Hold the workspace row so two saves at once cannot both take the last place.
+    list(Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk", flat=True))
+    rules = AutoReply.objects.for_workspace(workspace)
+    cap = django_settings.AUTO_REPLY_MAX_RULES
+    if new and rules.count() >= cap:
+        raise UserError(_("A workspace can have at most %(n)s auto-reply rules. Delete or merge some first.")
+                        % {"n": cap}, code="too_many_rules", fields={"keyword": _("Too many rules.")})
+    regex_cap = django_settings.AUTO_REPLY_MAX_REGEX_RULES
+    if new_regex and rules.filter(match_type="REGEX").count() >= regex_cap:
+        raise UserError(_("A workspace can have at most %(n)s regular-expression rules. Use Contains or Starts "
+                          "with for the others.") % {"n": regex_cap}, code="too_many_regex_rules",
+                        fields={"match_type": _("Too many regular-expression rules.")})
 
 
 def autoreply_delete(*, rule):

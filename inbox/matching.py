@@ -6,9 +6,11 @@ the `regex` package's `timeout=`: a catastrophic pattern stops after REGEX_TIMEO
 matcher itself, so a customer's message can never stall the worker.
 """
 import logging
+import time
 import unicodedata
 
 import regex
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from config.errors import UserError
@@ -51,7 +53,7 @@ def validate_keyword(keyword, match_type):
         compile_pattern(keyword)
 
 
-def matches(keyword, match_type, text):
+def matches(keyword, match_type, text, *, timeout=REGEX_TIMEOUT):
     """True when `text` triggers a rule. A REGEX that runs out of time counts as no match (and is logged)."""
     folded_text, folded_key = fold(text), fold(keyword)
     if not folded_text or not folded_key:
@@ -64,7 +66,7 @@ def matches(keyword, match_type, text):
         return folded_key in folded_text
     if match_type == "REGEX":
         try:
-            return compile_pattern(keyword).search(folded_text, timeout=REGEX_TIMEOUT) is not None
+            return compile_pattern(keyword).search(folded_text, timeout=timeout) is not None
         except BadPattern:
             return False
         except TimeoutError:
@@ -73,9 +75,22 @@ def matches(keyword, match_type, text):
     raise ValueError(f"unknown match type {match_type!r}")
 
 
+clock = time.monotonic  # a name of its own so tests can drive the budget without sleeping
+
+
 def first_match(rules, text):
-    """The first rule (in the given order) whose keyword matches `text`, or None."""
-    for rule in rules:
-        if matches(rule.keyword, rule.match_type, text):
+    """The first rule (in the given order) whose keyword matches `text`, or None.
+
+    One time budget covers the whole message (AUTO_REPLY_MATCH_BUDGET_SECONDS): however many REGEX rules a
+    workspace has, one message costs a shared worker at most that long. Rules not reached count as no
+    match, and the log says so."""
+    deadline = clock() + settings.AUTO_REPLY_MATCH_BUDGET_SECONDS
+    for index, rule in enumerate(rules):
+        left = deadline - clock()
+        if left <= 0:
+            logger.warning("Auto-reply matching ran out of its %ss budget after %s of %s rules",
+                           settings.AUTO_REPLY_MATCH_BUDGET_SECONDS, index, len(rules))
+            return None
+        if matches(rule.keyword, rule.match_type, text, timeout=min(REGEX_TIMEOUT, left)):
             return rule
     return None

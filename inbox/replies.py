@@ -198,6 +198,9 @@ def reply_pipeline(*, message):
     chat = Chat.objects.select_related("device", "workspace", "contact").get(pk=message.chat_id)
     if message.direction != Message.Direction.IN or chat.kind != Chat.Kind.DIRECT or not chat.bot_enabled:
         return "skipped"
+    # Matched before any transaction: on SQLite a write transaction holds the database-wide lock, so
+    # a tenant's slow patterns would stall every other tenant's writes for as long as they run.
+    rule = first_match(rules_for(chat.device), message.text)
     with transaction.atomic():
         if _opt_out(chat, message):
             return "opt_out"
@@ -208,7 +211,6 @@ def reply_pipeline(*, message):
             logger.info("Chat %s reached %s bot replies this hour: the bot waits", chat.pk,
                         settings.bot_replies_per_hour)
             return "loop_guard"
-        rule = first_match(rules_for(chat.device), message.text)
         if rule:
             from django.db.models import F
 
