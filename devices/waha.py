@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -504,9 +504,16 @@ class WahaClient:
     # -- misc
 
     def download_media(self, url) -> bytes:
-        """Bytes behind a ``media.url``; the URL is opaque (its host is WAHA_BASE_URL, maybe not ours)."""
-        absolute = urljoin(self.base_url + "/", url)
-        return self._request("GET", absolute, accept="*/*", raw=True)
+        """Bytes behind a ``media.url``, always fetched from this client's own server.
+
+        The URL's host is WAHA's WAHA_BASE_URL, often not how we reach it (``localhost:3000``), and a
+        webhook payload could name any host: only the ``/api/files/...`` path is taken from it, so the
+        API key never goes anywhere but this server."""
+        parts = urlsplit(str(url or ""))
+        if not parts.path.startswith("/api/files/") or ".." in parts.path.split("/"):
+            raise WahaBadRequest(f"not a WAHA file URL: {parts.path[:80]!r}")
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return self._request("GET", self.base_url + path, accept="*/*", raw=True)
 
     def new_message_id(self, session) -> str:
         """A pre-generated id to pass as ``id`` on a send (NOWEB/GOWS only)."""

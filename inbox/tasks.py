@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +39,21 @@ def message_media_download_task(self, message_id):
     except WahaError as exc:
         if exc.is_transient and self.request.retries < self.max_retries:
             raise self.retry(countdown=10) from exc
-        Message.objects.filter(pk=message.pk).update(error=f"Media could not be copied: {exc}"[:300])
+        logger.warning("Copying the media of message %s failed: %s", message.pk, exc)
+        Message.objects.filter(pk=message.pk).update(
+            error=_("The file could not be copied from WhatsApp before it expired.")[:300])
         return
+    # Stored under a name we make: the customer's file name ("../../x", "a/b.pdf") is only shown, never
+    # used as a path. media_filename keeps it for the download.
     ext = mimetypes.guess_extension((message.media_mimetype or "").split(";")[0].strip()) or ".bin"
-    name = message.media_filename or f"{message.short_id or message.pk}{ext}"
-    message.media.save(name, ContentFile(content), save=False)
+    name = f"{message.short_id or message.pk}{ext}"
+    try:
+        message.media.save(name, ContentFile(content), save=False)
+    except Exception:  # noqa: BLE001 - the message must say its file is missing rather than lose it silently
+        logger.exception("Storing the media of message %s failed", message.pk)
+        Message.objects.filter(pk=message.pk).update(error=_("The file could not be stored. Ask the customer "
+                                                             "to send it again.")[:300])
+        return
     message.media_remote_url = ""
     message.save(update_fields=["media", "media_remote_url"])
 

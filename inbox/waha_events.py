@@ -82,9 +82,36 @@ def _alt_phone(data):
     return None
 
 
+# Characters a WhatsApp user may put in their name that would rearrange or hide text on our pages and
+# in exports: controls, bidi overrides/isolates, zero-width joiners used to fake spaces.
+_INVISIBLE = dict.fromkeys(
+    [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F),
+     *range(0x2066, 0x206A), 0xFEFF], None)
+_LINE_BREAKS = dict.fromkeys(range(0x09, 0x0E), " ")  # tab, newlines: a space, not glued words
+MAX_DISPLAY_NAME = 80
+
+
+def clean_display_name(value):
+    """A customer's WhatsApp name as we store it: no control or direction characters, one line, capped."""
+    text = str(value or "").translate(_LINE_BREAKS).translate(_INVISIBLE)
+    return " ".join(text.split())[:MAX_DISPLAY_NAME]
+
+
+def clean_file_name(value):
+    """The name a customer gave a file, for showing and downloading only: no path, no controls."""
+    name = str(value or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = clean_display_name(name).strip(". ")
+    return name[:200]
+
+
 def _media_type(mimetype):
+    from .media import shown_inline
+
     main = (mimetype or "").split("/", 1)[0]
-    return main if main in ("image", "video", "audio") else "document"
+    if main == "image":
+        # An SVG is an "image" that can carry scripts: it is kept and offered as a file, never shown.
+        return "image" if shown_inline(mimetype) else "document"
+    return main if main in ("video", "audio") else "document"
 
 
 def read_message(envelope):
@@ -114,10 +141,10 @@ def read_message(envelope):
     return IncomingMessage(
         waha_id=waha_id, short_id=short_id, chat_jid=jid, kind=_kind(jid), from_me=bool(payload.get("fromMe")),
         source=payload.get("source") or "app", text=payload.get("body") or "", timestamp=when,
-        push_name=str(push_name)[:200], has_media=bool(payload.get("hasMedia")),
+        push_name=clean_display_name(push_name), has_media=bool(payload.get("hasMedia")),
         media_url=(media.get("url") or payload.get("mediaUrl") or "") if isinstance(media, dict) else "",
         media_mimetype=(media.get("mimetype") or "") if isinstance(media, dict) else "",
-        media_filename=(media.get("filename") or "") if isinstance(media, dict) else "",
+        media_filename=clean_file_name(media.get("filename")) if isinstance(media, dict) else "",
         alt_phone=_alt_phone(data),
     )
 

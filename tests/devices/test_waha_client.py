@@ -349,7 +349,15 @@ def test_lid_to_phone(client, mocked):
     assert client.lid_to_phone("dev1", "6@lid") is None
 
 
-def test_download_media_sends_key_to_opaque_url(client, mocked):
-    mocked.get("http://waha.public:3000/api/files/dev1/x.jpg", body=b"JPEG")
+def test_download_media_fetches_the_file_path_from_our_own_server_only(client, mocked):
+    # media.url carries WAHA's WAHA_BASE_URL (localhost, a public name, or anything a payload says):
+    # the file is fetched from the server this client talks to, and the key goes nowhere else.
+    mocked.get(f"{BASE}/api/files/dev1/x.jpg", body=b"JPEG")
     assert client.download_media("http://waha.public:3000/api/files/dev1/x.jpg") == b"JPEG"
+    assert client.download_media("https://attacker.example/api/files/dev1/x.jpg") == b"JPEG"
+    assert all(c.request.url.startswith(BASE) for c in mocked.calls)
     assert mocked.calls[0].request.headers["X-Api-Key"] == "k3y"
+    for bad in ("https://attacker.example/collect", "/api/sessions", "/api/files/../sessions/x"):
+        with pytest.raises(WahaBadRequest):
+            client.download_media(bad)
+    assert len(mocked.calls) == 2
