@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
