@@ -3,7 +3,7 @@ import random
 
 from django.utils.translation import gettext as _
 
-from . import spintax
+from common import spintax
 
 SAMPLE_VARIABLES = {"name": "Budi", "phone": "6281234567890", "city": "Bandung"}
 

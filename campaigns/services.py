@@ -13,10 +13,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import spintax
 from config.db import retry_on_deadlock
 from config.errors import UserError
 
-from . import engine, spintax
+from . import engine
 from .errors import CampaignStateError
 from .models import Campaign, Recipient
 

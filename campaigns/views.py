@@ -9,10 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can
 from accounts.tenancy import get_for_workspace_or_404, workspace_view
+from common import spintax
 from config.errors import UserError
 from config.forms import apply_user_error
 
-from . import inputs, selectors, services, spintax
+from . import inputs, selectors, services
 from .export import recipients_csv_response
 from .forms import CampaignForm
 from .models import Campaign, Recipient

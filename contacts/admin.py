@@ -11,9 +11,9 @@ from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 
 from accounts.models import Workspace
+from common.phones import normalize
 
 from .models import Contact, ContactSettings, ImportJob, ImportReject, Tag
-from .phones import normalize
 from .services import contacts_tag
 
 

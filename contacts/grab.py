@@ -13,12 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import limits
+from common.phones import InvalidPhone, normalize
 from config.errors import UserError
 
-from .errors import InvalidPhone
 from .importing.merge import Budget, Record, TagCache, merge_records
 from .models import ImportJob, ImportReject
-from .phones import normalize
 from .services import clean_tag_names
 
 GRAB_SOURCE = "Group Grab"

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from billing import limits
 from billing.errors import LimitReached
+from common import phones
 from config.errors import UserError
 
-from . import phones
 from .models import DEFAULT_OPT_OUT_WORDS, Contact, ContactSettings, ContactTag, Tag
 
 MAX_TAG_LENGTH = 80

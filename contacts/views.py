@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import can
 from accounts.tenancy import get_for_workspace_or_404, workspace_view
+from common.phones import display
 from config.errors import UserError
 from config.forms import apply_user_error
 
@@ -20,7 +21,6 @@ from .forms import ContactForm, GrabForm, OptOutWordsForm, UploadForm, mapping_c
 from .importing import jobs
 from .models import Contact, ImportJob
 from .panels import panels_for
-from .phones import display
 
 PAGE_SIZE = 50
 

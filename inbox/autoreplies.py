@@ -18,7 +18,7 @@ MAX_MEDIA_BYTES = 16 * 1024 * 1024
 def _validate_response(text):
     if not (text or "").strip():
         raise UserError(_("Write the answer the bot sends."), fields={"response_text": "required"})
-    from campaigns.spintax import SpintaxError, validate
+    from common.spintax import SpintaxError, validate
 
     try:
         validate(text)

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 def render_reply(template, variables):
     """Spintax and [variables] through the campaigns' renderer, the one campaigns use too."""
-    from campaigns.spintax import render
+    from common.spintax import render
 
     return render(template, variables)
 

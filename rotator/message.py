@@ -5,7 +5,7 @@ a different variant; its parse is cached, so a click pays only for picking the o
 """
 from urllib.parse import quote
 
-from campaigns import spintax
+from common import spintax
 
 
 def render(text):
@@ -16,7 +16,7 @@ def render(text):
 
 
 def validate(text):
-    """Raise campaigns.spintax.SpintaxError (saying where) for unbalanced spintax."""
+    """Raise common.spintax.SpintaxError (saying where) for unbalanced spintax."""
     if text:
         spintax.validate(text)
 

@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from billing import limits
-from campaigns.spintax import SpintaxError
+from common.phones import normalize
+from common.spintax import SpintaxError
 from config.errors import UserError
-from contacts.phones import normalize
 
 from . import link_config, message
 from .errors import RotatorInvalid, SlugTaken

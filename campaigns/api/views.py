@@ -6,11 +6,12 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from accounts.tenancy import WorkspaceAPIView, get_for_workspace_or_404
-from campaigns import inputs, selectors, services, spintax
+from campaigns import inputs, selectors, services
 from campaigns.export import recipients_csv_response
 from campaigns.inputs import start_campaign
 from campaigns.models import Campaign, Recipient
 from campaigns.preview import message_preview
+from common import spintax
 from config.errors import ERRORS, UserError
 
 from .serializers import (

@@ -8,8 +8,9 @@ import re
 
 from django.utils.translation import gettext as _
 
+from common.phones import normalize
+
 from ..errors import ImportFileError
-from ..phones import normalize
 
 PHONE, NAME, TAGS, SKIP, FIELD = "phone", "name", "tags", "skip", "field:"
 

@@ -26,10 +26,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from billing import limits
+from common.phones import InvalidPhone, normalize
 
-from ..errors import ImportFileError, InvalidPhone
+from ..errors import ImportFileError
 from ..models import ImportJob, ImportReject
-from ..phones import normalize
 from ..services import clean_tag_names
 from . import columns, readers
 from .merge import Budget, Record, TagCache, merge_records

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from campaigns import spintax
-from campaigns.spintax import SpintaxError, count_variants, escape, render, validate, variants
+from common import spintax
+from common.spintax import SpintaxError, count_variants, escape, render, validate, variants
 
 # Plain text without any special character, so generated trees serialise unambiguously.
 plain = st.text(alphabet=st.characters(blacklist_characters="{}|[]\\", blacklist_categories=("Cs",)), max_size=6)

@@ -1,8 +1,7 @@
-"""contacts.phones.normalize: what people type and what Excel writes, in and out."""
+"""common.phones.normalize: what people type and what Excel writes, in and out."""
 import pytest
 
-from contacts.errors import InvalidPhone
-from contacts.phones import display, normalize
+from common.phones import InvalidPhone, display, normalize
 
 
 @pytest.mark.parametrize(("raw", "region", "expected"), [

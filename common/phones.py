@@ -12,7 +12,14 @@ import phonenumbers
 from django.utils.translation import gettext as _
 from phonenumbers import NumberParseException, PhoneNumberType
 
-from .errors import InvalidPhone
+from config.errors import UserError
+
+
+class InvalidPhone(UserError):
+    """A value that cannot be a WhatsApp (mobile) number; `message` is the reason shown per row."""
+
+    code = "invalid_phone"
+
 
 MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 _NOT_KEPT = re.compile(r"[^0-9+]")
