@@ -5,21 +5,12 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from common.cells import Echo, safe_cell
+
 from .selectors import recipient_log
 
 COLUMNS = ["phone", "name", "status", "device", "text", "error", "attempts", "sent_at", "delivered_at", "read_at",
            "replied_at", "waha_message_id"]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _safe(value):
-    # Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _at(value, zone):
@@ -29,10 +20,10 @@ def _at(value, zone):
 
 def _rows(campaign, status):
     zone = campaign.workspace.zone
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield writer.writerow(COLUMNS)
     for r in recipient_log(campaign, status=status).iterator(chunk_size=2000):
-        yield writer.writerow([_safe(v) for v in (
+        yield writer.writerow([safe_cell(v) for v in (
             r.phone, r.name, r.status, r.device_used.session_name if r.device_used else "", r.text, r.error,
             r.attempts, _at(r.sent_at, zone), _at(r.delivered_at, zone), _at(r.read_at, zone),
             _at(r.replied_at, zone), r.waha_message_id)])

@@ -5,6 +5,8 @@ import tempfile
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from common.cells import Echo, safe_cell
+
 from .models import ContactTag
 
 HEADER = ["phone", "name", "tags", "source", "opted_out", "opted_out_reason", "created_at"]
@@ -57,25 +59,14 @@ def _rows(qs, zone):
         last = batch[-1].id
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _safe(value):
-    # Cells starting with = + - @ run as formulas when the CSV is opened in Excel.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def csv_response(qs, filename, zone):
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     stream = ("\ufeff" if i == 0 else "" for i in range(1))  # BOM so Excel reads UTF-8 names right
 
     def body():
         yield from stream
         for row in _rows(qs, zone):
-            yield writer.writerow([_safe(v) for v in row])
+            yield writer.writerow([safe_cell(v) for v in row])
 
     response = StreamingHttpResponse(body(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -88,7 +79,7 @@ def xlsx_response(qs, filename, zone):
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("Contacts")
     for row in _rows(qs, zone):
-        sheet.append([_safe(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     spool = tempfile.TemporaryFile()
     workbook.save(spool)
     spool.seek(0)

@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.tenancy import WorkspaceAPIView, WorkspaceViewSet
+from common.cells import Echo, safe_cell
 from config.errors import ERRORS, ErrorSerializer, UserError
 
 from .. import bulk, exporting, grab, selectors, services
@@ -236,13 +237,13 @@ class ImportJobView(WorkspaceAPIView):
 
 def rejects_csv(job):
     """The rows an import did not take, as CSV: row, value, reason."""
-    writer = csv.writer(exporting._Echo())
+    writer = csv.writer(Echo())
 
     def body():
         yield "\ufeff" + writer.writerow(["row", "value", "reason"])
         for row in job.rejects.order_by("row_number").values_list("row_number", "value", "reason").iterator(
                 chunk_size=2000):
-            yield writer.writerow([row[0], exporting._safe(row[1]), row[2]])
+            yield writer.writerow([row[0], safe_cell(row[1]), safe_cell(row[2])])
 
     response = StreamingHttpResponse(body(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rejected-rows-{job.public_id}.csv"'

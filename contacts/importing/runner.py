@@ -78,6 +78,9 @@ class RowParser:
         self.tag_cols = [i for i, t in enumerate(job.mapping) if t == columns.TAGS]
         self.fields = [(i, t[len(columns.FIELD):]) for i, t in enumerate(job.mapping) if t.startswith(columns.FIELD)]
         self.seen = set()  # phones (as ints) met so far in the file, committed or not
+        # Phones whose first row had no name: a later row of the same phone may still give one ("an empty
+        # name is filled" holds inside one file as it does against the database).
+        self.nameless = set()
         self._tag_names = {}  # tag cells repeat ("VIP, Lead"): clean each spelling once
 
     def _tags(self, cells):
@@ -91,10 +94,12 @@ class RowParser:
                 names.extend(cleaned)
         return tuple(clean_tag_names(names)) if len(self.tag_cols) > 1 else tuple(names)
 
+    def _name(self, cells):
+        return " ".join(cells[self.name_col].split())[:200] if self.name_col is not None else ""
+
     def _record(self, row, cells, phone):
         """Cells padded to the mapping's width."""
-        return Record(row, phone,
-                      " ".join(cells[self.name_col].split())[:200] if self.name_col is not None else "",
+        return Record(row, phone, self._name(cells),
                       self._tags(cells) if self.tag_cols else (),
                       {key: cells[i][:500] for i, key in self.fields if cells[i]})
 
@@ -107,14 +112,21 @@ class RowParser:
     def chunks(self, rows, after_row):
         """Chunks of the rows after `after_row`; earlier rows (committed by a previous run) only fill `seen`."""
         seen, width, chunk, size = self.seen, self.width, Chunk(), 0
+        in_chunk = {}  # phone key -> its record in the chunk being built
         for row, cells in rows:
             if len(cells) < width:  # short rows: missing cells are empty
                 cells += [""] * (width - len(cells))
             if row <= after_row:
                 try:
-                    seen.add(int(self._phone(cells)))
+                    key = int(self._phone(cells))
                 except InvalidPhone:
-                    pass
+                    continue
+                if key not in seen:
+                    seen.add(key)
+                    if self._name(cells) == "":
+                        self.nameless.add(key)
+                elif key in self.nameless and self._name(cells):
+                    self.nameless.discard(key)
                 continue
             chunk.last_row, size = row, size + 1
             if any(cells):  # empty lines are not rows anyone wrote
@@ -126,12 +138,23 @@ class RowParser:
                     key = int(phone)
                     if key in seen:
                         chunk.duplicates += 1
+                        name = self._name(cells) if key in self.nameless else ""
+                        if name:
+                            self.nameless.discard(key)
+                            if key in in_chunk:
+                                in_chunk[key].name = name
+                            else:  # its first row is committed: the merge fills the stored empty name
+                                chunk.records.append(Record(row, phone, name))
                     else:
                         seen.add(key)
-                        chunk.records.append(self._record(row, cells, phone))
+                        record = self._record(row, cells, phone)
+                        if not record.name:
+                            self.nameless.add(key)
+                        in_chunk[key] = record
+                        chunk.records.append(record)
             if size >= CHUNK_ROWS:
                 yield chunk
-                chunk, size = Chunk(), 0
+                chunk, size, in_chunk = Chunk(), 0, {}
         if chunk.last_row:
             yield chunk
 

@@ -322,3 +322,20 @@ def test_switch_interval_is_restored_after_overlapping_imports():
     assert sys.getswitchinterval() == min(before, SWITCH_SECONDS)
     second.__exit__(None, None, None)
     assert sys.getswitchinterval() == before
+
+
+@pytest.mark.parametrize("chunk_rows", [1000, 2])
+def test_a_later_duplicate_row_fills_the_empty_name_of_the_first(owner_api, workspace, monkeypatch, chunk_rows):
+    # Across chunks too: with 2 rows a chunk, the nameless first row is committed before its named twin.
+    monkeypatch.setattr(runner, "CHUNK_ROWS", chunk_rows)
+    body = (b"name,phone\n"
+            b",081234567890\n"
+            b"Ani,081200000001\n"
+            b"Budi,+6281234567890\n"
+            b"Budi Kedua,081234567890\n"
+            b"Ani Lain,081200000001\n")
+    r = upload(owner_api, "dups-names.csv", content=body)
+    assert r.json()["report"]["skipped_duplicate"] == 3
+    got = contacts(workspace)
+    assert got["6281234567890"].name == "Budi"  # the first name given wins, as against the database
+    assert got["6281200000001"].name == "Ani"  # a name is never replaced by a later row
