@@ -45,6 +45,19 @@ def can(membership, permission):
     return membership.role in MATRIX[permission][0]
 
 
+# What an agent may read in bulk, decided here once. Agents answer customers: they look a person up (by
+# search) and read one screen of a list, but never walk a whole list, which would be an export by another
+# name. So for members without the export permission every list — contacts, a campaign's recipients, in
+# pages and in the API — stops after its first screen, and files of rows (import rejects, recipients.csv)
+# need the owner's rights.
+AGENT_LIST_ROWS = 50
+
+
+def bulk_read_rows(membership, export_permission):
+    """Rows of a list this member may read: None (all, page after page) or a cap on the first screen."""
+    return None if can(membership, export_permission) else AGENT_LIST_ROWS
+
+
 def matrix_rows():
     """Rows for the team page: (permission, description, owner allowed, agent allowed)."""
     return [(name, desc, OWNER in roles, AGENT in roles) for name, (roles, desc) in MATRIX.items()]

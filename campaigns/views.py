@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import can
+from accounts.permissions import bulk_read_rows, can
 from accounts.tenancy import get_for_workspace_or_404, workspace_view
 from common import spintax
 from config.errors import UserError
@@ -103,8 +103,9 @@ def campaign_detail(request, campaign_id):
     if status not in Recipient.Status.values:
         status = None
     search = request.GET.get("q", "").strip()
-    page = Paginator(selectors.recipient_log(campaign, status=status, search=search), 50).get_page(
-        request.GET.get("page"))
+    cap = bulk_read_rows(request.membership, "campaigns:export")
+    page = Paginator(selectors.recipient_log(campaign, status=status, search=search), cap or 50).get_page(
+        request.GET.get("page") if cap is None else 1)
     context = _detail_context(request, campaign)
     context.update({"page": page, "status_filter": status or "", "search": search,
                     "statuses": Recipient.Status.choices, "devices": campaign.devices.all()})

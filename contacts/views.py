@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import can
+from accounts.permissions import bulk_read_rows, can
 from accounts.tenancy import get_for_workspace_or_404, workspace_view
 from common.phones import display
 from config.errors import UserError
@@ -38,7 +38,12 @@ def contact_list(request):
         cursor = int(request.GET.get("cursor") or 0) or None
     except ValueError:
         cursor = None
-    rows, next_cursor = selectors.contact_page(qs, cursor=cursor, size=PAGE_SIZE)
+    cap = bulk_read_rows(request.membership, "contacts:export")
+    if cap is not None:
+        cursor = None
+    rows, next_cursor = selectors.contact_page(qs, cursor=cursor, size=min(PAGE_SIZE, cap or PAGE_SIZE))
+    if cap is not None:
+        next_cursor = None
     tag_map = selectors.tags_by_contact(rows)
     count, capped = selectors.capped_count(qs)
     query = filters.as_query()
@@ -211,17 +216,18 @@ def import_detail(request, public_id):
             return redirect("contacts:import_detail", public_id=job.public_id)
     return render(request, "contacts/import_detail.html", {
         "job": job, "mapping_rows": _mapping_rows(job) if job.status == ImportJob.Status.MAPPING else None,
-        "error": error, "tags": ", ".join(job.tags)})
+        "error": error, "tags": ", ".join(job.tags), "can_edit": can(request.membership, "contacts:edit")})
 
 
 @workspace_view("contacts:view")
 @require_GET
 def import_progress(request, public_id):
     """The progress/report partial; htmx polls it every second while the import runs."""
-    return render(request, "contacts/_import_progress.html", {"job": _job(request, public_id)})
+    return render(request, "contacts/_import_progress.html", {
+        "job": _job(request, public_id), "can_edit": can(request.membership, "contacts:edit")})
 
 
-@workspace_view("contacts:view")
+@workspace_view("contacts:edit")
 @require_GET
 def import_rejects(request, public_id):
     return rejects_csv(_job(request, public_id))

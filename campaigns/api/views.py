@@ -1,10 +1,13 @@
 """Campaigns API: start (the brief's body), preview, stats, list, detail with its log, CSV, pause/resume/cancel."""
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from accounts.permissions import bulk_read_rows
 from accounts.tenancy import WorkspaceAPIView, get_for_workspace_or_404
 from campaigns import inputs, selectors, services
 from campaigns.export import recipients_csv_response
@@ -109,11 +112,19 @@ class CampaignDetailView(CampaignObjectView):
             raise UserError(f"Unknown status {status_filter!r}; use one of {', '.join(Recipient.Status.values)}.",
                             fields={"status": "unknown"})
         paginator = PageNumberPagination()
+        cap = bulk_read_rows(request.membership, "campaigns:export")
+        if cap is not None:
+            if (request.query_params.get("page") or "1") != "1":
+                raise PermissionDenied(_("Agents see the first %(n)s recipients; search to narrow the log.")
+                                       % {"n": cap})
+            paginator.page_size = min(paginator.get_page_size(request) or cap, cap)
         page = paginator.paginate_queryset(
             selectors.recipient_log(campaign, status=status_filter, search=request.query_params.get("q", "")),
             request, view=self)
         body = {"campaign": CampaignSerializer(campaign).data, "stats": selectors.campaign_stats(campaign)}
         response = paginator.get_paginated_response(RecipientSerializer(page, many=True).data)
+        if cap is not None:
+            response.data["next"] = None  # one screen: the log is not for walking (see bulk_read_rows)
         response.data = {**body, "recipients": response.data}
         return response
 

@@ -2,6 +2,7 @@
 import csv
 import json
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.permissions import bulk_read_rows
 from accounts.tenancy import WorkspaceAPIView, WorkspaceViewSet
 from common.cells import Echo, safe_cell
 from config.errors import ERRORS, ErrorSerializer, UserError
@@ -75,7 +77,15 @@ class ContactViewSet(WorkspaceViewSet):
             size = min(max(int(request.query_params.get("page_size") or PAGE_SIZE), 1), 500)
         except ValueError:
             raise UserError(_("cursor and page_size must be whole numbers."))
+        cap = bulk_read_rows(request.membership, "contacts:export")
+        if cap is not None:
+            if cursor:
+                raise PermissionDenied(_("Agents see the first %(n)s matches of a list; search to narrow it.")
+                                       % {"n": cap})
+            size = min(size, cap)
         rows, next_cursor = selectors.contact_page(qs, cursor=cursor, size=size)
+        if cap is not None:
+            next_cursor = None
         count, capped = selectors.capped_count(qs)
         data = ContactSerializer(rows, many=True, context={"tag_map": selectors.tags_by_contact(rows)}).data
         return Response({"count": count, "count_capped": capped, "next_cursor": next_cursor, "results": data})
@@ -254,6 +264,7 @@ class ImportRejectsView(ImportJobView):
     """`GET /api/contacts/imports/<id>/rejects`: the rejected rows as CSV."""
 
     http_method_names = ["get", "options"]
+    permission_read = "contacts:edit"  # a file of rows: owners only (accounts.permissions.bulk_read_rows)
 
     @extend_schema(tags=TAG, summary="The rows an import did not take, as CSV",
                    responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS})
