@@ -50,10 +50,11 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.db import retry_on_deadlock
 from devices.models import Device
-from devices.waha import WahaError, WahaNotFound, WahaSessionNotReady
+from devices.waha import WahaError, WahaOutcomeUnknown, WahaSessionMissing, WahaSessionNotReady
 
 from . import sent_today, windows
 from .models import Campaign, DevicePace, Recipient
@@ -473,8 +474,29 @@ def _continue(device_id, chain, countdown):
 
 
 def _send_failed(recipient, device, chain, exc):
-    """Transient: back to PENDING for any healthy device (attempts capped); otherwise FAILED for good."""
+    """What a failed send does to its row.
+
+    - The outcome is unknown (the request left; a timeout or a 5xx after it): the row stays SENDING with
+      its attempted_at, exactly as after a SIGKILL, for ``message.any`` to mark SENT or the reaper to settle
+      as "outcome unknown". Sending it again could message the person twice.
+    - The session is gone from WAHA: nothing was sent and nothing is known about the number; the row goes
+      back for the other numbers and this device is marked disconnected.
+    - Transient (never reached WAHA, session not WORKING yet): back to PENDING (attempts capped).
+    - Anything else: FAILED for good. Only a real check-exists answer (NotOnWhatsApp) marks a number.
+    """
     message = str(exc)[:500]
+    if isinstance(exc, WahaOutcomeUnknown):
+        log.warning("recipient %s on %s: %s; left in flight for message.any / the reaper", recipient.pk,
+                    device.session_name, exc)
+        rearm(device.pk, chain, retry_backoff_seconds())
+        return "unknown"
+    if isinstance(exc, WahaSessionMissing):
+        from devices.services import device_status_apply
+
+        recipient_release(recipient, reason=message)
+        device_status_apply(device=device, status="STOPPED", error=_(
+            "WAHA no longer has this number's session. Press Reconnect and scan the QR again."))
+        return "session_missing"
     if exc.is_transient or isinstance(exc, WahaSessionNotReady):
         if recipient.attempts >= MAX_ATTEMPTS:
             Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
@@ -485,12 +507,8 @@ def _send_failed(recipient, device, chain, exc):
         # This device backs off; the others keep their own clocks and take the row.
         rearm(device.pk, chain, retry_backoff_seconds())
         return "retry"
-    code = "not_on_whatsapp" if isinstance(exc, WahaNotFound) and "exist" in message.lower() else "waha_error"
-    status = Recipient.Status.SKIPPED if code == "not_on_whatsapp" else Recipient.Status.FAILED
     Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
-        status=status, error_code=code, error=message)
-    if code == "not_on_whatsapp":
-        _not_on_whatsapp(recipient)
+        status=Recipient.Status.FAILED, error_code="waha_error", error=message)
     rearm(device.pk, chain, 0)
     return "failed"
 

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from config.redact import redact
@@ -62,6 +63,13 @@ class WahaUnavailable(WahaError):
     transient = True
 
 
+class WahaOutcomeUnknown(WahaError):
+    """A send left for WAHA and no answer says what became of it: a read timeout, a reset connection, or a
+    5xx / 429 after the request arrived. WhatsApp may have taken it, so it must not be sent again (that
+    would message the person twice): the caller leaves the row in flight for ``message.any`` and the
+    reaper to settle. Only failures that prove the request never arrived are ``WahaUnavailable``."""
+
+
 class WahaSessionNotReady(WahaError):
     """422 "Session status is not as expected": the session is not WORKING (yet)."""
 
@@ -74,6 +82,13 @@ class WahaSessionNotReady(WahaError):
 
 class WahaNotFound(WahaError):
     """404, or the 422 "Session … does not exist" body."""
+
+
+class WahaSessionMissing(WahaNotFound):
+    """"Session … does not exist": the server lost the session (a reset, another volume). Nothing was sent
+    and nothing is known about the number: the device is disconnected, not the recipient unreachable."""
+
+    transient = True
 
 
 class WahaAuthError(WahaError):
@@ -111,6 +126,26 @@ def _waha_message(body, fallback: str) -> str:
     return fallback
 
 
+def _session_missing(message, error_text) -> bool:
+    said = f"{message} {error_text if isinstance(error_text, str) else ''}".lower()
+    return "session" in said and ("does not exist" in said or "not found" in said)
+
+
+def _never_arrived(exc) -> bool:
+    """True when a requests error proves the request was never delivered (refused, DNS, connect timeout)."""
+    seen, current = set(), exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (requests.ConnectTimeout, NewConnectionError, ConnectTimeoutError)):
+            return True
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, (NewConnectionError, ConnectTimeoutError)):
+            return True
+        current = (current.args[0] if current.args and isinstance(current.args[0], BaseException)
+                   else current.__cause__ or current.__context__)
+    return False
+
+
 def _error_for(status: int, body, session) -> WahaError:
     message = _waha_message(body, f"HTTP {status}")
     kwargs = {
@@ -125,8 +160,8 @@ def _error_for(status: int, body, session) -> WahaError:
         return WahaNotFound(message, **kwargs)
     if status == 422 and isinstance(error_text, str) and "status is not as expected" in error_text:
         return WahaSessionNotReady(message, **kwargs)
-    if status == 422 and isinstance(error_text, str) and "does not exist" in error_text:
-        return WahaNotFound(message, **kwargs)
+    if status in (404, 422) and _session_missing(message, error_text):
+        return WahaSessionMissing(message, **kwargs)
     if status == 501:
         return WahaNotImplemented(message, **kwargs)
     if status >= 500 or status == 429:
@@ -248,8 +283,12 @@ class WahaClient:
     # -- plumbing
 
     def _request(
-        self, method, path, *, session=None, json=None, params=None, accept="application/json", raw=False
+        self, method, path, *, session=None, json=None, params=None, accept="application/json", raw=False,
+        sending=False,
     ):
+        """One call. ``sending`` marks a request that makes WhatsApp send something: after it left, only a
+        failure that proves it never arrived is WahaUnavailable (safe to retry); the rest is
+        WahaOutcomeUnknown."""
         url = path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
         headers = {"Accept": accept}
         if self.api_key:
@@ -258,18 +297,31 @@ class WahaClient:
             response = self.http.request(
                 method, url, json=json, params=params, headers=headers, timeout=self.timeout
             )
-        except requests.Timeout as exc:
-            log.warning("WAHA %s %s timed out: %s", method, url, exc)
-            raise WahaUnavailable("WAHA did not answer in time", session=session) from exc
         except requests.RequestException as exc:
-            # The exception's text names the server's address; operators get it in the log only.
-            log.warning("WAHA %s %s failed: %s", method, url, exc)
-            raise WahaUnavailable(f"cannot reach WAHA ({type(exc).__name__})", session=session) from exc
+            if sending and not _never_arrived(exc):
+                log.warning("WAHA %s %s: no answer after the send left (%s); not sending it again", method, url,
+                            exc)
+                raise WahaOutcomeUnknown("WAHA did not confirm the send", session=session) from exc
+            return self._transport_failed(method, url, exc, session)
         if response.status_code >= 400:
-            raise _error_for(response.status_code, self._body(response), session)
+            error = _error_for(response.status_code, self._body(response), session)
+            if sending and isinstance(error, WahaUnavailable) and response.status_code != 503:
+                # A 503 is a proxy or WAHA refusing before it did anything; any other 5xx or a 429 came
+                # after the request arrived, and the engine may have sent the message already.
+                raise WahaOutcomeUnknown(error.waha_message, session=session,
+                                         status_code=response.status_code, body=error.body) from error
+            raise error
         if raw:
             return response.content
         return self._body(response)
+
+    @staticmethod
+    def _transport_failed(method, url, exc, session):
+        # The exception's text names the server's address; operators get it in the log only.
+        log.warning("WAHA %s %s failed: %s", method, url, exc)
+        if isinstance(exc, requests.Timeout):
+            raise WahaUnavailable("WAHA did not answer in time", session=session) from exc
+        raise WahaUnavailable(f"cannot reach WAHA ({type(exc).__name__})", session=session) from exc
 
     @staticmethod
     def _body(response):
@@ -363,7 +415,7 @@ class WahaClient:
 
     def _send(self, endpoint, session, chat_id, payload) -> SentMessage:
         body = {"session": session, "chatId": chat_id, **payload}
-        raw = self._request("POST", f"/api/{endpoint}", session=session, json=body)
+        raw = self._request("POST", f"/api/{endpoint}", session=session, json=body, sending=True)
         return SentMessage.from_response(raw, chat_id)
 
     def send_text(self, session, chat_id, text, *, reply_to=None, link_preview=True) -> SentMessage:

@@ -5,6 +5,8 @@ Set through ``POST /_emulator/faults`` (merged into the current set) or ``Emulat
 - ``send_5xx: n``       the next n send calls answer WAHA's 500 body (engine failure while sending);
 - ``unavailable: n``    the next n ``/api`` calls of any kind answer 503 (a proxy in front of WAHA);
 - ``slow_ms: ms``       every ``/api`` call waits this long before answering (timeouts);
+- ``slow_send_ms: ms``  a send is done (WhatsApp took it, ``message.any`` goes out) and only then does
+                        its answer wait this long: the "timed out after it was sent" case;
 - ``not_on_whatsapp: [phones]``  check-exists says no; sends to them never get past SERVER;
 - ``session_fail: name`` is an action, not a setting: the session drops to FAILED at once.
 """
@@ -16,7 +18,7 @@ import re
 
 _DIGITS = re.compile(r"\D+")
 
-SETTINGS = ("send_5xx", "unavailable", "slow_ms", "not_on_whatsapp")
+SETTINGS = ("send_5xx", "unavailable", "slow_ms", "slow_send_ms", "not_on_whatsapp")
 
 
 @dataclasses.dataclass
@@ -24,6 +26,7 @@ class Faults:
     send_5xx: int = 0
     unavailable: int = 0
     slow_ms: int = 0
+    slow_send_ms: int = 0
     not_on_whatsapp: set = dataclasses.field(default_factory=set)
 
     def update(self, changes: dict) -> None:
@@ -33,7 +36,7 @@ class Faults:
             raise ValueError(
                 f"unknown fault(s): {', '.join(sorted(unknown))}; known: {', '.join(SETTINGS)}, session_fail"
             )
-        for name in ("send_5xx", "unavailable", "slow_ms"):
+        for name in ("send_5xx", "unavailable", "slow_ms", "slow_send_ms"):
             if name in changes:
                 setattr(self, name, max(0, int(changes[name] or 0)))
         if "not_on_whatsapp" in changes:
@@ -55,5 +58,6 @@ class Faults:
             "send_5xx": self.send_5xx,
             "unavailable": self.unavailable,
             "slow_ms": self.slow_ms,
+            "slow_send_ms": self.slow_send_ms,
             "not_on_whatsapp": sorted(self.not_on_whatsapp),
         }

@@ -104,7 +104,10 @@ def send(emu, endpoint: str, request) -> dict:
         emu.webhooks.emit(session, "message.any", engines.wa_message(emu.engine, msg, session.me))
         if emu.options.auto_acks:
             _schedule_acks(emu, session, msg)
-        return response
+        slow_after = emu.state.faults.slow_send_ms
+    if slow_after:
+        time.sleep(slow_after / 1000)  # a test double: sent already, the answer is what is late
+    return response
 
 
 def _schedule_acks(emu, session, msg) -> None:

@@ -16,6 +16,7 @@ from devices.waha import (
     WahaBadRequest,
     WahaClient,
     WahaNotFound,
+    WahaOutcomeUnknown,
     WahaSessionNotReady,
     WahaUnavailable,
 )
@@ -210,7 +211,7 @@ def test_422_other_and_400_list_are_bad_request(client, mocked):
     assert caught.value.waha_message == "config.webhooks.0.url must be a URL address; x"
 
 
-def test_500_exception_message_is_unavailable(client, mocked):
+def test_500_on_a_send_is_an_unknown_outcome_with_wahas_words(client, mocked):
     mocked.post(
         f"{BASE}/api/sendText",
         status=500,
@@ -222,9 +223,9 @@ def test_500_exception_message_is_unavailable(client, mocked):
             "version": {},
         },
     )
-    with pytest.raises(WahaUnavailable) as caught:
+    with pytest.raises(WahaOutcomeUnknown) as caught:
         client.send_text("dev1", CHAT, "Hi")
-    assert caught.value.waha_message == "Connection Closed" and caught.value.is_transient
+    assert caught.value.waha_message == "Connection Closed" and not caught.value.is_transient
     assert caught.value.status_code == 500
 
 

@@ -6,6 +6,7 @@ error mapping, faults, groups, LIDs, media and the emulator's openapi.json valid
 
 import base64
 import re
+import time
 
 import pytest
 import requests
@@ -16,6 +17,7 @@ from devices.waha import (
     WahaBadRequest,
     WahaClient,
     WahaNotFound,
+    WahaOutcomeUnknown,
     WahaSessionNotReady,
     WahaUnavailable,
     build_session,
@@ -160,14 +162,16 @@ def test_session_not_ready_auth_and_not_found_errors(waha, sink):
         client.send_text("nope", TO, "hi")
 
 
-def test_send_5xx_fault_is_transient_and_sends_nothing(waha, sink):
+def test_a_500_on_send_is_an_unknown_outcome_never_a_retry(waha, sink):
+    # The engine failed while sending: by the contract it may or may not have gone out, so the client
+    # must not call it "unavailable" (which the engine would retry on another number).
     server, client = waha
     working_session(server, client, sink)
     server.set_faults(send_5xx=1)
-    with pytest.raises(WahaUnavailable) as caught:
+    with pytest.raises(WahaOutcomeUnknown) as caught:
         client.send_text("dev1", TO, "hi")
     assert (
-        caught.value.is_transient
+        not caught.value.is_transient
         and caught.value.status_code == 500
         and "send_5xx" in caught.value.waha_message
     )
@@ -186,14 +190,29 @@ def test_gets_retry_on_503_but_sends_do_not(waha, sink):
     assert caught.value.status_code == 503 and server.sent() == []
 
 
-def test_slow_waha_times_out_as_unavailable(waha, sink):
+def test_a_send_that_times_out_after_it_left_is_unknown_and_did_happen(waha, sink):
     server, client = waha
     working_session(server, client, sink)
     server.set_faults(slow_ms=400)
     impatient = WahaClient(server.url, API_KEY, timeout=(1, 0.1), session=client.http)
-    with pytest.raises(WahaUnavailable):
+    with pytest.raises(WahaOutcomeUnknown):
         impatient.send_text("dev1", TO, "hi")
+    with pytest.raises(WahaUnavailable):  # a read (GET) that times out is simply unavailable
+        impatient.session_get("dev1")
     server.set_faults(slow_ms=0)
+    # The one assertion the old test stopped short of: WhatsApp took the message although we timed out,
+    # so sending it "again" would reach the person twice.
+    deadline = time.monotonic() + 3
+    while not [s for s in server.sent() if s.get("text") == "hi"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len([s for s in server.sent() if s.get("text") == "hi"]) == 1
+
+
+def test_a_refused_connection_on_send_is_unavailable_nothing_left(waha):
+    refused = WahaClient("http://127.0.0.1:9", API_KEY, timeout=(0.5, 0.5), session=build_session())
+    with pytest.raises(WahaUnavailable) as caught:
+        refused.send_text("dev1", TO, "hi")
+    assert caught.value.is_transient
 
 
 def test_session_fail_fault_emits_failed(waha, sink):
