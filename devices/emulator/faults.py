@@ -3,6 +3,7 @@
 Set through ``POST /_emulator/faults`` (merged into the current set) or ``EmulatorServer.set_faults``:
 
 - ``send_5xx: n``       the next n send calls answer WAHA's 500 body (engine failure while sending);
+- ``send_503: n``       the next n send calls answer 503 before doing anything (a proxy refusing them);
 - ``unavailable: n``    the next n ``/api`` calls of any kind answer 503 (a proxy in front of WAHA);
 - ``slow_ms: ms``       every ``/api`` call waits this long before answering (timeouts);
 - ``slow_send_ms: ms``  a send is done (WhatsApp took it, ``message.any`` goes out) and only then does
@@ -18,12 +19,13 @@ import re
 
 _DIGITS = re.compile(r"\D+")
 
-SETTINGS = ("send_5xx", "unavailable", "slow_ms", "slow_send_ms", "not_on_whatsapp")
+SETTINGS = ("send_5xx", "send_503", "unavailable", "slow_ms", "slow_send_ms", "not_on_whatsapp")
 
 
 @dataclasses.dataclass
 class Faults:
     send_5xx: int = 0
+    send_503: int = 0
     unavailable: int = 0
     slow_ms: int = 0
     slow_send_ms: int = 0
@@ -36,7 +38,7 @@ class Faults:
             raise ValueError(
                 f"unknown fault(s): {', '.join(sorted(unknown))}; known: {', '.join(SETTINGS)}, session_fail"
             )
-        for name in ("send_5xx", "unavailable", "slow_ms", "slow_send_ms"):
+        for name in ("send_5xx", "send_503", "unavailable", "slow_ms", "slow_send_ms"):
             if name in changes:
                 setattr(self, name, max(0, int(changes[name] or 0)))
         if "not_on_whatsapp" in changes:
@@ -56,6 +58,7 @@ class Faults:
     def as_dict(self) -> dict:
         return {
             "send_5xx": self.send_5xx,
+            "send_503": self.send_503,
             "unavailable": self.unavailable,
             "slow_ms": self.slow_ms,
             "slow_send_ms": self.slow_send_ms,

@@ -63,6 +63,8 @@ def send(emu, endpoint: str, request) -> dict:
     body = request.data
     with emu.state.lock:
         session = working_session(emu, body["session"])
+        if emu.state.faults.take("send_503"):
+            raise ApiError(503, nest(503, "Service Unavailable"))
         if emu.state.faults.take("send_5xx"):
             raise server_error("Emulated engine failure while sending (fault send_5xx)", request)
         kind = SEND_KINDS[endpoint]

@@ -9,7 +9,7 @@ from campaigns import engine, services
 from campaigns.models import Campaign, DevicePace, Recipient
 from devices.models import Device
 
-from .helpers import sent_to, start
+from .helpers import later, sent_to, start
 
 pytestmark = pytest.mark.django_db
 
@@ -171,14 +171,14 @@ def test_transient_errors_retry_and_not_on_whatsapp_is_final(driver, waha, works
     settings.SEBAR_RETRY_BACKOFF_SECONDS = 7
     make_device(workspace)
     contacts = make_contacts(workspace, 3)
-    waha.set_faults(send_5xx=1, not_on_whatsapp=[contacts[2].phone])
+    waha.set_faults(send_503=1, not_on_whatsapp=[contacts[2].phone])  # refused before WAHA did anything
     campaign = start(driver, workspace, owner, delay=(1, 1))
     driver.run()
     rows = {r.contact_id: r for r in Recipient.objects.filter(campaign=campaign)}
     assert rows[contacts[2].pk].status == Recipient.Status.SKIPPED
     assert "not on WhatsApp" in rows[contacts[2].pk].error
     assert sorted(r.status for r in rows.values()) == ["SENT", "SENT", "SKIPPED"]
-    assert max(r.attempts for r in rows.values()) == 2  # the 5xx one went back to PENDING and was retried
+    assert max(r.attempts for r in rows.values()) == 2  # the refused one went back to PENDING and was retried
     assert contacts[2].phone not in sent_to(waha)
     # The contact list learns it too; the numbers that got the message are left as they were.
     contacts[2].refresh_from_db()
@@ -189,12 +189,24 @@ def test_transient_errors_retry_and_not_on_whatsapp_is_final(driver, waha, works
 def test_transient_errors_give_up_after_max_attempts(driver, waha, workspace, owner, make_device, make_contacts):
     make_device(workspace)
     make_contacts(workspace, 1)
-    waha.set_faults(send_5xx=engine.MAX_ATTEMPTS)
+    waha.set_faults(send_503=engine.MAX_ATTEMPTS)
     campaign = start(driver, workspace, owner)
     driver.run()
     row = Recipient.objects.get(campaign=campaign)
     assert row.status == Recipient.Status.FAILED and row.attempts == engine.MAX_ATTEMPTS
     assert "Gave up" in row.error
+
+
+def test_a_500_while_sending_is_never_retried(driver, waha, workspace, owner, make_device, make_contacts):
+    make_device(workspace)
+    make_device(workspace)
+    make_contacts(workspace, 1)
+    waha.set_faults(send_5xx=1)  # the engine failed mid-send: it may have gone out
+    campaign = start(driver, workspace, owner)
+    driver.run(until=later(300))
+    row = Recipient.objects.get(campaign=campaign)
+    assert row.status == Recipient.Status.SENDING and row.attempts == 1 and row.attempted_at
+    assert waha.set_faults()["send_5xx"] == 0 and len(waha.sent()) == 0  # no second try on any number
 
 
 def test_typing_simulation_types_then_sends_on_the_slot(driver, waha, workspace, owner, make_device, make_contacts):
