@@ -521,10 +521,15 @@ def _not_on_whatsapp(recipient):
 
 
 def recipient_release(recipient, *, reason=""):
-    """A claimed row goes back to PENDING (nothing was sent) for any device to take later."""
-    Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
-        status=Recipient.Status.PENDING, device_used=None, claimed_at=None, attempted_at=None,
-        error=reason[:500])
+    """A claimed row goes back to PENDING (nothing was sent) for any device to take later, unless its
+    campaign was cancelled meanwhile: then it ends SKIPPED like the campaign's other unsent rows (only a
+    pause puts rows back; a cancelled campaign must not keep "Pending" rows for ever)."""
+    mine = Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING)
+    if Campaign.objects.filter(pk=recipient.campaign_id, status=Campaign.Status.CANCELLED).exists():
+        mine.update(status=Recipient.Status.SKIPPED, error_code="cancelled", error=_("The campaign was cancelled."))
+        return
+    mine.update(status=Recipient.Status.PENDING, device_used=None, claimed_at=None, attempted_at=None,
+                error=reason[:500])
 
 
 # ---------------------------------------------------------------- beat work
@@ -584,6 +589,9 @@ def recipients_reap(now=None):
     stuck = sending.filter(attempted_at__lt=now - timedelta(seconds=lease_seconds()))
     back = unknown = 0
     if pks := list(lost.values_list("pk", flat=True)[:REAP_BATCH]):
+        cancelled = lost.filter(pk__in=pks, campaign__status=Campaign.Status.CANCELLED)
+        retry_on_deadlock(cancelled.update, status=Recipient.Status.SKIPPED, error_code="cancelled",
+                          error=_("The campaign was cancelled."))
         back = retry_on_deadlock(lost.filter(pk__in=pks).update, status=Recipient.Status.PENDING,
                                  device_used=None, claimed_at=None)
     if pks := list(stuck.values_list("pk", flat=True)[:REAP_BATCH]):

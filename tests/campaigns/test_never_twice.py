@@ -110,3 +110,32 @@ def test_a_lost_session_puts_the_row_back_and_disconnects_the_device(
     driver.run(until=timezone.now() + timedelta(seconds=120))
     assert set(rows.values_list("status", flat=True)) == {Recipient.Status.SENT}
     assert len(waha.sent()) == 2
+
+
+def test_a_row_claimed_before_a_cancel_ends_skipped_not_pending(driver, waha, workspace, owner, make_device,
+                                                                 make_contacts):
+    make_device(workspace)
+    make_contacts(workspace, 3)
+    campaign = start(driver, workspace, owner, delay=(30, 30))
+    driver.run(until=timezone.now() + timedelta(seconds=1))
+    # Claim the next row as a device's step would, then the owner cancels before it is sent.
+    claimed = engine.claim_recipient(campaign, Device.objects.get(workspace=workspace), attempt=False)
+    assert claimed is not None
+    services.campaign_cancel(campaign=campaign)
+    driver.run(until=timezone.now() + timedelta(seconds=120))
+    engine.recipients_reap(now=timezone.now() + timedelta(seconds=engine.unattempted_lease_seconds() + 1))
+    statuses = dict(Recipient.objects.filter(campaign=campaign).values_list("pk", "status"))
+    assert Recipient.Status.PENDING not in statuses.values()
+    assert statuses[claimed.pk] in (Recipient.Status.SKIPPED, Recipient.Status.SENT)
+    assert Recipient.objects.get(pk=claimed.pk).status == Recipient.Status.SKIPPED
+
+
+def test_a_pause_still_puts_claimed_rows_back(driver, waha, workspace, owner, make_device, make_contacts):
+    make_device(workspace)
+    make_contacts(workspace, 3)
+    campaign = start(driver, workspace, owner, delay=(30, 30))
+    driver.run(until=timezone.now() + timedelta(seconds=1))
+    claimed = engine.claim_recipient(campaign, Device.objects.get(workspace=workspace), attempt=False)
+    services.campaign_pause(campaign=campaign)
+    engine.recipient_release(claimed, reason="paused")
+    assert Recipient.objects.get(pk=claimed.pk).status == Recipient.Status.PENDING
