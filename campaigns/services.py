@@ -179,6 +179,11 @@ def campaign_pause(*, campaign):
 
 
 def campaign_resume(*, campaign):
+    # Billing paused it because the plan lapsed: only a payment brings it back (billing's resume hook
+    # clears the mark first), else a Free workspace could go on broadcasting by pressing Resume.
+    if Campaign.objects.filter(pk=campaign.pk, paused_by_billing=True).exists():
+        raise CampaignStateError(_("This campaign was paused because your plan lapsed. Renew under Billing and "
+                                   "it resumes by itself."), code="paused_by_billing", status_code=402)
     # A campaign paused before it started goes back to waiting for its time.
     target = Campaign.Status.PROCESSING if campaign.started_at else Campaign.Status.SCHEDULED
     if not _transition(campaign, [Campaign.Status.PAUSED], status=target):

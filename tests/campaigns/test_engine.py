@@ -263,6 +263,12 @@ def test_billing_pauses_and_resumes_only_what_it_paused(driver, workspace, owner
     assert services.campaigns_pause_for_billing(workspace=workspace, plan=None) == 1
     running.refresh_from_db()
     assert running.status == Campaign.Status.PAUSED and "plan" in running.last_error
+    # Resume by hand while the plan is still lapsed: refused, it waits for the payment (issue 12 #16).
+    with pytest.raises(services.CampaignStateError) as refused:
+        services.campaign_resume(campaign=running)
+    assert refused.value.code == "paused_by_billing" and "Billing" in refused.value.message
+    running.refresh_from_db()
+    assert running.status == Campaign.Status.PAUSED
     assert driver.call(services.campaigns_resume_for_billing, workspace=workspace, plan=None) == 1
     running.refresh_from_db()
     by_hand.refresh_from_db()
