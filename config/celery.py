@@ -25,10 +25,11 @@ app.autodiscover_tasks()
 DEFAULT_QUEUE = "celery"
 # Every queue, and what it carries; a task not routed below runs on the default queue.
 QUEUES = {
-    DEFAULT_QUEUE: "beats, file imports, knowledge indexing, media copies, inbox replies: everything else",
+    DEFAULT_QUEUE: "beats, knowledge indexing, media copies, inbox replies: everything else",
     "engine": "the broadcast engine: per-device send chains, their deliveries, the kick and the reaper",
     "webhooks": "processing of stored WAHA webhook events (inbound messages, acks, session status)",
     "ai": "the assistant's answers (an LLM call of up to 20 s), queued by the webhook handler",
+    "imports": "contact file imports and group grabs: long, bulky, time-limited (IMPORT_TIME_LIMIT_SECONDS)",
 }
 ROUTES = {
     "campaigns.tasks.device_send_task": "engine",
@@ -37,6 +38,8 @@ ROUTES = {
     "campaigns.tasks.recipients_reap_task": "engine",
     "devices.tasks.webhook_event_process_task": "webhooks",
     "inbox.tasks.assistant_reply_task": "ai",
+    "contacts.tasks.contacts_import_task": "imports",
+    "contacts.tasks.contacts_grab_task": "imports",
 }
 app.conf.task_default_queue = DEFAULT_QUEUE
 app.conf.task_queues = [Queue(name, routing_key=name) for name in QUEUES]

@@ -267,6 +267,16 @@ OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="https://api.openai.com/v1")
 OPENAI_CHAT_MODEL = env.str("OPENAI_CHAT_MODEL", default="gpt-4o-mini")
 OPENAI_EMBEDDING_MODEL = env.str("OPENAI_EMBEDDING_MODEL", default="text-embedding-3-small")
+# Contact imports: what one file may hold. A file beyond these is refused or cut with a clear report, so a
+# hostile or broken file can never occupy a worker for long or fill its memory.
+IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 1_000_000, minimum=1)
+IMPORT_MAX_COLUMNS = _int("IMPORT_MAX_COLUMNS", 200, minimum=2)
+IMPORT_MAX_EMPTY_ROWS = _int("IMPORT_MAX_EMPTY_ROWS", 1000, minimum=1)
+IMPORT_MAX_LINE_CHARS = _int("IMPORT_MAX_LINE_CHARS", 1_000_000, minimum=1000)
+IMPORT_XLSX_MAX_UNCOMPRESSED = _int("IMPORT_XLSX_MAX_UNCOMPRESSED", 512 * 1024 * 1024, minimum=1024 * 1024)
+IMPORT_XLSX_MAX_SHARED_STRINGS = _int("IMPORT_XLSX_MAX_SHARED_STRINGS", 64 * 1024 * 1024, minimum=1024 * 1024)
+# An import task is stopped after this long (it can be resumed from its last committed row).
+IMPORT_TIME_LIMIT_SECONDS = _int("IMPORT_TIME_LIMIT_SECONDS", 1800, minimum=60)
 # Auto-replies: every inbound message runs a workspace's rules, so their number and time are bounded.
 AUTO_REPLY_MAX_RULES = _int("AUTO_REPLY_MAX_RULES", 200, minimum=1)
 AUTO_REPLY_MAX_REGEX_RULES = _int("AUTO_REPLY_MAX_REGEX_RULES", 20, minimum=0)

@@ -1,20 +1,37 @@
-"""Celery tasks of the contacts app: ids in, re-fetch, return quietly if gone, safe to run twice."""
+"""Celery tasks of the contacts app: ids in, re-fetch, return quietly if gone, safe to run twice.
+
+Imports run on their own "imports" queue (config/celery.py) with a time limit, so a huge or hostile file
+can never hold a worker that sending or webhooks need; a stopped import keeps every committed chunk and is
+resumed from its last row.
+"""
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import ImportJob
 
+LIMIT = settings.IMPORT_TIME_LIMIT_SECONDS
 
-@shared_task(acks_late=True)
+
+@shared_task(acks_late=True, soft_time_limit=LIMIT, time_limit=LIMIT + 30)
 def contacts_import_task(job_id):
     from .importing.runner import import_run
 
     job = ImportJob.objects.select_related("workspace").filter(pk=job_id, kind=ImportJob.Kind.FILE).first()
     if job is None:
         return
-    import_run(job)
+    try:
+        import_run(job)
+    except SoftTimeLimitExceeded:
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+            status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+            error=_("The import took longer than %(minutes)s minutes and was stopped. The rows so far are saved: "
+                    "press Resume to go on, or split the file.") % {"minutes": LIMIT // 60})
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, soft_time_limit=LIMIT, time_limit=LIMIT + 30)
 def contacts_grab_task(job_id):
     from .grab import grab_run
 

@@ -27,6 +27,8 @@ def queue_of(task_name):
     ("campaigns.tasks.engine_kick_task", "engine"),
     ("devices.tasks.webhook_event_process_task", "webhooks"),
     ("inbox.tasks.assistant_reply_task", "ai"),
+    ("contacts.tasks.contacts_import_task", "imports"),
+    ("contacts.tasks.contacts_grab_task", "imports"),
     # Slow or bulky work stays off the engine's and the webhooks' workers.
     ("campaigns.tasks.campaign_launch_task", DEFAULT_QUEUE),
     ("inbox.tasks.knowledge_source_index_task", DEFAULT_QUEUE),

@@ -6,7 +6,9 @@ Excel's cell types are turned into what the user saw: `6281234567890.0` (a numbe
 import csv
 import datetime
 import sys
+import zipfile
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ..errors import ImportFileError
@@ -31,20 +33,55 @@ def cell_text(value):
     return str(value).strip()
 
 
+def _bounded_lines(f):
+    """The file's lines, refusing one longer than IMPORT_MAX_LINE_CHARS: a 20 MB "row" of commas would
+    otherwise become millions of cells in memory before anything could count them."""
+    limit = settings.IMPORT_MAX_LINE_CHARS
+    number = 0
+    while True:
+        line = f.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith("\n"):
+            raise ImportFileError(_("Line %(line)s is longer than %(n)s characters: that is not a row of contacts. "
+                                    "Check the file (a broken quote, or not a CSV at all).")
+                                  % {"line": number, "n": f"{limit:,}"})
+        yield line
+
+
 def _csv_rows(path, info):
+    columns = settings.IMPORT_MAX_COLUMNS
     with open(path, encoding=info.encoding, errors="replace", newline="") as f:
-        reader = csv.reader(f, delimiter=info.delimiter or ",")
+        reader = csv.reader(_bounded_lines(f), delimiter=info.delimiter or ",")
         try:
             for row in reader:
-                yield [c.strip() for c in row]
+                yield [c.strip() for c in row[:columns]]
         except csv.Error as exc:
             raise ImportFileError(_("Row %(row)s cannot be read (%(error)s). Fix that row or save the file again "
                                     "as CSV.") % {"row": reader.line_num, "error": exc})
 
 
+def check_xlsx_archive(path):
+    """Refuse a workbook whose zip declares more than we will inflate, before openpyxl opens it: a few KB
+    of zip can expand to gigabytes, and openpyxl loads the whole shared-strings table into memory."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFileError(_("This Excel file cannot be opened (%(error)s). Open it in Excel and save it "
+                                "again.") % {"error": str(exc)[:120]}) from None
+    total = sum(e.file_size for e in entries)
+    strings = sum(e.file_size for e in entries if e.filename.lower().endswith("sharedstrings.xml"))
+    if total > settings.IMPORT_XLSX_MAX_UNCOMPRESSED or strings > settings.IMPORT_XLSX_MAX_SHARED_STRINGS:
+        raise ImportFileError(_("This Excel file unpacks to %(mb)s MB, more than an import may read. Save only "
+                                "the contacts sheet, or export it as CSV.") % {"mb": total // (1024 * 1024)})
+
+
 def _xlsx_rows(path):
     import openpyxl
 
+    check_xlsx_archive(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
@@ -52,8 +89,22 @@ def _xlsx_rows(path):
                                 "again.") % {"error": str(exc)[:120]})
     try:
         sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield [cell_text(v) for v in row]
+        # The sheet's declared <dimension> is whatever the file says (A1:XFD1048576 from two cells): never
+        # trust it. Rows and columns are capped, and a long run of empty rows ends the sheet.
+        sheet.reset_dimensions()
+        empty_run = 0
+        for row in sheet.iter_rows(max_row=settings.IMPORT_MAX_ROWS, max_col=settings.IMPORT_MAX_COLUMNS,
+                                   values_only=True):
+            cells = [cell_text(v) for v in row]
+            while cells and not cells[-1]:
+                cells.pop()  # max_col pads every row to the cap; the runner pads short rows itself
+            if cells:
+                empty_run = 0
+            else:
+                empty_run += 1
+                if empty_run >= settings.IMPORT_MAX_EMPTY_ROWS:
+                    return
+            yield cells
     finally:
         workbook.close()
 
@@ -91,14 +142,5 @@ def rows(path, info):
 
 def count_rows(path, info):
     """Rows in the file (header included), for the progress bar. One fast pass; no phone parsing."""
-    if info.file_format == "xlsx":
-        import openpyxl
-
-        workbook = openpyxl.load_workbook(path, read_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            if sheet.max_row:
-                return sheet.max_row
-        finally:
-            workbook.close()
+    # Counted by reading, never from the sheet's declared dimension (a file can claim a million rows).
     return sum(1 for _row in rows(path, info))
