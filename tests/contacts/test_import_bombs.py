@@ -33,7 +33,7 @@ def test_rows_and_columns_are_capped(tmp_path, settings):
     settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS = 5, 3
     path = tmp_path / "wide.xlsx"
     book = openpyxl.Workbook()
-    for n in range(10):
+    for _row in range(10):
         book.active.append([f"c{i}" for i in range(10)])
     book.save(path)
     got = rows_of(path)
