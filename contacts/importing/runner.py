@@ -259,4 +259,13 @@ def import_run(job):
         raise
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, finished_at=timezone.now())
     job.refresh_from_db()
+    _delete_file(job)
     return job
+
+
+def _delete_file(job):
+    """A finished import's file is deleted: the contacts are in the database, and a spreadsheet of customers
+    should not sit on the server for ever. (A failed one keeps it until it is resumed and finishes.)"""
+    if job.file:
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")

@@ -340,3 +340,11 @@ def test_a_later_duplicate_row_fills_the_empty_name_of_the_first(owner_api, work
     got = contacts(workspace)
     assert got["6281234567890"].name == "Budi"  # the first name given wins, as against the database
     assert got["6281200000001"].name == "Ani"  # a name is never replaced by a later row
+
+
+def test_the_file_is_deleted_when_the_import_is_done(owner_api, owner_client, workspace):
+    r = upload(owner_api, "done.csv", content=b"name,phone\nBudi,081234567890\n")
+    job = ImportJob.objects.get(pk=ImportJob.objects.get(public_id=r.json()["id"]).pk)
+    assert job.status == ImportJob.Status.DONE and not job.file
+    assert Contact.objects.for_workspace(workspace).count() == 1
+    assert "deleted from the server" in owner_client.get("/contacts/import/").content.decode()
