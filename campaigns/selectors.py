@@ -1,9 +1,10 @@
 """Reads about campaigns: today's sends (billing's daily_messages counter), stats, lists, the log."""
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import engine
+from .eta import campaign_eta
 from .models import Campaign, Recipient
 
 SENT_STATUSES = (Recipient.Status.SENT, Recipient.Status.DELIVERED, Recipient.Status.READ)
@@ -37,11 +38,12 @@ def campaign_stats(campaign, now=None):
                 .annotate(n=Count("pk")).order_by("device_used__session_name")):
         per_device[row["device_used__session_name"] or "-"] = {"label": row["device_used__label"] or "",
                                                               "sent": row["n"]}
+    eta = campaign_eta(campaign, summary["pending"], now)
     return {
         **summary, "replied": rows.filter(replied_at__isnull=False).count(),
         "per_device": per_device, "status": campaign.status,
         "started_at": campaign.started_at, "finished_at": campaign.finished_at,
-        "eta": engine.eta(campaign, summary["pending"], now),
+        "eta": eta, "eta_seconds": (eta - (now or timezone.now())).total_seconds() if eta else None,
     }
 
 
@@ -68,6 +70,9 @@ def _summary(campaign, counts):
     pending = get(Recipient.Status.PENDING, 0)
     total = sum(counts.values())
     done = total - pending - get(Recipient.Status.SENDING, 0)
+    if campaign.status == Campaign.Status.CANCELLED:
+        # Cancelling skips what was left: those rows are not progress, a cancelled run is not "100 %".
+        done -= get(Recipient.Status.SKIPPED, 0)
     return {
         "total": total, "pending": pending, "sending": get(Recipient.Status.SENDING, 0), "sent": sent,
         "delivered": delivered, "read": read, "failed": get(Recipient.Status.FAILED, 0),
@@ -75,6 +80,16 @@ def _summary(campaign, counts):
         "percent": round(100 * done / total) if total else (100 if campaign.status == Campaign.Status.COMPLETED
                                                              else 0),
     }
+
+
+def scheduled_audience(campaign):
+    """How many contacts a not-yet-started campaign would reach now (None once it has recipients)."""
+    if campaign.status not in (Campaign.Status.SCHEDULED, Campaign.Status.DRAFT):
+        return None
+    from contacts.selectors import audience
+
+    return audience(campaign.workspace, tags=list(campaign.target_tags),
+                    exclude_tags=list(campaign.exclude_tags)).count()
 
 
 def recipient_log(campaign, *, status=None, search=""):

@@ -90,15 +90,7 @@ def campaign_audience(request):
 
 
 def _detail_context(request, campaign):
-    return {"campaign": campaign, "stats": selectors.campaign_stats(campaign),
-            "can_send": can(request.membership, "campaigns:send"),
-            "can_export": can(request.membership, "campaigns:export")}
-
-
-@require_GET
-@workspace_view("campaigns:view")
-def campaign_detail(request, campaign_id):
-    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    stats = selectors.campaign_stats(campaign)
     status = request.GET.get("status") or None
     if status not in Recipient.Status.values:
         status = None
@@ -106,9 +98,21 @@ def campaign_detail(request, campaign_id):
     cap = bulk_read_rows(request.membership, "campaigns:export")
     page = Paginator(selectors.recipient_log(campaign, status=status, search=search), cap or 50).get_page(
         request.GET.get("page") if cap is None else 1)
+    return {"campaign": campaign, "stats": stats,
+            # Recipients are chosen when it starts: until then the page shows who would get it today.
+            "audience": selectors.scheduled_audience(campaign) if not stats["total"] else None,
+            "can_send": can(request.membership, "campaigns:send"),
+            "can_export": can(request.membership, "campaigns:export"),
+            "page": page, "status_filter": status or "", "search": search,
+            "query": request.GET.urlencode()}
+
+
+@require_GET
+@workspace_view("campaigns:view")
+def campaign_detail(request, campaign_id):
+    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
     context = _detail_context(request, campaign)
-    context.update({"page": page, "status_filter": status or "", "search": search,
-                    "statuses": Recipient.Status.choices, "devices": campaign.devices.all()})
+    context.update({"statuses": Recipient.Status.choices, "devices": campaign.devices.all()})
     return render(request, "campaigns/detail.html", context)
 
 
@@ -116,7 +120,9 @@ def campaign_detail(request, campaign_id):
 @workspace_view("campaigns:view")
 def campaign_progress(request, campaign_id):
     campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
-    return render(request, "campaigns/_progress.html", _detail_context(request, campaign))
+    # Also swaps the actions and the recipients table (out of band): after "Completed" no Pause or Cancel
+    # is left and the table shows the sends, without a reload.
+    return render(request, "campaigns/_progress.html", {**_detail_context(request, campaign), "oob": True})
 
 
 def _action(request, campaign_id, service, done):

@@ -22,3 +22,7 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+// <select data-autosubmit>: a filter that applies as soon as it is chosen (no inline onchange: CSP).
+document.addEventListener("change", (event) => {
+  if (event.target.matches("[data-autosubmit]") && event.target.form) event.target.form.submit();
+});
