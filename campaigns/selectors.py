@@ -1,7 +1,6 @@
 """Reads about campaigns: today's sends (billing's daily_messages counter), stats, lists, the log."""
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .eta import campaign_eta
@@ -43,7 +42,7 @@ def campaign_stats(campaign, now=None):
         **summary, "replied": rows.filter(replied_at__isnull=False).count(),
         "per_device": per_device, "status": campaign.status,
         "started_at": campaign.started_at, "finished_at": campaign.finished_at,
-        "eta": eta, "eta_seconds": (eta - (now or timezone.now())).total_seconds() if eta else None,
+        "eta": eta,
     }
 
 

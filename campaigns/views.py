@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -99,6 +100,8 @@ def _detail_context(request, campaign):
     page = Paginator(selectors.recipient_log(campaign, status=status, search=search), cap or 50).get_page(
         request.GET.get("page") if cap is None else 1)
     return {"campaign": campaign, "stats": stats,
+            # timeuntil says "0 minutes" for the last seconds of a run.
+            "eta_soon": bool(stats["eta"]) and (stats["eta"] - timezone.now()).total_seconds() < 60,
             # Recipients are chosen when it starts: until then the page shows who would get it today.
             "audience": selectors.scheduled_audience(campaign) if not stats["total"] else None,
             "can_send": can(request.membership, "campaigns:send"),
