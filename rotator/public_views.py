@@ -9,7 +9,7 @@ and is called by `rotator.middleware.PublicLinkMiddleware` before the session, a
 messages middleware, none of which a redirect for an anonymous visitor needs; for anything else it
 returns None, records nothing, and the request goes on through the whole stack to `link_redirect`.
 """
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -25,11 +25,17 @@ def _config(slug):
     return link_config.load(slug)
 
 
+def link_not_found(request, rest=""):
+    """A mistyped link. Rendered here, not raised as Http404: with DEBUG on Django would show a visitor the
+    technical 404 page listing every URL pattern, and public links must never show that."""
+    return render(request, "rotator/not_found.html", status=404)
+
+
 @require_safe
 def link_redirect(request, slug):
     config = _config(slug)
     if config is None:
-        raise Http404("No such link")
+        return link_not_found(request)
     if not config["active"]:
         return render(request, "rotator/inactive.html", status=410)
     numbers = picking.candidates(config)

@@ -3,7 +3,8 @@ from tests.url_walk import MARKER
 
 from .factories import make_rotator
 
-PUBLIC = {"link:redirect": "the public link anyone with the URL may follow: that is its purpose"}
+PUBLIC = {"link:redirect": "the public link anyone with the URL may follow: that is its purpose",
+          "link:not-found": "the page a mistyped public link shows: names nothing of any workspace"}
 
 
 def build(workspace, owner):
@@ -11,6 +12,7 @@ def build(workspace, owner):
     ids = {"pk": rotator.pk}
     return {
         "link:redirect": {"slug": rotator.slug},
+        "link:not-found": {"rest": "alpha-secret-link/typo"},
         "rotator:edit": ids, "rotator:delete": ids, "rotator:stats": ids, "rotator:qr": ids,
         "api:rotator-detail": ids, "api:rotator-stats": ids,
     }
