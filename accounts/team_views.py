@@ -15,7 +15,8 @@ from .invitations import Invitation
 from .models import Membership
 from .permissions import matrix_rows
 from .team_forms import InvitationSignupForm, InviteForm
-from .tenancy import get_for_workspace_or_404, workspace_view
+from .tenancy import get_for_workspace_or_404
+from .tenancy_web import workspace_view
 
 
 def _team_page(request, form=None, status=200):

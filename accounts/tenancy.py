@@ -8,6 +8,9 @@
 - `WorkspaceRelatedField`: ids in API input resolve only inside the caller's workspace.
 
 Another workspace's object is always a 404, never a 403 that would confirm it exists.
+
+The page pieces live in `tenancy_web.py` and the API pieces in `tenancy_api.py` (each imported from there,
+one path per name): they need Django's auth views and DRF, which models must not load.
 """
 from django.db import models
 from django.shortcuts import get_object_or_404
@@ -68,22 +71,3 @@ def get_for_workspace_or_404(request_or_workspace, model_or_queryset, **lookup):
     else:
         queryset = model_or_queryset.objects.for_workspace(workspace)
     return get_object_or_404(queryset, **lookup)
-
-
-
-_LAZY = {
-    "WorkspaceMixin": "accounts.tenancy_web", "workspace_view": "accounts.tenancy_web",
-    "HasWorkspacePermission": "accounts.tenancy_api", "WorkspaceAPIMixin": "accounts.tenancy_api",
-    "WorkspaceAPIView": "accounts.tenancy_api", "WorkspaceViewSet": "accounts.tenancy_api",
-    "WorkspaceRelatedField": "accounts.tenancy_api",
-}
-
-
-def __getattr__(name):
-    # The view and API pieces import Django's auth views and DRF, which need the user model loaded;
-    # models import this module first, so those pieces load on first use (PEP 562).
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(name)

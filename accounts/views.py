@@ -13,7 +13,7 @@ from config.forms import apply_user_error
 from . import services
 from .forms import LoginForm, SignupForm
 from .ratelimit import RateLimited
-from .tenancy import workspace_view
+from .tenancy_web import workspace_view
 
 
 def signup(request):

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import bulk_read_rows, can
-from accounts.tenancy import get_for_workspace_or_404, workspace_view
+from accounts.tenancy import get_for_workspace_or_404
+from accounts.tenancy_web import workspace_view
 from common.phones import display
 from config.errors import UserError
 from config.forms import apply_user_error

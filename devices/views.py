@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can
-from accounts.tenancy import get_for_workspace_or_404, workspace_view
+from accounts.tenancy import get_for_workspace_or_404
+from accounts.tenancy_web import workspace_view
 from billing import limits
 from billing.errors import LimitReached
 from config.errors import UserError

@@ -7,7 +7,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
 from accounts.permissions import can
-from accounts.tenancy import get_for_workspace_or_404, workspace_view
+from accounts.tenancy import get_for_workspace_or_404
+from accounts.tenancy_web import workspace_view
 from config.errors import UserError
 from config.forms import apply_user_error
 

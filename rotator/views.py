@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.tenancy import get_for_workspace_or_404, workspace_view
+from accounts.tenancy import get_for_workspace_or_404
+from accounts.tenancy_web import workspace_view
 from billing import limits
 from config.errors import UserError
 from config.forms import apply_user_error

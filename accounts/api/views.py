@@ -10,7 +10,7 @@ from config.errors import ErrorSerializer
 
 from .. import services, tokens
 from ..ratelimit import RateLimited
-from ..tenancy import WorkspaceAPIView
+from ..tenancy_api import WorkspaceAPIView
 from .serializers import LoginSerializer, LogoutSerializer, MeSerializer, SignupSerializer, TokenPairSerializer
 
 

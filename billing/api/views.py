@@ -4,7 +4,7 @@ from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from accounts.tenancy import WorkspaceAPIMixin, WorkspaceAPIView
+from accounts.tenancy_api import WorkspaceAPIMixin, WorkspaceAPIView
 
 from .. import selectors, services
 from ..models import Subscription

@@ -8,7 +8,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from accounts.permissions import bulk_read_rows
-from accounts.tenancy import WorkspaceAPIView, get_for_workspace_or_404
+from accounts.tenancy import get_for_workspace_or_404
+from accounts.tenancy_api import WorkspaceAPIView
 from campaigns import inputs, selectors, services
 from campaigns.export import recipients_csv_response
 from campaigns.inputs import start_campaign

@@ -13,7 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.permissions import bulk_read_rows
-from accounts.tenancy import WorkspaceAPIView, WorkspaceViewSet
+from accounts.tenancy_api import WorkspaceAPIView, WorkspaceViewSet
 from common.cells import Echo, safe_cell
 from config.errors import ERRORS, ErrorSerializer, UserError
 

@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
-from accounts.tenancy import WorkspaceViewSet
+from accounts.tenancy_api import WorkspaceViewSet
 from config.errors import UserError
 from devices import services
 from devices.models import Device

@@ -2,7 +2,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from accounts.tenancy import WorkspaceRelatedField
+from accounts.tenancy_api import WorkspaceRelatedField
 from devices.models import Device
 
 from ..models import AssistantSettings, AutoReply, Chat, KnowledgeSource, Message, QuickReply

@@ -7,8 +7,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.tenancy import WorkspaceAPIView, WorkspaceViewSet
-from accounts.tenancy_api import WorkspaceAPIMixin
+from accounts.tenancy_api import WorkspaceAPIMixin, WorkspaceAPIView, WorkspaceViewSet
 
 from .. import autoreplies, knowledge, selectors, services
 from ..media import message_media_response

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.tenancy import WorkspaceRelatedField
+from accounts.tenancy_api import WorkspaceRelatedField
 
 from ..models import MAX_NUMBERS_PER_LINK, LinkRotator
 

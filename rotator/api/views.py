@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.tenancy import WorkspaceViewSet
+from accounts.tenancy_api import WorkspaceViewSet
 
 from .. import selectors, services
 from ..models import LinkRotator
