@@ -334,12 +334,12 @@ def kick_cost(devices_total):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from campaigns import engine
+    from campaigns import engine_beat
 
     with CaptureQueriesContext(connection) as kick:
-        engine.engine_kick()
+        engine_beat.engine_kick()
     with CaptureQueriesContext(connection) as reap:
-        engine.recipients_reap()
+        engine_beat.recipients_reap()
     per_minute = len(kick.captured_queries) * 60 / 5 + len(reap.captured_queries) * 60 / 30
     return {"kick_queries": len(kick.captured_queries), "reap_queries": len(reap.captured_queries),
             "queries_per_device_per_min": round(per_minute / devices_total, 3)}

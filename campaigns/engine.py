@@ -26,13 +26,13 @@ How a send happens
 
 Never twice, never lost
 - A row is SENDING from its claim; `attempted_at` is set by a conditional UPDATE right before the
-  HTTP call. The reaper (`recipients_reap`) puts SENDING rows never attempted back to PENDING after a
+  HTTP call. The reaper (`engine_beat.recipients_reap`) puts SENDING rows never attempted back to PENDING after a
   short lease (their task was lost, nothing was sent) and turns attempted rows older than the lease
   into FAILED "outcome unknown" — they are never re-sent automatically — unless WAHA's `message.any`
   for that text and chat shows the message went out, which marks them SENT (`services.py`).
 - Transient WAHA errors (5xx, timeouts, session not WORKING) put the row back to PENDING for any
   healthy device, up to `MAX_ATTEMPTS`; "not on WhatsApp" skips it for good.
-- The kick (`engine_kick`, on beat every few seconds) starts a chain for every device that has work
+- The kick (`engine_beat.engine_kick`, on beat every few seconds) starts a chain for every device that has work
   but no live chain (armed_until passed): this is what makes a flushed Redis or a SIGKILLed worker
   lose nothing. It also completes campaigns that have no PENDING or SENDING rows left.
 
@@ -62,32 +62,28 @@ from .models import Campaign, DevicePace, Recipient
 log = logging.getLogger(__name__)
 
 
-def _setting(name, default):
-    return getattr(settings, name, default)
-
-
 def lease_seconds():
     """After this long a SENDING row that was attempted is settled as "outcome unknown"."""
-    return _setting("SEBAR_SEND_LEASE_SECONDS", 600)
+    return settings.SEBAR_SEND_LEASE_SECONDS
 
 
 def unattempted_lease_seconds():
     """A SENDING row never attempted for this long lost its deliver task; it goes back to PENDING."""
-    return _setting("SEBAR_CLAIM_LEASE_SECONDS", 120)
+    return settings.SEBAR_CLAIM_LEASE_SECONDS
 
 
 def arm_grace_seconds():
     """How late a chain's next task may run before the kick considers it lost and starts another."""
-    return _setting("SEBAR_ARM_GRACE_SECONDS", 30)
+    return settings.SEBAR_ARM_GRACE_SECONDS
 
 
 def retry_backoff_seconds():
-    return _setting("SEBAR_RETRY_BACKOFF_SECONDS", 30)
+    return settings.SEBAR_RETRY_BACKOFF_SECONDS
 
 
 def send_hold_seconds():
     """How long a slot is held while its HTTP call runs (the client's read timeout and some)."""
-    return _setting("SEBAR_SEND_HOLD_SECONDS", 30)
+    return settings.SEBAR_SEND_HOLD_SECONDS
 
 
 MAX_ATTEMPTS = 3
@@ -113,7 +109,7 @@ def typing_seconds(campaign, text):
 
 def prep_lead_seconds():
     """How early a step starts its preparation (claim, WhatsApp check) so the send itself is on the slot."""
-    return _setting("SEBAR_PREP_LEAD_SECONDS", 1.0)
+    return settings.SEBAR_PREP_LEAD_SECONDS
 
 
 def typing_lead(campaign):
@@ -532,9 +528,6 @@ def recipient_release(recipient, *, reason=""):
                 error=reason[:500])
 
 
-# ---------------------------------------------------------------- beat work
-
-
 OPEN_STATUSES = (Recipient.Status.PENDING, Recipient.Status.SENDING)
 
 
@@ -563,51 +556,3 @@ def campaigns_complete(workspace_id=None):
             completed += Campaign.objects.filter(pk=pk).update(status=Campaign.Status.COMPLETED,
                                                                finished_at=timezone.now())
     return completed
-
-
-def engine_kick():
-    """Start a chain for every device that has work and no live chain; complete finished campaigns."""
-    started = sum(start_chain(device_id) for device_id in devices_due())
-    campaigns_complete()
-    return started
-
-
-REAP_BATCH = 1000
-
-
-def recipients_reap(now=None):
-    """Settle rows stuck in SENDING (their task or worker died); see the module docstring.
-
-    The stuck rows are found by a plain read and then updated by primary key, with the same conditions:
-    an UPDATE that scanned the status index would lock index entries before rows, the opposite order
-    of the senders' single-row UPDATEs, and MariaDB would roll one of them back as a deadlock.
-    """
-    now = now or timezone.now()
-    sending = Recipient.objects.filter(status=Recipient.Status.SENDING)
-    lost = sending.filter(attempted_at__isnull=True,
-                          claimed_at__lt=now - timedelta(seconds=unattempted_lease_seconds()))
-    stuck = sending.filter(attempted_at__lt=now - timedelta(seconds=lease_seconds()))
-    back = unknown = 0
-    if pks := list(lost.values_list("pk", flat=True)[:REAP_BATCH]):
-        cancelled = lost.filter(pk__in=pks, campaign__status=Campaign.Status.CANCELLED)
-        retry_on_deadlock(cancelled.update, status=Recipient.Status.SKIPPED, error_code="cancelled",
-                          error=_("The campaign was cancelled."))
-        back = retry_on_deadlock(lost.filter(pk__in=pks).update, status=Recipient.Status.PENDING,
-                                 device_used=None, claimed_at=None)
-    if pks := list(stuck.values_list("pk", flat=True)[:REAP_BATCH]):
-        unknown = retry_on_deadlock(
-            stuck.filter(pk__in=pks).update, status=Recipient.Status.FAILED, error_code=Recipient.OUTCOME_UNKNOWN,
-            error="Outcome unknown: the worker stopped while sending. Not re-sent, so nobody gets it twice; "
-                  "WhatsApp's own record will mark it sent if it went out.")
-    return back, unknown
-
-
-def eta(campaign, pending, now=None):
-    """When the campaign should finish at the current pace (None when nothing is sending)."""
-    if not pending or campaign.status != Campaign.Status.PROCESSING:
-        return None
-    devices = max(1, campaign.devices.filter(status=Device.Status.CONNECTED, is_active_for_broadcast=True).count())
-    seconds = pending * campaign.mean_delay / devices
-    return (now or timezone.now()) + timedelta(seconds=seconds)
-
-

@@ -1,7 +1,7 @@
 """Thin Celery tasks of the engine (see engine.py); ids in, safe to run twice, quiet when the row is gone."""
 from celery import shared_task
 
-from . import engine, services
+from . import engine, engine_beat, services
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -16,12 +16,12 @@ def recipient_deliver_task(recipient_id, chain, chat_id=None, slot=None):
 
 @shared_task(ignore_result=True)
 def engine_kick_task():
-    return engine.engine_kick()
+    return engine_beat.engine_kick()
 
 
 @shared_task(ignore_result=True)
 def recipients_reap_task():
-    return engine.recipients_reap()
+    return engine_beat.recipients_reap()
 
 
 @shared_task(ignore_result=True)

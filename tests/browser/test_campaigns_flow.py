@@ -8,7 +8,7 @@ import time
 import pytest
 
 from accounts.models import Membership
-from campaigns import engine
+from campaigns import engine, engine_beat
 from campaigns.models import Campaign, Recipient
 from devices.emulator import EmulatorServer
 from devices.models import Device, WahaServer
@@ -101,7 +101,7 @@ def test_compose_start_and_watch_a_campaign_complete(page, live_server, waha, qu
             page.wait_for_function("document.querySelector('[data-testid=sent]').innerText === '2'", timeout=10_000)
             assert page.inner_text("[data-testid=pending]") == "2"
             seen_partial = True
-    engine.engine_kick()
+    engine_beat.engine_kick()
     page.wait_for_selector("#progress[data-status=COMPLETED]", timeout=10_000)
     assert seen_partial
     assert page.inner_text("[data-testid=sent]") == "4"

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from campaigns import engine
+from campaigns import engine, engine_beat
 from devices.emulator import EmulatorServer
 from devices.models import Device, WahaServer
 from devices.waha import WahaClient
@@ -109,7 +109,7 @@ class EngineDriver:
         return steps
 
     def kick(self):
-        return self.call(engine.engine_kick)
+        return self.call(engine_beat.engine_kick)
 
 
 @pytest.fixture

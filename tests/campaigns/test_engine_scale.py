@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from campaigns import engine, services
+from campaigns import engine, engine_beat, services
 from campaigns.models import Campaign, DevicePace, Recipient
 
 from .helpers import later, start
@@ -26,7 +26,7 @@ def _live_fleet(driver, workspace, owner, make_device, make_contacts, devices):
 
 def _kick_queries():
     with CaptureQueriesContext(connection) as queries:
-        started = engine.engine_kick()
+        started = engine_beat.engine_kick()
     return started, len(queries.captured_queries)
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from campaigns import engine, services
+from campaigns import engine, engine_beat, services
 from campaigns.models import Recipient
 from contacts.models import Contact
 from devices.emulator import EmulatorServer
@@ -78,7 +78,7 @@ def test_with_no_message_any_the_reaper_settles_it_as_unknown_never_resent(
     driver.run(until=timezone.now() + timedelta(seconds=5))
     waha.set_faults(slow_send_ms=0)
     driver.traveller.move_to(timezone.now() + timedelta(seconds=engine.lease_seconds() + 1))
-    engine.recipients_reap()
+    engine_beat.recipients_reap()
     driver.kick()
     driver.run(until=timezone.now() + timedelta(seconds=120))
     row = Recipient.objects.get(campaign=campaign)
@@ -123,7 +123,7 @@ def test_a_row_claimed_before_a_cancel_ends_skipped_not_pending(driver, waha, wo
     assert claimed is not None
     services.campaign_cancel(campaign=campaign)
     driver.run(until=timezone.now() + timedelta(seconds=120))
-    engine.recipients_reap(now=timezone.now() + timedelta(seconds=engine.unattempted_lease_seconds() + 1))
+    engine_beat.recipients_reap(now=timezone.now() + timedelta(seconds=engine.unattempted_lease_seconds() + 1))
     statuses = dict(Recipient.objects.filter(campaign=campaign).values_list("pk", "status"))
     assert Recipient.Status.PENDING not in statuses.values()
     assert statuses[claimed.pk] in (Recipient.Status.SKIPPED, Recipient.Status.SENT)
