@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from config.errors import UserError
 
-from . import ratelimit, tokens
+from . import login_devices, ratelimit, tokens
 from .models import Membership, User, Workspace
 
 
@@ -37,7 +37,7 @@ def user_signup(*, email, password, full_name="", workspace_name=""):
     email = (email or "").strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise EmailTaken(
-            _("An account with %(email)s already exists. Log in, or reset your password.") % {"email": email},
+            _("An account with %(email)s already exists. Log in with it instead.") % {"email": email},
             fields={"email": _("This email is already registered.")},
         )
     user = User(email=email, full_name=full_name.strip())
@@ -64,13 +64,19 @@ def user_signup(*, email, password, full_name="", workspace_name=""):
 def login_throttle(request, email):
     """Before checking a password: raise RateLimited when this client has tried too often.
 
-    Every login form calls it, the app's, the API's and the operators' admin."""
+    Every login form calls it, the app's, the API's and the operators' admin. The limits fall on the guesser,
+    never on the account's owner: attempts are counted per client address, and per email address from one
+    client; wrong passwords for an address from anywhere stop only browsers that never logged in to it."""
     email = (email or "").strip().lower()
+    ip = client_ip(request)
     window = settings.LOGIN_RATE_LIMIT_WINDOW
     waits = [
-        ratelimit.hit("login-ip", client_ip(request), limit=settings.LOGIN_RATE_LIMIT_PER_IP, window=window),
-        ratelimit.hit("login-email", email, limit=settings.LOGIN_RATE_LIMIT_PER_EMAIL, window=window),
+        ratelimit.hit("login-ip", ip, limit=settings.LOGIN_RATE_LIMIT_PER_IP, window=window),
+        ratelimit.hit("login-email-ip", f"{email}|{ip}", limit=settings.LOGIN_RATE_LIMIT_PER_EMAIL, window=window),
     ]
+    if not login_devices.is_known(request, email):
+        waits.append(ratelimit.over("login-account-failures", email, limit=settings.LOGIN_RATE_LIMIT_PER_ACCOUNT,
+                                    window=window))
     wait = max((w for w in waits if w), default=None)
     if wait:
         raise ratelimit.RateLimited(
@@ -79,7 +85,10 @@ def login_throttle(request, email):
 
 
 def login_failed(request, email):
-    """After a wrong password (counted by login_throttle already)."""
+    """After a wrong password: one more failure for the account-wide count."""
+    email = (email or "").strip().lower()
+    ratelimit.hit("login-account-failures", email, limit=settings.LOGIN_RATE_LIMIT_PER_ACCOUNT,
+                  window=settings.LOGIN_RATE_LIMIT_WINDOW)
 
 
 def user_login_check(*, request, email, password):

@@ -46,15 +46,12 @@ def _normal_email(email):
 def invitation_create(*, workspace, actor, email):
     """Invite `email` as an agent and send the link. Inviting the same address again resends it."""
     email = _normal_email(email)
-    existing_user = User.objects.filter(email__iexact=email).select_related("membership__workspace").first()
-    membership = getattr(existing_user, "membership", None) if existing_user else None
-    if membership is not None:
-        if membership.workspace_id == workspace.pk:
-            raise TeamError(_("%(email)s is already on your team.") % {"email": email},
-                            fields={"email": _("Already a member.")})
-        raise TeamError(_("%(email)s already uses Sebar with another business. A person can belong to one "
-                          "workspace; ask them for another email address.") % {"email": email},
-                        fields={"email": _("Belongs to another workspace.")})
+    # Only this workspace's own members are told apart: whether an address belongs to another business is that
+    # business's secret, so such an address is invited like any other and only its owner, on opening the link,
+    # learns that they would have to leave their workspace first (invitation_accept).
+    if Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
+        raise TeamError(_("%(email)s is already on your team.") % {"email": email},
+                        fields={"email": _("Already a member.")})
     with transaction.atomic():
         invitation = Invitation.objects.for_workspace(workspace).pending().filter(email=email).first()
         if invitation:  # same seat: fresh link and expiry, no second seat

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "config.error_pages.MethodNotAllowedPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Remembers browsers that logged in, so a guesser cannot lock their owner out: accounts/login_devices.py.
+    "accounts.login_devices.KnownDeviceMiddleware",
     "accounts.tenancy.WorkspaceMiddleware",
     "accounts.zone_middleware.WorkspaceZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -179,9 +181,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login attempts allowed per window, per client IP and per email address.
+# Login attempts allowed per window: per client IP; per email address from one IP; and wrong passwords for one
+# email address from anywhere, which browsers that logged in to it before are spared (accounts/login_devices.py).
 LOGIN_RATE_LIMIT_PER_IP = _int("LOGIN_RATE_LIMIT_PER_IP", 30, minimum=1)
 LOGIN_RATE_LIMIT_PER_EMAIL = _int("LOGIN_RATE_LIMIT_PER_EMAIL", 10, minimum=1)
+LOGIN_RATE_LIMIT_PER_ACCOUNT = _int("LOGIN_RATE_LIMIT_PER_ACCOUNT", 50, minimum=1)
 LOGIN_RATE_LIMIT_WINDOW = _int("LOGIN_RATE_LIMIT_WINDOW", 300, minimum=1)
 # True only behind a reverse proxy that sets X-Forwarded-For; then the proxy's last hop is the client's IP.
 TRUST_X_FORWARDED_FOR = _bool("TRUST_X_FORWARDED_FOR", False)

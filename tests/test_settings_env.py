@@ -20,6 +20,24 @@ def test_every_setting_variable_is_in_env_example():
     assert not missing, f"document these in .env.example: {sorted(missing)}"
 
 
+def variables_read_from_the_environment_elsewhere():
+    """os.environ / getenv reads in the project's own code outside settings (the emulator, gunicorn)."""
+    found = set()
+    for path in ROOT.rglob("*.py"):
+        if {".venv", "tests", "bench", "node_modules"} & set(path.relative_to(ROOT).parts):
+            continue
+        found |= set(re.findall(r'(?:environ\.get|getenv)\(\s*"([A-Z][A-Z0-9_]+)"', path.read_text()))
+    return found - {"DJANGO_SETTINGS_MODULE"}
+
+
+def test_every_variable_the_code_reads_is_in_env_example():
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    read = variables_read_from_the_environment_elsewhere()
+    assert {"WAHA_EMULATOR_HOST", "WHATSAPP_DEFAULT_ENGINE"} <= read
+    missing = read - documented
+    assert not missing, f"document these in .env.example: {sorted(missing)}"
+
+
 def run_check(env):
     return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True,
                           env={"PATH": "/usr/bin:/bin", **env}, timeout=60)

@@ -14,11 +14,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=None, help="default: the port of SANDBOX_WAHA_URL")
-        parser.add_argument("--engine", default="GOWS", choices=["GOWS", "NOWEB", "WEBJS"])
+        parser.add_argument("--engine", type=str.upper, default=None, choices=["GOWS", "NOWEB", "WEBJS"],
+                            help="default: WHATSAPP_DEFAULT_ENGINE, else GOWS")
         parser.add_argument("--api-key", default=None)
 
     def handle(self, *args, port, engine, api_key, **options):
         from devices.emulator import main
 
         port = port or urlsplit(settings.SANDBOX_WAHA_URL).port or 3000
-        main(["--port", str(port), "--engine", engine, "--api-key", api_key or settings.SANDBOX_WAHA_API_KEY])
+        args = ["--port", str(port), "--api-key", api_key or settings.SANDBOX_WAHA_API_KEY]
+        if engine:  # else the emulator's own default (WHATSAPP_DEFAULT_ENGINE)
+            args += ["--engine", engine]
+        main(args)
