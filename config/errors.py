@@ -1,8 +1,9 @@
 """Errors that say what to fix, and the one renderer that turns them into API responses.
 
-`UserError` is something the user can fix (bad input, a plan limit): its message is shown as is.
-`AppError` is our fault or a dependency's: users see a generic message, operators see the log.
-Apps declare their own subclasses in `<app>/errors.py` with a stable snake_case `code`.
+`UserError` is something the user can fix (bad input, a plan limit): its message is shown as is. Anything
+else that escapes a view is our fault or a dependency's: users get a generic `server_error`, operators the log.
+Apps declare their own subclasses (in `<app>/errors.py` where they have several) with a stable snake_case
+`code` listed in `config/error_codes.py`, the one catalogue clients can rely on.
 """
 import logging
 
@@ -12,6 +13,8 @@ from django.http import Http404
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .error_codes import CODES
 
 logger = logging.getLogger(__name__)
 
@@ -32,16 +35,12 @@ class UserError(Exception):
         self.fields = fields or {}
 
 
-class AppError(Exception):
-    """A failure on our side or a dependency's; never shown verbatim to users."""
-
-    code = "server_error"
-
-
 class ErrorSerializer(serializers.Serializer):
     """The body every API error has (for the OpenAPI schema; `api_exception_handler` writes it)."""
 
-    error = serializers.CharField(help_text="stable snake_case id, e.g. plan_limit_reached, not_found, invalid")
+    error = serializers.ChoiceField(
+        choices=sorted(CODES.items()),
+        help_text="stable id of what went wrong; config/error_codes.py says what each means")
     message = serializers.CharField(help_text="what happened and what to do, in the user's language")
     fields = serializers.DictField(child=serializers.CharField(), help_text="field name → what is wrong with it")
 
