@@ -360,11 +360,36 @@ X_FRAME_OPTIONS = "DENY"
 # The health probe comes in over plain HTTP from the orchestrator.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Every request line (runserver's access log) and every heartbeat task run (beat's kick, flush, ...) are
+# hidden unless this is true; errors, warnings and each 4xx/5xx (once, from django.request) always show.
+DEBUG_REQUESTS = _bool("DEBUG_REQUESTS", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_lines": {"()": "config.log_filters.RequestLineFilter", "every": DEBUG_REQUESTS},
+        "client_error_traceback": {"()": "config.log_filters.ClientErrorTracebackFilter"},
+        "heartbeats": {"()": "config.log_filters.HeartbeatFilter", "enabled": not DEBUG_REQUESTS},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's default config gives "django" a console handler of its own, and it propagates to root's
+        # too: every line, a 403's traceback included, came out twice. Root's handler is the one.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["client_error_traceback"]},
+        "django.server": {"handlers": ["server"], "filters": ["request_lines"], "level": "INFO",
+                          "propagate": False},
+        "celery.beat": {"filters": ["heartbeats"]},
+        "celery.worker.strategy": {"filters": ["heartbeats"]},
+        "celery.app.trace": {"filters": ["heartbeats"]},
+    },
 }
