@@ -9,6 +9,7 @@ from config.errors import UserError
 
 from . import services
 from .models import BillingPause, Package, Subscription
+from .money import rupiah
 
 
 @admin.register(Package)
@@ -47,7 +48,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Amount"), ordering="amount")
     def amount_idr(self, obj):
-        return f"Rp {obj.amount:,}".replace(",", ".")
+        return rupiah(obj.amount)
 
     def _apply(self, request, queryset, service, done_message):
         done, errors = 0, []

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .money import rupiah
+
 
 @dataclass
 class PaymentInstructions:
@@ -49,7 +51,7 @@ class ManualBankTransfer(PaymentProvider):
         return bool(settings.BILLING_BANK_NAME and settings.BILLING_BANK_ACCOUNT_NUMBER)
 
     def instructions(self, subscription):
-        amount = f"Rp {subscription.amount:,}".replace(",", ".")
+        amount = rupiah(subscription.amount)
         return PaymentInstructions(
             method=self.code, title=str(self.name), amount=subscription.amount, currency=subscription.currency,
             reference=subscription.reference,

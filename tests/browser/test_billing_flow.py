@@ -34,7 +34,7 @@ def test_choose_pro_operator_marks_paid_limit_grows(browser, live_server):
     owner_page.wait_for_selector("[data-testid=payment-instructions]")
     line = Subscription.objects.get(workspace=workspace)
     assert line.reference in owner_page.inner_text("[data-testid=payment-instructions]")
-    assert owner_page.inner_text("[data-testid=invoice-total]") == "Rp 299,000"
+    assert owner_page.inner_text("[data-testid=invoice-total]") == "Rp 299.000"
 
     ops_ctx = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-US")
     ops = ops_ctx.new_page()
