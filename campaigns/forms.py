@@ -12,7 +12,23 @@ PRESET_CHOICES = [("", _("Custom (below)"))] + [
         ("fast", _("Fast"), DELAY_PRESETS["fast"]))]
 
 
+class PresetSelect(forms.Select):
+    """The speed select; each preset's option carries its delays (data-delay-min / data-delay-max), so
+    static/js/composer.js can fill the two delay fields with what the preset will really use."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in DELAY_PRESETS:
+            low, high = DELAY_PRESETS[value]
+            option["attrs"].update({"data-delay-min": low, "data-delay-max": high})
+        return option
+
+
 class CampaignForm(forms.Form):
+    """The composer. Which delays apply is decided once, by inputs.delay_range: a chosen speed preset's
+    delays win over the two delay fields, which count only with "Custom". The help text says so, and the
+    page's script keeps the fields showing the preset's delays (and switches to Custom when they are typed)."""
+
     name = forms.CharField(label=_("Name"), max_length=120)
     message = forms.CharField(
         label=_("Message"), max_length=4096, strip=False,
@@ -29,10 +45,14 @@ class CampaignForm(forms.Form):
     media = forms.FileField(label=_("Attachment (optional)"), required=False,
                             help_text=_("An image (JPG, PNG, WebP, up to 5 MB) or a document (PDF, Office, up to "
                                         "16 MB); the message becomes its caption."))
-    preset = forms.ChoiceField(label=_("Speed"), choices=PRESET_CHOICES, required=False, initial="safe",
-                               help_text=_("Each number waits a random delay between two messages."))
-    delay_min = forms.FloatField(label=_("Minimum delay (s)"), required=False, min_value=0)
-    delay_max = forms.FloatField(label=_("Maximum delay (s)"), required=False, min_value=0)
+    preset = forms.ChoiceField(
+        label=_("Speed"), choices=PRESET_CHOICES, required=False, initial="safe", widget=PresetSelect,
+        help_text=_("Each number waits a random delay between two messages. A speed uses its own delays "
+                    "(shown below); to use other delays, choose Custom and type them."))
+    delay_min = forms.FloatField(label=_("Minimum delay (s)"), required=False, min_value=0,
+                                 initial=DELAY_PRESETS["safe"][0])
+    delay_max = forms.FloatField(label=_("Maximum delay (s)"), required=False, min_value=0,
+                                 initial=DELAY_PRESETS["safe"][1])
     typing_simulation = forms.BooleanField(label=_("Show “typing…” before each message"), required=False,
                                            initial=True)
     daily_cap_per_device = forms.IntegerField(label=_("Daily cap per number"), required=False, min_value=0,

@@ -1,0 +1,57 @@
+"""The composer in a browser at desktop and phone widths (#20.14): a speed preset fills the delay fields and
+typed delays switch it to Custom; the preview's samples differ; the tag picker filters hundreds of tags;
+a test goes to the user's own number; a draft is saved, edited and started; the schedule reads dd/mm/yyyy."""
+import pytest
+
+from accounts.models import Membership
+from devices.models import Device, WahaServer
+from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+WIDTHS = [1366, 390]
+
+
+@pytest.fixture
+def shop():
+    from contacts.services import contact_create
+
+    workspace = WorkspaceFactory(name="Batik Dewi", time_zone="Asia/Jakarta")
+    user = MembershipFactory(workspace=workspace, role=Membership.Role.OWNER,
+                             user=UserFactory(email="dewi@example.com", full_name="Dewi")).user
+    server = WahaServer.objects.create(name="s", base_url="http://127.0.0.1:9", api_key="k")
+    Device.objects.create(workspace=workspace, session_name="toko1", server=server, label="Toko",
+                          phone_number="6281100000001", status=Device.Status.CONNECTED, waha_status="WORKING")
+    for i, name in enumerate(["Ani", "Budi", "Citra"]):
+        contact_create(workspace=workspace, phone=f"+62 812 5555 00{i:02d}", name=name, tags=["VIP"])
+    return workspace, user
+
+
+def open_composer(page, live_server, user, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_email", user.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/campaigns/new/")
+
+
+def assert_no_sideways_scroll(page):
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_preset_fills_the_delays_and_typed_delays_mean_custom(page, live_server, shop, width):
+    _workspace, user = shop
+    open_composer(page, live_server, user, width)
+    assert (page.input_value("#id_preset"), page.input_value("#id_delay_min"),
+            page.input_value("#id_delay_max")) == ("safe", "30", "60")
+    page.select_option("#id_preset", "fast")
+    assert (page.input_value("#id_delay_min"), page.input_value("#id_delay_max")) == ("5", "15")
+    page.fill("#id_delay_min", "7")
+    assert page.input_value("#id_preset") == ""  # Custom: now the typed delays are the ones used
+    page.fill("#id_delay_min", "10")
+    page.fill("#id_delay_max", "30")
+    assert page.input_value("#id_preset") == "balanced"  # a preset's own pair selects it again
+    assert "choose Custom" in page.inner_text("#id_preset >> xpath=..")
+    assert_no_sideways_scroll(page)
