@@ -4,13 +4,21 @@ Built on `phonenumbers`, never on regexes. Accepts `0812-3456-7890`, `+62 812 34
 `812...`, `(0812) 3456 7890`, `0062...`, numbers of other countries with their code, and what Excel
 does to numbers: floats (`6281234567890.0`, `6.28123456789E+12`) and lost leading zeros. A value that
 cannot be a mobile number raises `InvalidPhone` with the reason, which imports show per row.
+
+A number written with + (or 00) and a country code is read in that country, whatever the workspace's region,
+and is taken when it has a mobile number's length there and no pattern calls it a landline or service
+number: libphonenumber marks as invalid every range it has no pattern for (new allocations, the UK's
+07700 900xxx), while WhatsApp, not a pattern table, knows whether a number exists.
+
+Reasons quote the value (“0812x”): they are shown alone (a form error) and beside the value (the rejected
+rows file), and a reason that began with the value itself would begin with its + or = in a spreadsheet.
 """
 import re
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 from django.utils.translation import gettext as _
-from phonenumbers import NumberParseException, PhoneNumberType
+from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
 
 from config.errors import UserError
 
@@ -28,7 +36,7 @@ _PLAIN = frozenset("0123456789+-(). /")
 # No cache of parsed numbers: measured on bench/contacts_import.py's files (~5% repeated numbers), an
 # lru_cache of 65,536 cost more in lookups and evictions than the repeats it saved (parsing 1M rows took
 # 33.0 s of CPU with it, 28.6-30.7 s without); repeats inside one file are dropped by the importer anyway.
-_LANDLINE, _INVALID = "landline", "invalid"
+_LANDLINE, _INVALID, _NO_COUNTRY, _LENGTH = "landline", "invalid", "no country", "length"
 
 
 def _from_excel_number(text):
@@ -53,12 +61,12 @@ def _clean(raw):
     if raw is None:
         raise InvalidPhone(_("The phone is empty."))
     if isinstance(raw, bool):
-        raise InvalidPhone(_("%(value)s is not a phone number.") % {"value": raw})
+        raise InvalidPhone(_("“%(value)s” is not a phone number.") % {"value": raw})
     if isinstance(raw, int):
         return str(raw)
     if isinstance(raw, float):
         if raw != raw or raw != int(raw):
-            raise InvalidPhone(_("%(value)s is not a phone number.") % {"value": raw})
+            raise InvalidPhone(_("“%(value)s” is not a phone number.") % {"value": raw})
         return str(int(raw))
     text = str(raw).strip()
     if not text:
@@ -70,11 +78,35 @@ def _clean(raw):
     return text
 
 
-def _parse_digits(digits, plus, region):
-    """(E.164 digits, None) for a mobile number, else (None, _LANDLINE or _INVALID)."""
-    candidates = ["+" + digits] if plus else [digits, "+" + digits]
+def _e164(number):
+    return f"{number.country_code}{number.national_number}"
+
+
+def _parse_international(digits):
+    """(E.164 digits, None) or (None, reason, country code) for a number typed with its country code."""
+    try:
+        number = phonenumbers.parse("+" + digits, None)
+    except NumberParseException:
+        return None, _NO_COUNTRY, None
+    kind = phonenumbers.number_type(number)
+    if kind in MOBILE_TYPES:
+        return _e164(number), None, number.country_code
+    if kind != PhoneNumberType.UNKNOWN:
+        return None, _LANDLINE, number.country_code
+    # No pattern of the country matches: the metadata may just not know the range yet (see the docstring).
+    length = phonenumbers.is_possible_number_for_type_with_reason(number, PhoneNumberType.MOBILE)
+    if length == ValidationResult.IS_POSSIBLE:
+        return _e164(number), None, number.country_code
+    return None, _LENGTH, number.country_code
+
+
+def _parse_national(digits, region):
+    """(E.164 digits, None) for a mobile number written without +, else (None, _LANDLINE or _INVALID).
+
+    The digits are read in the workspace's region first, then as a country code and number (`6281...`);
+    both guesses must match a pattern, since nothing here says which country was meant."""
     reason = _INVALID
-    for candidate in candidates:
+    for candidate in (digits, "+" + digits):
         try:
             number = phonenumbers.parse(candidate, None if candidate.startswith("+") else region)
         except NumberParseException:
@@ -85,7 +117,7 @@ def _parse_digits(digits, plus, region):
         if kind == PhoneNumberType.UNKNOWN:
             continue
         if kind in MOBILE_TYPES:
-            return f"{number.country_code}{number.national_number}", None
+            return _e164(number), None
         reason = _LANDLINE
     return None, reason
 
@@ -93,25 +125,38 @@ def _parse_digits(digits, plus, region):
 def normalize(raw, region="ID"):
     """E.164 digits without '+' for a mobile number, or `InvalidPhone` saying why not."""
     text = _clean(raw)
+    value = text[:40]
     if not _PLAIN.issuperset(text) and any(c.isalpha() for c in text):
-        raise InvalidPhone(_("%(value)s contains letters; a phone number has only digits.") % {"value": text[:40]})
+        raise InvalidPhone(_("“%(value)s” contains letters; a phone number has only digits.") % {"value": value})
     kept = _NOT_KEPT.sub("", text)
     plus = kept.startswith("+")
     digits = kept.replace("+", "")
     if len(digits) < 6:
-        raise InvalidPhone(_("%(value)s is too short to be a phone number.") % {"value": text[:40]})
+        raise InvalidPhone(_("“%(value)s” is too short to be a phone number.") % {"value": value})
     if len(digits) > 17:
-        raise InvalidPhone(_("%(value)s is too long to be a phone number.") % {"value": text[:40]})
+        raise InvalidPhone(_("“%(value)s” is too long to be a phone number.") % {"value": value})
     if not plus and digits.startswith("00"):
         plus, digits = True, digits[2:]  # international prefix as typed in Indonesia and Europe
-    phone, reason = _parse_digits(digits, plus, region)
+    if plus:
+        phone, reason, code = _parse_international(digits)
+    else:
+        phone, reason = _parse_national(digits, region)
+        code = phonenumbers.country_code_for_region(region)  # 0 for a region phonenumbers does not know
     if phone is not None:
         return phone
     if reason == _LANDLINE:
-        raise InvalidPhone(_("%(value)s is a landline or service number, not a mobile number.") % {
-            "value": text[:40]})
-    raise InvalidPhone(_("%(value)s is not a valid phone number (region %(region)s). Add the country code, "
-                         "e.g. +62.") % {"value": text[:40], "region": region})
+        raise InvalidPhone(_("“%(value)s” is a landline or service number, not a mobile number.") % {"value": value})
+    if reason == _NO_COUNTRY:
+        raise InvalidPhone(_("“%(value)s” does not start with a known country code. Check the digits after the +.")
+                           % {"value": value})
+    if reason == _LENGTH:
+        raise InvalidPhone(_("“%(value)s” has the wrong number of digits for a +%(code)s mobile number.")
+                           % {"value": value, "code": code})
+    if not code:
+        raise InvalidPhone(_("“%(value)s” is not a valid phone number. Write it with + and the country code.")
+                           % {"value": value})
+    raise InvalidPhone(_("“%(value)s” is not a valid +%(code)s mobile number. If it is from another country, "
+                         "write it with + and that country's code.") % {"value": value, "code": code})
 
 
 def display(phone):

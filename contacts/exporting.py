@@ -5,7 +5,7 @@ import tempfile
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from common.cells import Echo, safe_cell
+from common.cells import Echo, safe_cell, xlsx_cell
 
 from .models import ContactTag
 
@@ -79,7 +79,7 @@ def xlsx_response(qs, filename, zone):
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("Contacts")
     for row in _rows(qs, zone):
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append([xlsx_cell(sheet, v) for v in row])
     spool = tempfile.TemporaryFile()
     workbook.save(spool)
     spool.seek(0)

@@ -7,12 +7,20 @@ import pytest
 from common.cells import safe_cell
 
 pytestmark = pytest.mark.django_db
-HOSTILE = ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=cmd|' /C calc'!A0", "\n=1"]
+HOSTILE = ["=HYPERLINK(\"http://x\")", "+1+cmd|' /C calc'!A0", "-2+HYPERLINK(\"http://x\")", "@SUM(A1)", "\t=1+1",
+           "\r=cmd|' /C calc'!A0", "\n=1", "+A1", "-"]
+# A sign and then only digits and phone punctuation: nothing a spreadsheet could call (issue 20 #9).
+AS_TYPED = ["+44 7700 900123", "+62 812-3456-7890", "+6281234567890", "-5", "+(62) 812.3456/7890"]
 
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_formula_starts_become_text(value):
     assert safe_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", AS_TYPED)
+def test_numbers_and_phones_as_typed_stay_as_typed(value):
+    assert safe_cell(value) == value
 
 
 def test_plain_values_stay(value="Budi 0812 =ok"):

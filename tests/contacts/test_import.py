@@ -87,6 +87,20 @@ def test_garbage_rows_are_rejected_with_row_and_reason(owner_api, workspace):
     assert "No phone" in by_row[8] and "too short" in by_row[10]
 
 
+def test_a_foreign_number_with_its_country_code_imports_and_rejects_read_as_typed(owner_api, workspace):
+    """Issue 20 #9: `+44 7700 900123` has a country code, so it imports; a rejected `+44 ...` is written back
+    as typed (no apostrophe: it cannot run as a formula), and its reason does not begin with a formula start."""
+    body = b"name,phone\nTom,+44 7700 900123\nShort,+44 7700 9001\nBad,=HYPERLINK(1)\n"
+    r = upload(owner_api, "uk.csv", content=body)
+    assert r.json()["report"]["created"] == 1, r.json()
+    assert "447700900123" in contacts(workspace)
+    rejects = owner_api.get(r.json()["rejects_url"])
+    rows = list(csv.reader(io.StringIO(b"".join(rejects.streaming_content).decode("utf-8-sig"))))
+    assert rows[1][:2] == ["3", "+44 7700 9001"]
+    assert rows[1][2] == "“+44 7700 9001” has the wrong number of digits for a +44 mobile number."
+    assert rows[2][1] == "'=HYPERLINK(1)"  # a real formula is still made text
+
+
 def test_headerless_file_finds_the_phone_column(owner_api, workspace):
     r = upload(owner_api, "headerless.csv")
     assert r.json()["report"]["created"] == 2
