@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import bulk_read_rows, can
@@ -170,9 +171,22 @@ def contact_export(request):
     return exporting.csv_response(qs, name, request.workspace.zone)
 
 
+@csrf_exempt  # CSRF is checked in _import_upload, after the size: the check itself reads the whole body
 @workspace_view("contacts:edit")
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
+    if request.method == "POST":
+        try:
+            jobs.upload_length_check(request.META.get("CONTENT_LENGTH"))
+        except UserError as exc:
+            messages.error(request, exc.message)
+            return render(request, "contacts/import_upload.html", {
+                "form": UploadForm(), "imports": selectors.import_jobs(request.workspace)}, status=exc.status_code)
+    return _import_upload(request)
+
+
+@csrf_protect
+def _import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

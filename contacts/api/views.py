@@ -200,6 +200,12 @@ class ContactUploadView(WorkspaceAPIView):
     permission_read = "contacts:edit"
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    def initial(self, request, *args, **kwargs):
+        # The size first: a session login's CSRF check, during authentication, already reads the body.
+        if request.method == "POST":
+            jobs.upload_length_check(request.META.get("CONTENT_LENGTH"))
+        super().initial(request, *args, **kwargs)
+
     @extend_schema(tags=TAG, summary="Upload a CSV or Excel file to import",
                    request={"multipart/form-data": ImportUploadSerializer},
                    responses={201: ImportJobSerializer, 202: ImportJobSerializer, **ERRORS})

@@ -6,6 +6,7 @@ mapping and queues `contacts_import_task` after commit; the page and the API bot
 import os
 
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from ..errors import ImportFileError
@@ -14,6 +15,8 @@ from ..services import clean_tag_names
 from . import columns, readers, sniff
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+# What an upload request may carry beside its file: the multipart envelope and the form's few other fields.
+UPLOAD_ENVELOPE_BYTES = 64 * 1024
 PREVIEW_ROWS = 5
 SOURCES = ["Excel", "CSV", "Manual", "API", "Group Grab", "Inbound"]
 
@@ -22,13 +25,33 @@ def _source(value, default):
     return " ".join(str(value or "").split())[:40] or default
 
 
+def _too_large():
+    return ImportFileError(_("The file is larger than %(limit)s, the most an import takes. Split it into smaller "
+                             "files.") % {"limit": filesizeformat(MAX_UPLOAD_BYTES)},
+                           status_code=413, fields={"file": _("Too large.")})
+
+
+def upload_length_check(content_length):
+    """Refuse an upload by its declared length, before anything reads the body.
+
+    Django reads and spools the whole body at the first touch of request.POST or request.FILES (the CSRF
+    check is one), and the file's size is known only after that; Content-Length is known before. The body
+    is never read past that length, and without one Django reads no body at all, so this is the whole cap.
+    """
+    try:
+        length = int(content_length or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_UPLOAD_BYTES + UPLOAD_ENVELOPE_BYTES:
+        raise _too_large()
+
+
 def import_create(*, workspace, user, upload, tags=(), source="", mapping=None):
     """Store the upload as a job waiting for its column mapping; ImportFileError if it is unreadable."""
     if upload is None:
         raise ImportFileError(_("Choose a file to import."), fields={"file": _("Required.")})
     if upload.size > MAX_UPLOAD_BYTES:
-        raise ImportFileError(_("The file is larger than 200 MB. Split it into smaller files."),
-                              fields={"file": _("Too large.")})
+        raise _too_large()
     name = os.path.basename(upload.name or "contacts.csv")
     job = ImportJob(workspace=workspace, created_by=user, original_name=name[:255], tags=clean_tag_names(tags))
     job.file.save(name, upload, save=False)
