@@ -71,14 +71,17 @@ def campaign_new(request):
 @require_POST
 @workspace_view("campaigns:view")
 def campaign_preview(request):
-    """The composer's live preview: samples for a real contact and the variant count, or the error."""
+    """The composer's live preview: distinct samples, each for one of the first contacts, and the variant
+    count, or the error."""
     message = request.POST.get("message", "")
     context = {"message": message}
     if message.strip():
         try:
-            context["preview"] = message_preview(request.workspace, message, samples=3)
+            preview = message_preview(request.workspace, message, samples=3)
         except spintax.SpintaxError as exc:
             context["error"] = exc
+        else:
+            context.update(preview=preview, samples=zip(preview["samples"], preview["sample_contacts"], strict=True))
     return render(request, "campaigns/_preview.html", context)
 
 

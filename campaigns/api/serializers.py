@@ -40,7 +40,8 @@ class StartSerializer(serializers.Serializer):
 
 class PreviewSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=4096, trim_whitespace=False)
-    contact = serializers.IntegerField(required=False, allow_null=True, help_text="a contact id; default: a sample")
+    contact = serializers.IntegerField(required=False, allow_null=True,
+                                       help_text="a contact id for every sample; default: the first contacts in turn")
     samples = serializers.IntegerField(required=False, min_value=1, max_value=20, default=3)
 
 
@@ -73,9 +74,15 @@ class PreviewContactSerializer(serializers.Serializer):
 
 
 class PreviewResultSerializer(serializers.Serializer):
-    samples = serializers.ListField(child=serializers.CharField(), help_text="random renderings of the message")
+    samples = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="random renderings of the message, each a different variant: fewer than asked when the "
+                  "message has fewer variants")
+    sample_contacts = PreviewContactSerializer(
+        many=True, help_text="whose values filled each sample: the workspace's first contacts in turn (the "
+                             "built-in sample contact when it has none), or the contact asked for")
     variants = serializers.IntegerField(help_text="how many different texts the spintax can make")
-    contact = PreviewContactSerializer(help_text="whose variables filled [name], [phone], ...")
+    contact = PreviewContactSerializer(help_text="whose variables filled the first sample")
 
 
 class DeviceSentSerializer(serializers.Serializer):

@@ -55,3 +55,20 @@ def test_a_preset_fills_the_delays_and_typed_delays_mean_custom(page, live_serve
     assert page.input_value("#id_preset") == "balanced"  # a preset's own pair selects it again
     assert "choose Custom" in page.inner_text("#id_preset >> xpath=..")
     assert_no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_preview_shows_distinct_samples_for_different_contacts(page, live_server, shop, width):
+    _workspace, user = shop
+    open_composer(page, live_server, user, width)
+    page.fill("#id_message", "{Halo|Hai|Hei} [name], diskon hari ini!")
+    page.wait_for_function("document.querySelectorAll('#preview .bubble').length === 3")
+    texts = page.locator("#preview .bubble").all_inner_texts()
+    assert sorted(t.split()[0] for t in texts) == ["Hai", "Halo", "Hei"]
+    labels = page.locator("#preview figcaption").all_inner_texts()
+    assert labels == ["for Ani", "for Budi", "for Citra"]
+    assert [t.split()[1].rstrip(",") for t in texts] == ["Ani", "Budi", "Citra"]
+    page.fill("#id_message", "Halo [name]")  # one variant: one sample
+    page.wait_for_function("document.querySelectorAll('#preview .bubble').length === 1")
+    assert "1 variant" in page.inner_text("#preview")
+    assert_no_sideways_scroll(page)

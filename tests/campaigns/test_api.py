@@ -88,7 +88,8 @@ def test_preview_renders_samples_and_counts_variants(owner_api, ready):
                               format="json")
     body = response.json()
     assert response.status_code == 200 and body["variants"] == 6 and len(body["samples"]) == 5
-    assert all(body["contact"]["name"] in s for s in body["samples"])
+    assert all(c["name"] in s for s, c in zip(body["samples"], body["sample_contacts"], strict=True))
+    assert body["contact"] == body["sample_contacts"][0]
     response = owner_api.post("/api/campaign/preview", {"message": "Hi {there"}, format="json")
     assert response.status_code == 400 and response.json()["fields"]["position"] == 3
     assert "position 3" in response.json()["message"]

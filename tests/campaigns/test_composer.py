@@ -60,3 +60,57 @@ def test_composer_page_loads_its_script_without_inline_code(owner_client, ready)
     assert "js/composer.js" in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline <script> (the CSP forbids it)"
     assert not re.search(r"\son[a-z]+=", html.split("<main", 1)[-1]), "inline handler (the CSP forbids it)"
+
+
+# ---------------------------------------------------------------- preview samples
+
+
+def test_preview_samples_are_distinct_variants_each_for_another_contact(workspace, make_contacts):
+    import random
+
+    from campaigns.preview import message_preview
+
+    make_contacts(workspace, 4)
+    for seed in range(40):  # whatever the draws: three samples, three variants, three contacts
+        preview = message_preview(workspace, "{Hi|Halo|Hey} [name]", rng=random.Random(seed))
+        greetings = [text.split()[0] for text in preview["samples"]]
+        assert sorted(greetings) == ["Halo", "Hey", "Hi"], (seed, preview["samples"])
+        names = [c["name"] for c in preview["sample_contacts"]]
+        assert names == ["Kontak 0", "Kontak 1", "Kontak 2"]
+        assert all(name in text for name, text in zip(names, preview["samples"], strict=True))
+
+
+def test_preview_shows_fewer_samples_when_the_message_has_fewer_variants(workspace, make_contacts):
+    from campaigns.preview import message_preview
+
+    make_contacts(workspace, 3)
+    one = message_preview(workspace, "Hi [name]")
+    assert one["variants"] == 1 and one["samples"] == ["Hi Kontak 0"]
+    two = message_preview(workspace, "{Hi|Halo} [name]")
+    assert len(two["samples"]) == 2 and {t.split()[0] for t in two["samples"]} == {"Hi", "Halo"}
+    # A fallback's variants exist only for a contact without a name: every contact here has one.
+    named = message_preview(workspace, "[name|{Kak|Sis}]")
+    assert named["variants"] == 2 and named["samples"] == ["Kontak 0"]
+
+
+def test_preview_without_contacts_uses_the_sample_values_and_a_given_contact_fills_every_sample(
+        workspace, make_contacts, other_workspace):
+    from campaigns.preview import message_preview
+
+    make_contacts(other_workspace, 2)  # another workspace's contacts are never shown
+    empty = message_preview(workspace, "{Hi|Halo} [name] [city]")
+    assert {t.split(" ", 1)[1] for t in empty["samples"]} == {"Budi Bandung"}
+    assert empty["contact"]["id"] is None and len(empty["samples"]) == 2
+    ani, = make_contacts(workspace, 1)
+    make_contacts(workspace, 2, start=5)
+    chosen = message_preview(workspace, "{Hi|Halo|Hey} [name]", contact=ani)
+    assert [c["id"] for c in chosen["sample_contacts"]] == [ani.pk] * 3
+
+
+def test_preview_partial_labels_each_sample_with_its_contact(owner_client, workspace, make_contacts):
+    make_contacts(workspace, 3)
+    html = owner_client.post("/campaigns/preview/", {"message": "{Hi|Halo|Hey} [name]"}).content.decode()
+    assert html.count('class="bubble"') == 3 and "3 variants" in html
+    for i in range(3):
+        assert f"for Kontak {i}" in html
+    assert owner_client.post("/campaigns/preview/", {"message": "Hi"}).content.decode().count('class="bubble"') == 1
