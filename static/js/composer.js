@@ -30,4 +30,44 @@
     low.addEventListener("input", typed);
     high.addEventListener("input", typed);
   }
+
+  // Tag pickers (_multiselect.html): a filter box over the checkbox list, a count of the ticked ones, and the
+  // ticked ones moved first whenever the filter is used (not on each click, so nothing jumps under the pointer).
+  // Enter in the filter ticks the first match instead of sending the form.
+  form.querySelectorAll("[data-multiselect]").forEach((box) => {
+    const filter = box.querySelector("[data-multiselect-filter]");
+    const list = box.querySelector("[data-multiselect-list]");
+    const count = box.querySelector("[data-multiselect-count]");
+    const none = box.querySelector("[data-multiselect-none]");
+    if (!filter || !list) return;
+    const items = Array.from(list.children);
+    const checkbox = (item) => item.querySelector("input[type=checkbox]");
+    const recount = () => {
+      const n = items.filter((item) => checkbox(item).checked).length;
+      count.textContent = count.dataset.format.replace("{n}", String(n));
+    };
+    const apply = () => {
+      const query = filter.value.trim().toLocaleLowerCase();
+      const ordered = [...items.filter((i) => checkbox(i).checked), ...items.filter((i) => !checkbox(i).checked)];
+      let shown = 0;
+      ordered.forEach((item) => {
+        item.hidden = query !== "" && !item.textContent.toLocaleLowerCase().includes(query);
+        if (!item.hidden) shown += 1;
+        list.appendChild(item);
+      });
+      none.hidden = shown > 0;
+    };
+    filter.hidden = false;
+    filter.addEventListener("input", apply);
+    filter.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      const first = items.find((item) => !item.hidden);
+      if (first) {
+        checkbox(first).checked = !checkbox(first).checked;
+        checkbox(first).dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+    list.addEventListener("change", recount);
+  });
 })();

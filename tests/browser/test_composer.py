@@ -72,3 +72,34 @@ def test_the_preview_shows_distinct_samples_for_different_contacts(page, live_se
     page.wait_for_function("document.querySelectorAll('#preview .bubble').length === 1")
     assert "1 variant" in page.inner_text("#preview")
     assert_no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_tag_picker_filters_hundreds_of_tags_and_counts_the_ticked_ones(page, live_server, shop, width):
+    from contacts.models import Tag
+
+    workspace, user = shop
+    Tag.objects.bulk_create([Tag(workspace=workspace, name=f"Kota {i:03d}") for i in range(300)])
+    open_composer(page, live_server, user, width)
+    tags = page.locator("[data-multiselect]").first
+    box = tags.locator("[data-multiselect-list]").bounding_box()
+    assert box["height"] < 260  # 301 tags scroll inside the list, the page stays short
+    assert tags.locator("li").count() == 301
+    assert tags.locator("[data-multiselect-count]").inner_text() == "0 selected"
+    tags.locator("[data-multiselect-filter]").fill("vip")
+    assert tags.locator("li:visible").count() == 1
+    tags.locator("[data-multiselect-filter]").press("Enter")  # ticks the one match, sends nothing
+    assert page.url.endswith("/campaigns/new/")
+    assert tags.locator("input[value=VIP]").is_checked()
+    page.wait_for_function("document.querySelector('#audience-count').innerText.includes('3 recipients')")
+    tags.locator("[data-multiselect-filter]").fill("kota 12")
+    assert tags.locator("li:visible").count() == 10
+    tags.locator("label:has-text('Kota 125')").click()
+    assert tags.locator("[data-multiselect-count]").inner_text() == "2 selected"
+    tags.locator("[data-multiselect-filter]").fill("zzz")
+    assert tags.locator("[data-multiselect-none]").is_visible()
+    tags.locator("[data-multiselect-filter]").fill("")
+    # The ticked ones are first once the filter was used.
+    first = tags.locator("li input").evaluate_all("els => els.slice(0, 2).map(e => e.value)")
+    assert sorted(first) == ["Kota 125", "VIP"]
+    assert_no_sideways_scroll(page)

@@ -114,3 +114,41 @@ def test_preview_partial_labels_each_sample_with_its_contact(owner_client, works
     for i in range(3):
         assert f"for Kontak {i}" in html
     assert owner_client.post("/campaigns/preview/", {"message": "Hi"}).content.decode().count('class="bubble"') == 1
+
+
+# ---------------------------------------------------------------- tag pickers
+
+
+def _tags(workspace, n):
+    from contacts.models import Tag
+
+    Tag.objects.bulk_create([Tag(workspace=workspace, name=f"tag-{i:03d}") for i in range(n)])
+
+
+def _picker(html, name):
+    """The <ul> of one picker and the names of its checkboxes in page order."""
+    start = html.index(f'<input type="checkbox" name="{name}"')
+    block = html[html.rindex("<fieldset", 0, start):html.index("</fieldset>", start)]
+    return block, re.findall(rf'name="{name}" value="([^"]+)"', block)
+
+
+def test_tag_pickers_list_hundreds_of_tags_as_plain_checkboxes(owner_client, workspace, ready):
+    _tags(workspace, 300)
+    html = owner_client.get("/campaigns/new/").content.decode()
+    for name in ("tags", "exclude_tags"):
+        block, values = _picker(html, name)
+        assert len(values) == 301 and set(values) == {"VIP", *(f"tag-{i:03d}" for i in range(300))}
+        assert 'data-multiselect-list' in block and "0 selected" in block
+        assert re.search(r"<input[^>]*data-multiselect-filter[^>]*hidden", block)  # shown by the script only
+        assert "style=" not in block
+
+
+def test_ticked_tags_come_first_and_are_counted_when_the_form_comes_back(owner_client, workspace, ready):
+    _tags(workspace, 50)
+    response = owner_client.post("/campaigns/new/", {"name": "x", "message": "Hi {", "preset": "safe",
+                                                     "tags": ["tag-040", "tag-007"], "exclude_tags": ["tag-020"]})
+    html = response.content.decode()
+    block, values = _picker(html, "tags")
+    assert values[:2] == ["tag-007", "tag-040"] and len(values) == 51 and "2 selected" in block
+    block, values = _picker(html, "exclude_tags")
+    assert values[0] == "tag-020" and "1 selected" in block
