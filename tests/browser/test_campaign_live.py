@@ -25,7 +25,7 @@ def test_campaign_page_follows_the_campaign_without_reload(page, live_server, wi
     assert page.is_visible("#campaign-actions >> text=Pause")
 
     Recipient.objects.create(workspace=workspace, campaign=campaign, phone="6281", name="Ani", status="PENDING")
-    page.wait_for_function("document.querySelector('#recipients-table').innerText.includes('Ani')")
+    page.wait_for_function("() => document.querySelector('#recipients-table').innerText.includes('Ani')")
     Recipient.objects.filter(campaign=campaign).update(status="SENT", sent_at=timezone.now())
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.COMPLETED, finished_at=timezone.now())
     page.wait_for_selector("#progress[data-status=COMPLETED]")

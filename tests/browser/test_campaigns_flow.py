@@ -77,9 +77,9 @@ def test_compose_start_and_watch_a_campaign_complete(page, live_server, waha, qu
     page.wait_for_selector("#preview .bubble")
 
     page.check("input[name=tags][value=VIP]")
-    page.wait_for_function("document.querySelector('#audience-count').innerText.includes('4 recipients')")
+    page.wait_for_function("() => document.querySelector('#audience-count').innerText.includes('4 recipients')")
     page.check("input[name=tags][value=Reseller]")
-    page.wait_for_function("document.querySelector('#audience-count').innerText.includes('5 recipients')")
+    page.wait_for_function("() => document.querySelector('#audience-count').innerText.includes('5 recipients')")
     page.uncheck("input[name=tags][value=Reseller]")
     page.select_option("#id_preset", "")
     page.fill("#id_delay_min", "0")
@@ -98,7 +98,8 @@ def test_compose_start_and_watch_a_campaign_complete(page, live_server, waha, qu
         fn(*args)
         sent = Recipient.objects.filter(campaign=campaign, status="SENT").count()
         if sent == 2 and not seen_partial:
-            page.wait_for_function("document.querySelector('[data-testid=sent]').innerText === '2'", timeout=10_000)
+            page.wait_for_function("() => document.querySelector('[data-testid=sent]').innerText === '2'",
+                                   timeout=10_000)
             assert page.inner_text("[data-testid=pending]") == "2"
             seen_partial = True
     engine_beat.engine_kick()

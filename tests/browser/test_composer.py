@@ -62,14 +62,14 @@ def test_the_preview_shows_distinct_samples_for_different_contacts(page, live_se
     _workspace, user = shop
     open_composer(page, live_server, user, width)
     page.fill("#id_message", "{Halo|Hai|Hei} [name], diskon hari ini!")
-    page.wait_for_function("document.querySelectorAll('#preview .bubble').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('#preview .bubble').length === 3")
     texts = page.locator("#preview .bubble").all_inner_texts()
     assert sorted(t.split()[0] for t in texts) == ["Hai", "Halo", "Hei"]
     labels = page.locator("#preview figcaption").all_inner_texts()
     assert labels == ["for Ani", "for Budi", "for Citra"]
     assert [t.split()[1].rstrip(",") for t in texts] == ["Ani", "Budi", "Citra"]
     page.fill("#id_message", "Halo [name]")  # one variant: one sample
-    page.wait_for_function("document.querySelectorAll('#preview .bubble').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#preview .bubble').length === 1")
     assert "1 variant" in page.inner_text("#preview")
     assert_no_sideways_scroll(page)
 

@@ -112,7 +112,7 @@ def test_running_import_page_polls(owner_client, workspace, owner):
     job = ImportJob.objects.create(workspace=workspace, created_by=owner, original_name="big.csv",
                                    status=ImportJob.Status.RUNNING, total_rows=1000, last_row=250)
     html = owner_client.get(f"/contacts/imports/{job.public_id}/").content.decode()
-    assert 'hx-trigger="every 1s"' in html and "row 250 of 1000" in html and "width: 25%" in html
+    assert 'hx-trigger="every 1s"' in html and "row 250 of 1000" in html and 'max="100" value="25"' in html
 
 
 def test_opt_out_words_settings(owner_client, workspace):
