@@ -91,7 +91,7 @@ def test_the_tag_picker_filters_hundreds_of_tags_and_counts_the_ticked_ones(page
     tags.locator("[data-multiselect-filter]").press("Enter")  # ticks the one match, sends nothing
     assert page.url.endswith("/campaigns/new/")
     assert tags.locator("input[value=VIP]").is_checked()
-    page.wait_for_function("document.querySelector('#audience-count').innerText.includes('3 recipients')")
+    page.wait_for_function("() => document.querySelector('#audience-count').innerText.includes('3 recipients')")
     tags.locator("[data-multiselect-filter]").fill("kota 12")
     assert tags.locator("li:visible").count() == 10
     tags.locator("label:has-text('Kota 125')").click()
