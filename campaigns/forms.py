@@ -74,3 +74,18 @@ class CampaignForm(forms.Form):
         # The browser sends a wall-clock time; inputs.parse_schedule reads it in the workspace's zone.
         value = self.cleaned_data.get("schedule")
         return value.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M") if value else None
+
+
+class TestSendForm(forms.Form):
+    """The composer's "send a test to my number" (campaigns.trial): from which connected number, to which
+    phone. Its fields sit inside the composer's form, which supplies the message and the attachment."""
+
+    test_device = forms.ChoiceField(label=_("Send a test from"), required=False)
+    test_phone = forms.CharField(
+        label=_("to this phone"), required=False, max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel",
+                                      "placeholder": "0812 3456 7890", "data-test-phone": ""}))
+
+    def __init__(self, *args, devices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["test_device"].choices = [(d.session_name, str(d)) for d in devices]

@@ -75,5 +75,17 @@ def waha_file(field_file):
         data = field_file.read()
     finally:
         field_file.close()
-    name = os.path.basename(field_file.name)
+    return _waha_payload(field_file.name, data)
+
+
+def waha_upload(upload):
+    """`waha_file` for a file still in the request (the composer's test send), left readable for others."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return _waha_payload(upload.name, data)
+
+
+def _waha_payload(name, data):
+    name = os.path.basename(name)
     return {"mimetype": mimetype_of(name), "filename": name, "data": base64.b64encode(data).decode()}

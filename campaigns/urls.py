@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.campaign_new, name="new"),
     path("preview/", views.campaign_preview, name="preview"),
     path("audience/", views.campaign_audience, name="audience"),
+    path("test-send/", views.campaign_test_send, name="test_send"),
     path("<int:campaign_id>/", views.campaign_detail, name="detail"),
     path("<int:campaign_id>/progress/", views.campaign_progress, name="progress"),
     path("<int:campaign_id>/pause/", views.campaign_pause, name="pause"),

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import bulk_read_rows, can
 from accounts.tenancy import get_for_workspace_or_404
 from accounts.tenancy_web import workspace_view
-from common import spintax
+from common import phones, spintax
 from config.errors import UserError
 from config.forms import apply_user_error
 
-from . import inputs, selectors, services
+from . import inputs, selectors, services, trial
 from .export import recipients_csv_response
-from .forms import CampaignForm
+from .forms import CampaignForm, TestSendForm
 from .models import Campaign, Recipient
 from .preview import message_preview
 
@@ -45,6 +45,26 @@ def _composer_choices(workspace):
 _MODEL_TO_FORM = {"target_tags": "tags", "message_template": "message", "scheduled_at": "schedule"}
 
 
+# The phone the user last sent a test to, offered again next time.
+TEST_PHONE_KEY = "campaigns:test_phone"
+
+
+def _connected_devices(workspace):
+    from devices.models import Device
+
+    return list(Device.objects.for_workspace(workspace).filter(status=Device.Status.CONNECTED)
+                .order_by("created_at", "pk"))
+
+
+def _render_composer(request, form, choices, **extra):
+    test_form = TestSendForm(initial={"test_phone": request.session.get(TEST_PHONE_KEY, ""),
+                                      "test_device": request.POST.get("test_device")},
+                             devices=_connected_devices(request.workspace))
+    return render(request, "campaigns/new.html", {
+        "form": form, "test_form": test_form, "has_devices": bool(choices["devices"]),
+        "time_zone": request.workspace.time_zone, **extra})
+
+
 @workspace_view("campaigns:send")
 def campaign_new(request):
     choices = _composer_choices(request.workspace)
@@ -64,8 +84,36 @@ def campaign_new(request):
             else:
                 messages.success(request, _("Campaign started. The numbers below move as it sends."))
             return redirect("campaigns:detail", campaign_id=campaign.pk)
-    return render(request, "campaigns/new.html", {"form": form, "has_devices": bool(choices["devices"]),
-                                                  "time_zone": request.workspace.time_zone})
+    return _render_composer(request, form, choices)
+
+
+@require_POST
+@workspace_view("campaigns:send")
+def campaign_test_send(request):
+    """"Send a test to my number": the composer's message (and attachment) to the phone typed, from the
+    number chosen. An htmx request gets the result as a partial; without the script the composer comes
+    back as it was, with the result above its buttons."""
+    devices = _connected_devices(request.workspace)
+    chosen = request.POST.get("test_device")
+    device = next((d for d in devices if d.session_name == chosen), None) if chosen else next(iter(devices), None)
+    typed = request.POST.get("test_phone", "")
+    result = {}
+    try:
+        phone, text = trial.message_test_send(workspace=request.workspace, device=device, phone=typed,
+                                              message=request.POST.get("message", ""),
+                                              media=request.FILES.get("media"))
+    except UserError as exc:
+        result["test_error"] = exc.message
+    else:
+        request.session[TEST_PHONE_KEY] = phones.display(phone)
+        result.update(test_sent=True, test_device=device, test_phone=phones.display(phone), test_text=text)
+    if request.headers.get("HX-Request"):
+        return render(request, "campaigns/_test_result.html", result)
+    choices = _composer_choices(request.workspace)
+    # Unbound, so the composer's own checks (a name, a schedule) do not speak up about a test.
+    values = {name: request.POST.getlist(name) if name in ("tags", "exclude_tags", "devices")
+              else request.POST.get(name) for name in CampaignForm.base_fields if name in request.POST}
+    return _render_composer(request, CampaignForm(initial=values, **choices), choices, **result)
 
 
 @require_POST

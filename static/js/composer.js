@@ -70,4 +70,14 @@
     });
     list.addEventListener("change", recount);
   });
+
+  // Enter in a one-line field would "click" the form's first button (the test send, or Start): here it
+  // does nothing, except in the test phone field, where it sends the test.
+  form.addEventListener("keydown", (event) => {
+    const field = event.target;
+    if (event.key !== "Enter" || !(field instanceof HTMLInputElement) || field.type === "submit") return;
+    if (field.matches("[data-multiselect-filter]")) return; // handled above
+    event.preventDefault();
+    if (field.matches("[data-test-phone]")) form.querySelector("[data-test-send]")?.click();
+  });
 })();

@@ -103,3 +103,53 @@ def test_the_tag_picker_filters_hundreds_of_tags_and_counts_the_ticked_ones(page
     first = tags.locator("li input").evaluate_all("els => els.slice(0, 2).map(e => e.value)")
     assert sorted(first) == ["Kota 125", "VIP"]
     assert_no_sideways_scroll(page)
+
+
+@pytest.fixture
+def emulated(shop):
+    """The shop's number on an in-process WAHA emulator, so a test message really goes somewhere."""
+    import time
+
+    from devices.emulator import EmulatorServer
+    from devices.waha import WahaClient
+
+    with EmulatorServer(port=0, engine="GOWS", api_key="k", auto_acks=False, status_delay=0.0) as emu:
+        WahaServer.objects.filter(name="s").update(base_url=emu.url)
+        WahaClient(emu.url, "k")._request("POST", "/api/sessions", json={"name": "toko1", "start": True})
+        for _ in range(200):
+            if emu.status("toko1") == "SCAN_QR_CODE":
+                break
+            time.sleep(0.01)
+        emu.scan("toko1", phone="6281100000001")
+        yield emu
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_test_goes_to_my_number_with_the_attachment(page, live_server, shop, emulated, width, tmp_path):
+    _workspace, user = shop
+    open_composer(page, live_server, user, width)
+    page.fill("#id_message", "{Halo|Hai} [name], cek promo!")
+    page.click("text=Send test")
+    page.wait_for_selector("[data-testid=test-result]")
+    assert "Type the phone number" in page.inner_text("[data-testid=test-result]")
+    page.fill("#id_test_phone", "0812 7777 0001")
+    page.press("#id_test_phone", "Enter")  # sends the test, not the campaign
+    page.wait_for_function("document.querySelector('[data-testid=test-result]').innerText.includes('Test sent')")
+    assert page.url.endswith("/campaigns/new/")
+    sent, = emulated.sent()
+    assert sent["chat_id"] == "6281277770001@c.us" and sent["text"] in ("Halo Ani, cek promo!", "Hai Ani, cek promo!")
+    image = tmp_path / "promo.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    page.set_input_files("#id_media", str(image))
+    page.evaluate("document.getElementById('test-result').replaceChildren()")
+    page.click("text=Send test")
+    page.wait_for_selector("[data-testid=test-result]")
+    assert "Test sent" in page.inner_text("[data-testid=test-result]")
+    assert [s["endpoint"] for s in emulated.sent()] == ["sendText", "sendImage"]
+    assert emulated.sent()[1]["file"]["filename"] == "promo.png"
+    assert_no_sideways_scroll(page)
+    page.reload()
+    assert page.input_value("#id_test_phone") == "+62 812-7777-0001"  # remembered for next time
+    from campaigns.models import Campaign
+
+    assert not Campaign.objects.exists()

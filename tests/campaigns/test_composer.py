@@ -152,3 +152,100 @@ def test_ticked_tags_come_first_and_are_counted_when_the_form_comes_back(owner_c
     assert values[:2] == ["tag-007", "tag-040"] and len(values) == 51 and "2 selected" in block
     block, values = _picker(html, "exclude_tags")
     assert values[0] == "tag-020" and "1 selected" in block
+
+
+# ---------------------------------------------------------------- send a test to my number
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _test_send(client, htmx=True, **data):
+    body = {"message": "{Hi|Halo} [name]", "test_phone": "0812 9999 0001", **data}
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post("/campaigns/test-send/", body, **headers)
+
+
+def test_a_test_goes_from_the_chosen_number_and_the_phone_is_remembered(owner_client, workspace, ready,
+                                                                         make_device, waha):
+    from campaigns.sent_today import sent_today
+    from contacts.services import contact_create
+
+    second = make_device(workspace, label="Sales 2")
+    contact_create(workspace=workspace, phone="081299990001", name="Dewi")  # the user's own contact
+    before = sent_today(workspace)
+    response = _test_send(owner_client, test_device=second.session_name)
+    html = response.content.decode()
+    assert response.status_code == 200 and "Test sent from Sales 2 to +62 812-9999-0001" in html
+    sent, = waha.sent()
+    assert sent["session"] == second.session_name and sent["chat_id"] == "6281299990001@c.us"
+    assert sent["endpoint"] == "sendText" and sent["text"] in ("Hi Dewi", "Halo Dewi")  # her own values
+    assert sent_today(workspace) == before + 1  # counted against the plan's daily messages
+    assert not Campaign.objects.exists()
+    assert 'value="+62 812-9999-0001"' in owner_client.get("/campaigns/new/").content.decode()
+
+
+def test_a_test_carries_the_attachment_as_the_campaign_would(owner_client, ready, waha):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = _test_send(owner_client, media=SimpleUploadedFile("promo.png", PNG, content_type="image/png"))
+    assert "Test sent" in response.content.decode()
+    sent, = waha.sent()
+    assert sent["endpoint"] == "sendImage" and sent["file"]["filename"] == "promo.png"
+    assert sent["text"].endswith("Kontak 0")  # not a contact: the preview's first contact fills it in
+    bad = _test_send(owner_client, media=SimpleUploadedFile("promo.png", b"not an image"))
+    assert "does not look like the image" in bad.content.decode() and len(waha.sent()) == 1
+
+
+@pytest.mark.parametrize(("data", "says"), [
+    ({"test_phone": "12ab"}, "contains letters"),
+    ({"test_phone": "021 555 0101"}, "landline"),
+    ({"test_phone": ""}, "Type the phone number"),
+    ({"message": "Hi {there"}, "never closed"),
+    ({"message": " "}, "Write the message first"),
+])
+def test_a_test_that_cannot_go_says_why(owner_client, ready, waha, data, says):
+    html = _test_send(owner_client, **data).content.decode()
+    assert says in html and 'role="alert"' in html
+    assert waha.sent() == []
+
+
+def test_no_connected_number_is_a_clear_error(owner_client, workspace, make_device, waha):
+    make_device(workspace, label="Off", connected=False)
+    page = owner_client.get("/campaigns/new/").content.decode()
+    assert "Connect a number under Devices to send yourself a test" in page
+    html = _test_send(owner_client).content.decode()
+    assert "No connected number to send the test from" in html and waha.sent() == []
+
+
+def test_tests_are_limited_per_workspace_and_by_the_plans_daily_messages(owner_client, ready, waha, monkeypatch):
+    from accounts import ratelimit
+    from billing import limits
+    from campaigns.trial import TEST_SENDS_PER_HOUR
+
+    for _ in range(TEST_SENDS_PER_HOUR):
+        assert "Test sent" in _test_send(owner_client).content.decode()
+    assert "tests an hour is the most" in _test_send(owner_client).content.decode()
+    assert len(waha.sent()) == TEST_SENDS_PER_HOUR
+    ratelimit.reset("campaign-test-send", ready.workspace.pk, window=3600)  # a new hour
+    monkeypatch.setitem(limits.USAGE_COUNTERS, "daily_messages", lambda ws: 500)
+    assert "you have sent 500 today" in _test_send(owner_client).content.decode()
+    assert len(waha.sent()) == TEST_SENDS_PER_HOUR
+
+
+def test_a_gateway_failure_is_shown_and_an_agent_may_not_send_tests(owner_client, agent_client, ready, waha):
+    from campaigns.sent_today import sent_today
+
+    waha.set_faults(send_503=1)
+    html = _test_send(owner_client).content.decode()
+    assert "did not answer while sending the test message" in html, html
+    assert waha.sent() == [] and sent_today(ready.workspace) == 0
+    refused = agent_client.post("/campaigns/test-send/", {"message": "Hi", "test_phone": "081299990001"})
+    assert refused.status_code == 403
+
+
+def test_without_the_script_the_composer_comes_back_with_the_result(owner_client, ready, waha):
+    response = _test_send(owner_client, htmx=False, name="June", tags=["VIP"], preset="fast")
+    html = response.content.decode()
+    assert response.status_code == 200 and "Test sent" in html
+    assert 'value="June"' in html and re.search(r'value="VIP"[^>]*checked', html)
+    assert "This field is required" not in html
