@@ -28,6 +28,8 @@ def shop():
 
 def open_composer(page, live_server, user, width):
     page.set_viewport_size({"width": width, "height": 900})
+    page.csp_refusals = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_refusals.append(m.text))
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_email", user.email)
     page.fill("#id_password", PASSWORD)
@@ -37,7 +39,9 @@ def open_composer(page, live_server, user, width):
 
 
 def assert_no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    """And nothing the page did was refused by the site's CSP (no inline script, handler or style)."""
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert page.csp_refusals == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -134,7 +138,7 @@ def test_a_test_goes_to_my_number_with_the_attachment(page, live_server, shop, e
     assert "Type the phone number" in page.inner_text("[data-testid=test-result]")
     page.fill("#id_test_phone", "0812 7777 0001")
     page.press("#id_test_phone", "Enter")  # sends the test, not the campaign
-    page.wait_for_function("document.querySelector('[data-testid=test-result]').innerText.includes('Test sent')")
+    page.wait_for_function("() => document.querySelector('[data-testid=test-result]').innerText.includes('Test sent')")
     assert page.url.endswith("/campaigns/new/")
     sent, = emulated.sent()
     assert sent["chat_id"] == "6281277770001@c.us" and sent["text"] in ("Halo Ani, cek promo!", "Hai Ani, cek promo!")
