@@ -12,6 +12,9 @@ PRESET_CHOICES = [("", _("Custom (below)"))] + [
         ("fast", _("Fast"), DELAY_PRESETS["fast"]))]
 
 
+SCHEDULE_FORMAT = "%Y-%m-%dT%H:%M"
+
+
 class PresetSelect(forms.Select):
     """The speed select; each preset's option carries its delays (data-delay-min / data-delay-max), so
     static/js/composer.js can fill the two delay fields with what the preset will really use."""
@@ -62,7 +65,8 @@ class CampaignForm(forms.Form):
     quiet_end = forms.TimeField(label=_("until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     schedule = forms.DateTimeField(label=_("Send at (leave empty to send now)"), required=False,
                                    input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                              format=SCHEDULE_FORMAT))
 
     def __init__(self, *args, tags=(), devices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,3 +93,18 @@ class TestSendForm(forms.Form):
     def __init__(self, *args, devices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["test_device"].choices = [(d.session_name, str(d)) for d in devices]
+
+
+def draft_initial(campaign):
+    """The composer's fields as a saved draft has them (its Edit page): delays that are a preset's show
+    that preset, the schedule in the workspace's time zone."""
+    preset = next((name for name, pair in DELAY_PRESETS.items() if pair == (campaign.delay_min, campaign.delay_max)),
+                  "")
+    when = campaign.scheduled_at.astimezone(campaign.workspace.zone).replace(tzinfo=None) if campaign.scheduled_at \
+        else None
+    return {"name": campaign.name, "message": campaign.message_template, "tags": campaign.target_tags,
+            "exclude_tags": campaign.exclude_tags, "devices": [d.session_name for d in campaign.devices.all()],
+            "media": campaign.media or None, "preset": preset, "delay_min": campaign.delay_min,
+            "delay_max": campaign.delay_max, "typing_simulation": campaign.typing_simulation,
+            "daily_cap_per_device": campaign.daily_cap_per_device, "quiet_start": campaign.quiet_start,
+            "quiet_end": campaign.quiet_end, "schedule": when}

@@ -85,16 +85,27 @@ def resolve_devices(workspace, session_names):
     return devices
 
 
-def start_campaign(request, data):
-    """Shared by the API and the composer page: read the inputs and call campaign_create."""
+def campaign_fields(request, data):
+    """The keywords of services.campaign_create / campaign_draft_save from what the API or the composer read."""
     workspace = request.workspace
     low, high = delay_range(data.get("preset"), data.get("delay_min"), data.get("delay_max"))
+    return {
+        "name": data.get("name") or "", "message": data["message"], "tags": data.get("tags") or [],
+        "exclude_tags": data.get("exclude_tags") or [],
+        "devices": resolve_devices(workspace, data.get("devices") or []), "media": data.get("media"),
+        "delay_min": low, "delay_max": high, "typing_simulation": data.get("typing_simulation", True),
+        "daily_cap_per_device": data.get("daily_cap_per_device") or 0, "quiet_start": data.get("quiet_start"),
+        "quiet_end": data.get("quiet_end"), "schedule": parse_schedule(data.get("schedule"), workspace)}
+
+
+def start_campaign(request, data, *, draft=False, campaign=None):
+    """Shared by the API and the composer page: read the inputs, then create the campaign and start it, or
+    only save it when `draft`. `campaign` is a draft being edited: it is saved with the inputs, then started
+    (unless `draft`) by services.campaign_start_draft, the one start path for drafts."""
     from . import services
 
-    return services.campaign_create(
-        workspace=workspace, actor=request.user, name=data.get("name") or "", message=data["message"],
-        tags=data.get("tags") or [], exclude_tags=data.get("exclude_tags") or [],
-        devices=resolve_devices(workspace, data.get("devices") or []), media=data.get("media"),
-        delay_min=low, delay_max=high, typing_simulation=data.get("typing_simulation", True),
-        daily_cap_per_device=data.get("daily_cap_per_device") or 0, quiet_start=data.get("quiet_start"),
-        quiet_end=data.get("quiet_end"), schedule=parse_schedule(data.get("schedule"), workspace))
+    fields = campaign_fields(request, data)
+    if campaign is None:
+        return services.campaign_create(workspace=request.workspace, actor=request.user, draft=draft, **fields)
+    services.campaign_draft_save(campaign=campaign, **fields)
+    return campaign if draft else services.campaign_start_draft(campaign=campaign)

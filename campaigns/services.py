@@ -30,15 +30,13 @@ FREEZE_BATCH = 2000
 
 def campaign_create(*, workspace, actor, name, message, tags, exclude_tags=(), devices=None, media=None,
                     delay_min=None, delay_max=None, typing_simulation=True, daily_cap_per_device=0,
-                    quiet_start=None, quiet_end=None, schedule=None):
-    """Create a campaign and start it now or at `schedule` (an aware datetime); returns the campaign."""
-    from devices.selectors import broadcast_devices
+                    quiet_start=None, quiet_end=None, schedule=None, draft=False):
+    """Create a campaign and start it now or at `schedule` (an aware datetime); returns the campaign.
 
-    try:
-        spintax.validate(message)
-    except spintax.SpintaxError as exc:
-        raise UserError(exc.message, code="spintax_error",
-                        fields={"message": exc.message, "position": exc.position}) from exc
+    With `draft` it is only saved, as a DRAFT: no audience is frozen, nothing is queued or sent, and the
+    checks a start needs wait for `campaign_start_draft`.
+    """
+    _message_check(message)
     now = timezone.now()
     campaign = Campaign(
         workspace=workspace, created_by=actor, name=name.strip() or _("Untitled campaign"),
@@ -50,20 +48,89 @@ def campaign_create(*, workspace, actor, name, message, tags, exclude_tags=(), d
         campaign.delay_min = delay_min
     if delay_max is not None:
         campaign.delay_max = delay_max
-    if schedule is not None and schedule < now - timedelta(minutes=1):
-        raise UserError(_("The schedule is in the past. Pick a later time, or leave it empty to send now."),
-                        fields={"schedule": _("in the past")})
-    if not devices and not broadcast_devices(workspace).exists():
-        raise UserError(_("No connected device is switched on for broadcasts. Connect a device under Devices "
-                          "first."), code="no_devices")
-    if audience_count(workspace, campaign.target_tags, campaign.exclude_tags) == 0:
-        raise UserError(_("No contacts match these tags (after exclusions and opt-outs). Pick other tags."),
-                        code="empty_audience", fields={"tags": _("no contacts match")})
+    if draft:
+        campaign.status, campaign.scheduled_at = Campaign.Status.DRAFT, schedule
+        return _draft_store(campaign, devices)
+    _start_check(campaign, devices, schedule, now)
     campaign.full_clean()
     with transaction.atomic():
         campaign.save()
         if devices:
             campaign.devices.set(devices)
+        if campaign.scheduled_at <= now:
+            transaction.on_commit(lambda: _launch_later(campaign.pk))
+    return campaign
+
+
+def _message_check(message):
+    try:
+        spintax.validate(message)
+    except spintax.SpintaxError as exc:
+        raise UserError(exc.message, code="spintax_error",
+                        fields={"message": exc.message, "position": exc.position}) from exc
+
+
+def _start_check(campaign, devices, schedule, now):
+    """What a campaign must have to start: a time not in the past, a number to send from, an audience."""
+    from devices.selectors import broadcast_devices
+
+    if schedule is not None and schedule < now - timedelta(minutes=1):
+        raise UserError(_("The schedule is in the past. Pick a later time, or leave it empty to send now."),
+                        fields={"schedule": _("in the past")})
+    if not devices and not broadcast_devices(campaign.workspace).exists():
+        raise UserError(_("No connected device is switched on for broadcasts. Connect a device under Devices "
+                          "first."), code="no_devices")
+    if audience_count(campaign.workspace, campaign.target_tags, campaign.exclude_tags) == 0:
+        raise UserError(_("No contacts match these tags (after exclusions and opt-outs). Pick other tags."),
+                        code="empty_audience", fields={"tags": _("no contacts match")})
+
+
+def _draft_store(campaign, devices):
+    campaign.full_clean()
+    with transaction.atomic():
+        campaign.save()
+        campaign.devices.set(devices or [])
+    return campaign
+
+
+_DRAFT_FIELDS = {"name": "name", "message": "message_template", "tags": "target_tags", "exclude_tags": "exclude_tags",
+                 "delay_min": "delay_min", "delay_max": "delay_max", "typing_simulation": "typing_simulation",
+                 "daily_cap_per_device": "daily_cap_per_device", "quiet_start": "quiet_start",
+                 "quiet_end": "quiet_end", "schedule": "scheduled_at"}
+
+
+def campaign_draft_save(*, campaign, devices=None, media=None, **fields):
+    """Change a DRAFT (the composer's Edit): the keywords of `campaign_create`. `media` None keeps the
+    attachment, False removes it, a file replaces it."""
+    if campaign.status != Campaign.Status.DRAFT:
+        raise CampaignStateError(_("Only a draft can be changed; this one is %(status)s.")
+                                 % {"status": campaign.get_status_display()})
+    _message_check(fields["message"])
+    for key, value in fields.items():
+        setattr(campaign, _DRAFT_FIELDS[key], value)
+    campaign.name = campaign.name.strip() or _("Untitled campaign")
+    campaign.target_tags, campaign.exclude_tags = list(campaign.target_tags or []), list(campaign.exclude_tags or [])
+    campaign.daily_cap_per_device = campaign.daily_cap_per_device or 0
+    if media is False:
+        campaign.media = ""
+    elif media:
+        campaign.media = media
+    return _draft_store(campaign, devices)
+
+
+def campaign_start_draft(*, campaign):
+    """Start a DRAFT as `campaign_create` starts a campaign: the same checks, then SCHEDULED for its time
+    (now when it has none) and launched by the same path once due."""
+    now = timezone.now()
+    if campaign.status != Campaign.Status.DRAFT:
+        raise CampaignStateError(_("Only a draft can be started; this one is %(status)s.")
+                                 % {"status": campaign.get_status_display()})
+    _start_check(campaign, list(campaign.devices.all()), campaign.scheduled_at, now)
+    with transaction.atomic():
+        if not _transition(campaign, [Campaign.Status.DRAFT], status=Campaign.Status.SCHEDULED,
+                           scheduled_at=campaign.scheduled_at or now, updated_at=now):
+            raise CampaignStateError(_("Only a draft can be started; this one is %(status)s.")
+                                     % {"status": campaign.get_status_display()})
         if campaign.scheduled_at <= now:
             transaction.on_commit(lambda: _launch_later(campaign.pk))
     return campaign

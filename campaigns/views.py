@@ -1,5 +1,7 @@
 """Pages of the campaigns app: list, composer with live preview and audience count, the campaign page
 whose numbers move while it sends (htmx polls `_progress.html`), actions, the log and its CSV."""
+import os
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,7 +19,7 @@ from config.forms import apply_user_error
 
 from . import inputs, selectors, services, trial
 from .export import recipients_csv_response
-from .forms import CampaignForm, TestSendForm
+from .forms import CampaignForm, TestSendForm, draft_initial
 from .models import Campaign, Recipient
 from .preview import message_preview
 
@@ -60,18 +62,37 @@ def _render_composer(request, form, choices, **extra):
     test_form = TestSendForm(initial={"test_phone": request.session.get(TEST_PHONE_KEY, ""),
                                       "test_device": request.POST.get("test_device")},
                              devices=_connected_devices(request.workspace))
+    draft = extra.get("campaign")
     return render(request, "campaigns/new.html", {
         "form": form, "test_form": test_form, "has_devices": bool(choices["devices"]),
-        "time_zone": request.workspace.time_zone, **extra})
+        "time_zone": request.workspace.time_zone,
+        "media_name": os.path.basename(draft.media.name) if draft and draft.media else "", **extra})
 
 
 @workspace_view("campaigns:send")
 def campaign_new(request):
+    return _compose(request)
+
+
+@workspace_view("campaigns:send")
+def campaign_edit(request, campaign_id):
+    """A draft in the composer, filled in: saved again as a draft, or started."""
+    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    if campaign.status != Campaign.Status.DRAFT:
+        messages.error(request, _("Only a draft can be edited; this campaign is %(status)s.")
+                       % {"status": campaign.get_status_display()})
+        return redirect("campaigns:detail", campaign_id=campaign.pk)
+    return _compose(request, campaign)
+
+
+def _compose(request, draft=None):
     choices = _composer_choices(request.workspace)
-    form = CampaignForm(request.POST or None, request.FILES or None, **choices)
+    initial = draft_initial(draft) if draft else None
+    form = CampaignForm(request.POST or None, request.FILES or None, initial=initial, **choices)
+    save_only = request.POST.get("action") == "draft"
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = inputs.start_campaign(request, form.cleaned_data)
+            campaign = inputs.start_campaign(request, form.cleaned_data, draft=save_only, campaign=draft)
         except UserError as exc:
             apply_user_error(form, exc)
         except ValidationError as exc:
@@ -79,12 +100,14 @@ def campaign_new(request):
                 field = _MODEL_TO_FORM.get(field, field)
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            if campaign.status == Campaign.Status.SCHEDULED and campaign.scheduled_at > campaign.created_at:
+            if campaign.status == Campaign.Status.DRAFT:
+                messages.success(request, _("Draft saved. Nothing is sent until you start it."))
+            elif campaign.status == Campaign.Status.SCHEDULED and campaign.scheduled_at > timezone.now():
                 messages.success(request, _("Campaign scheduled."))
             else:
                 messages.success(request, _("Campaign started. The numbers below move as it sends."))
             return redirect("campaigns:detail", campaign_id=campaign.pk)
-    return _render_composer(request, form, choices)
+    return _render_composer(request, form, choices, campaign=draft)
 
 
 @require_POST
@@ -97,11 +120,16 @@ def campaign_test_send(request):
     chosen = request.POST.get("test_device")
     device = next((d for d in devices if d.session_name == chosen), None) if chosen else next(iter(devices), None)
     typed = request.POST.get("test_phone", "")
+    media = request.FILES.get("media")
+    draft = None
+    if request.POST.get("draft", "").isdigit():  # a draft's composer: its attachment, unless replaced or removed
+        draft = get_for_workspace_or_404(request, Campaign, pk=request.POST["draft"], status=Campaign.Status.DRAFT)
+        if media is None and not request.POST.get("media-clear"):
+            media = draft.media or None
     result = {}
     try:
         phone, text = trial.message_test_send(workspace=request.workspace, device=device, phone=typed,
-                                              message=request.POST.get("message", ""),
-                                              media=request.FILES.get("media"))
+                                              message=request.POST.get("message", ""), media=media)
     except UserError as exc:
         result["test_error"] = exc.message
     else:
@@ -113,7 +141,7 @@ def campaign_test_send(request):
     # Unbound, so the composer's own checks (a name, a schedule) do not speak up about a test.
     values = {name: request.POST.getlist(name) if name in ("tags", "exclude_tags", "devices")
               else request.POST.get(name) for name in CampaignForm.base_fields if name in request.POST}
-    return _render_composer(request, CampaignForm(initial=values, **choices), choices, **result)
+    return _render_composer(request, CampaignForm(initial=values, **choices), choices, campaign=draft, **result)
 
 
 @require_POST
@@ -188,6 +216,22 @@ def _action(request, campaign_id, service, done):
         messages.error(request, exc.message)
     else:
         messages.success(request, done)
+    return redirect("campaigns:detail", campaign_id=campaign.pk)
+
+
+@require_POST
+@workspace_view("campaigns:send")
+def campaign_start(request, campaign_id):
+    """A draft's Start: the normal start (services.campaign_start_draft), refused with a message if it
+    cannot start yet (no audience, a past schedule)."""
+    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    try:
+        services.campaign_start_draft(campaign=campaign)
+    except UserError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Campaign scheduled.") if campaign.scheduled_at > timezone.now()
+                         else _("Campaign started. The numbers below move as it sends."))
     return redirect("campaigns:detail", campaign_id=campaign.pk)
 
 

@@ -36,6 +36,10 @@ class StartSerializer(serializers.Serializer):
     daily_cap_per_device = serializers.IntegerField(required=False, min_value=0, default=0)
     quiet_start = serializers.TimeField(required=False, allow_null=True)
     quiet_end = serializers.TimeField(required=False, allow_null=True)
+    draft = serializers.BooleanField(
+        required=False, default=False,
+        help_text="only save it, as a DRAFT: no audience is taken and nothing is sent until "
+                  "POST /api/campaign/{id}/start")
 
 
 class PreviewSerializer(serializers.Serializer):

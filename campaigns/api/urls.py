@@ -11,6 +11,8 @@ urlpatterns = [
     path("campaigns", views.CampaignListView.as_view(), name="campaign-list"),
     path("campaigns/<int:campaign_id>", views.CampaignDetailView.as_view(), name="campaign-detail"),
     path("campaigns/<int:campaign_id>/recipients.csv", views.CampaignExportView.as_view(), name="campaign-export"),
+    path("campaign/<int:campaign_id>/start", views.CampaignStartDraftView.as_view(),
+         name="campaign-start-draft"),
     path("campaign/<int:campaign_id>/pause", views.CampaignActionView.as_view(action_name="pause"),
          name="campaign-pause"),
     path("campaign/<int:campaign_id>/resume", views.CampaignActionView.as_view(action_name="resume"),

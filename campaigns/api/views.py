@@ -39,12 +39,13 @@ class CampaignStartView(WorkspaceAPIView):
     permission_read = "campaigns:send"
     permission_write = "campaigns:send"
 
-    @extend_schema(tags=TAG, summary="Start (or schedule) a broadcast to the contacts with some tags",
+    @extend_schema(tags=TAG, summary="Start (or schedule) a broadcast to the contacts with some tags, or save it "
+                                     "as a draft",
                    request=StartSerializer, responses={201: CampaignSerializer, **ERRORS})
     def post(self, request):
         data = StartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        campaign = start_campaign(request, data.validated_data)
+        campaign = start_campaign(request, data.validated_data, draft=data.validated_data["draft"])
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
 
@@ -144,14 +145,26 @@ class CampaignExportView(CampaignObjectView):
 class CampaignActionView(CampaignObjectView):
     permission_read = "campaigns:send"
     action_name = None
-    ACTIONS = {"pause": services.campaign_pause, "resume": services.campaign_resume,
-               "cancel": services.campaign_cancel}
+    ACTIONS = {"start": services.campaign_start_draft, "pause": services.campaign_pause,
+               "resume": services.campaign_resume, "cancel": services.campaign_cancel}
 
     @extend_schema(tags=TAG, summary="Pause, resume or cancel a campaign (the last path segment says which)",
                    request=None, responses={200: CampaignSerializer, **ERRORS})
     def post(self, request, campaign_id):
         campaign = self.ACTIONS[self.action_name](campaign=self.campaign(campaign_id))
         return Response(CampaignSerializer(campaign).data)
+
+
+class CampaignStartDraftView(CampaignActionView):
+    action_name = "start"
+
+    @extend_schema(tags=TAG, operation_id="campaign_draft_start", summary="Start a draft",
+                   description="Starts a DRAFT (saved with `\"draft\": true`) the way /api/campaign/start starts a "
+                               "campaign: the same checks, then now or at its schedule. 409 `campaign_state` for a "
+                               "campaign that is not a draft.",
+                   request=None, responses={200: CampaignSerializer, **ERRORS})
+    def post(self, request, campaign_id):
+        return super().post(request, campaign_id)
 
 
 class AudienceCountView(WorkspaceAPIView):

@@ -157,3 +157,39 @@ def test_a_test_goes_to_my_number_with_the_attachment(page, live_server, shop, e
     from campaigns.models import Campaign
 
     assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_draft_is_saved_listed_edited_and_started(page, live_server, shop, width):
+    from campaigns.models import Campaign
+
+    _workspace, user = shop
+    open_composer(page, live_server, user, width)
+    page.fill("#id_name", "Lebaran")
+    page.fill("#id_message", "{Halo|Hai} [name]")
+    page.check("input[name=tags][value=VIP]")
+    page.fill("#id_schedule", "2030-06-01T09:00")
+    page.click("text=Save as draft")
+    page.wait_for_selector("#progress[data-status=DRAFT]")
+    assert "Draft saved" in page.inner_text("main") and "nothing is sent until you start it" in page.inner_text("main")
+    draft = Campaign.objects.get()
+    assert draft.status == Campaign.Status.DRAFT and not draft.recipients.exists()
+    assert_no_sideways_scroll(page)
+    page.goto(f"{live_server.url}/campaigns/")
+    assert "Lebaran" in page.inner_text("main") and "Draft, saved" in page.inner_text("main")
+    assert_no_sideways_scroll(page)
+    page.click("text=Lebaran")
+    page.click("#campaign-actions >> text=Edit")
+    page.wait_for_url(f"{live_server.url}/campaigns/{draft.pk}/edit/")
+    assert page.input_value("#id_name") == "Lebaran" and page.is_checked("input[name=tags][value=VIP]")
+    assert page.input_value("#id_message") == "{Halo|Hai} [name]"
+    page.fill("#id_name", "Lebaran 2030")
+    page.click("text=Save draft")
+    page.wait_for_selector("#progress[data-status=DRAFT]")
+    assert "Lebaran 2030" in page.inner_text("h1")
+    page.click("#campaign-actions >> button:has-text('Start')")
+    page.wait_for_selector("#progress[data-status=SCHEDULED]")
+    assert "Campaign scheduled" in page.inner_text("main")
+    draft.refresh_from_db()
+    assert draft.status == Campaign.Status.SCHEDULED and draft.name == "Lebaran 2030"
+    assert_no_sideways_scroll(page)

@@ -249,3 +249,122 @@ def test_without_the_script_the_composer_comes_back_with_the_result(owner_client
     assert response.status_code == 200 and "Test sent" in html
     assert 'value="June"' in html and re.search(r'value="VIP"[^>]*checked', html)
     assert "This field is required" not in html
+
+
+# ---------------------------------------------------------------- drafts
+
+
+def _draft_post(client, url="/campaigns/new/", **data):
+    body = {"name": "Lebaran", "message": "{Hi|Halo} [name]", "tags": ["VIP"], "preset": "balanced",
+            "daily_cap_per_device": "0", "typing_simulation": "on", "action": "draft", **data}
+    return client.post(url, body)
+
+
+def test_save_as_draft_freezes_nothing_and_sends_nothing(owner_client, workspace, ready, waha,
+                                                          django_capture_on_commit_callbacks):
+    from campaigns.models import Recipient
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = _draft_post(owner_client, schedule="2030-06-01T09:00")
+    draft = Campaign.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/campaigns/{draft.pk}/"
+    assert draft.status == Campaign.Status.DRAFT and callbacks == []  # nothing queued
+    assert not Recipient.objects.exists() and waha.sent() == [] and draft.started_at is None
+    assert (draft.delay_min, draft.delay_max) == DELAY_PRESETS["balanced"] and draft.target_tags == ["VIP"]
+    page = owner_client.get(response["Location"]).content.decode()
+    assert "Draft saved" in page and "nothing is sent until you start it" in page
+    assert f'href="/campaigns/{draft.pk}/edit/"' in page and f'action="/campaigns/{draft.pk}/start/"' in page
+    assert "Draft, saved" in owner_client.get("/campaigns/").content.decode()
+
+
+def test_a_draft_needs_no_audience_or_number_until_it_starts(owner_client, workspace):
+    response = _draft_post(owner_client, tags=[])
+    assert response.status_code == 302  # no contacts and no numbers yet: a draft is fine
+    draft = Campaign.objects.get()
+    start = owner_client.post(f"/campaigns/{draft.pk}/start/", follow=True).content.decode()
+    assert "No connected device is switched on" in start
+    draft.refresh_from_db()
+    assert draft.status == Campaign.Status.DRAFT
+
+
+def test_edit_shows_the_draft_filled_in_and_saves_it_again(owner_client, workspace, ready):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _draft_post(owner_client, schedule="2030-06-01T09:00", preset="", delay_min="12", delay_max="34",
+                devices=[ready.session_name], media=SimpleUploadedFile("promo.png", PNG))
+    draft = Campaign.objects.get()
+    html = owner_client.get(f"/campaigns/{draft.pk}/edit/").content.decode()
+    assert "Edit draft: Lebaran" in html and 'value="Lebaran"' in html and "{Hi|Halo} [name]" in html
+    assert re.search(r'value="VIP"[^>]*checked', html) and re.search(rf'value="{ready.session_name}"[^>]*checked', html)
+    assert 'value="12.0"' in html and 'value="34.0"' in html and re.search(r'<option value=""[^>]*selected', html)
+    assert 'value="2030-06-01T09:00"' in html  # the workspace's wall clock, not UTC
+    assert "Now: promo" in html and 'name="media-clear"' in html
+    response = _draft_post(owner_client, url=f"/campaigns/{draft.pk}/edit/", name="Lebaran 2", tags=[],
+                           schedule="2030-06-01T09:00")
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.name == "Lebaran 2" and draft.target_tags == [] and draft.media.name.endswith(".png")
+    assert Campaign.objects.count() == 1  # saved again, not copied
+    _draft_post(owner_client, url=f"/campaigns/{draft.pk}/edit/", **{"media-clear": "on"})
+    draft.refresh_from_db()
+    assert not draft.media
+
+
+def test_starting_a_draft_runs_the_normal_start(owner_client, workspace, ready, no_engine,
+                                                django_capture_on_commit_callbacks):
+    _draft_post(owner_client)
+    draft = Campaign.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(f"/campaigns/{draft.pk}/start/")
+    draft.refresh_from_db()
+    assert response.status_code == 302 and draft.status == Campaign.Status.PROCESSING
+    assert draft.total_recipients == 3 and draft.started_at is not None
+    again = owner_client.post(f"/campaigns/{draft.pk}/start/", follow=True).content.decode()
+    assert "Only a draft can be started" in again
+    assert owner_client.get(f"/campaigns/{draft.pk}/edit/", follow=True).redirect_chain[-1][0] == \
+        f"/campaigns/{draft.pk}/"
+
+
+def test_start_from_the_edited_composer_saves_then_starts_and_a_past_schedule_waits(
+        owner_client, workspace, ready, no_engine, django_capture_on_commit_callbacks):
+    _draft_post(owner_client, schedule="2020-01-01T09:00")  # a draft may hold any time
+    draft = Campaign.objects.get()
+    refused = owner_client.post(f"/campaigns/{draft.pk}/start/", follow=True).content.decode()
+    assert "The schedule is in the past" in refused
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _draft_post(owner_client, url=f"/campaigns/{draft.pk}/edit/", action="start", schedule="",
+                               name="Now")
+    draft.refresh_from_db()
+    assert response.status_code == 302 and draft.name == "Now" and draft.status == Campaign.Status.PROCESSING
+
+
+def test_drafts_of_another_workspace_are_not_found_and_agents_cannot_start_them(
+        owner_client, agent_client, workspace, other_workspace, ready):
+    theirs = Campaign.objects.create(workspace=other_workspace, name="Theirs", message_template="Hi")
+    assert theirs.status == Campaign.Status.DRAFT
+    assert owner_client.get(f"/campaigns/{theirs.pk}/edit/").status_code == 404
+    assert owner_client.post(f"/campaigns/{theirs.pk}/start/").status_code == 404
+    ours = Campaign.objects.create(workspace=workspace, name="Ours", message_template="Hi")
+    assert agent_client.post(f"/campaigns/{ours.pk}/start/").status_code == 403
+    assert agent_client.get(f"/campaigns/{ours.pk}/edit/").status_code == 403
+
+
+def test_the_api_saves_and_starts_drafts(owner_api, workspace, ready, no_engine, django_capture_on_commit_callbacks):
+    response = owner_api.post("/api/campaign/start", {"message": "Hi [name]", "tags": ["VIP"], "draft": True},
+                              format="json")
+    assert response.status_code == 201 and response.json()["status"] == "DRAFT"
+    draft_id = response.json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        started = owner_api.post(f"/api/campaign/{draft_id}/start")
+    assert started.status_code == 200 and started.json()["status"] in ("SCHEDULED", "PROCESSING")
+    assert Campaign.objects.get(pk=draft_id).total_recipients == 3
+    again = owner_api.post(f"/api/campaign/{draft_id}/start")
+    assert again.status_code == 409 and again.json()["error"] == "campaign_state"
+
+
+def test_the_schema_documents_drafts():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert "draft" in schema["components"]["schemas"]["StartRequest"]["properties"]
+    assert schema["paths"]["/api/campaign/{campaign_id}/start"]["post"]["operationId"] == "campaign_draft_start"

@@ -147,7 +147,7 @@ def test_composer_model_errors_go_beside_their_field(owner_client, ready, monkey
 
     from campaigns import inputs
 
-    def refuse(request, data):
+    def refuse(request, data, **kwargs):
         raise ValidationError({"target_tags": "Pick fewer tags.", "message_template": "Too long."})
 
     monkeypatch.setattr(inputs, "start_campaign", refuse)
