@@ -38,6 +38,7 @@ ROUTES = {
     "campaigns.tasks.recipients_reap_task": "engine",
     "devices.tasks.webhook_event_process_task": "webhooks",
     "inbox.tasks.assistant_reply_task": "ai",
+    "contacts.tasks.contacts_sniff_task": "imports",
     "contacts.tasks.contacts_import_task": "imports",
     "contacts.tasks.contacts_grab_task": "imports",
 }

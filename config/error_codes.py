@@ -60,6 +60,7 @@ CODES = {
     "group_not_found": "The WhatsApp group is not visible to that number.",
     "import_file_invalid": "The import file cannot be read (type, size, encoding or shape).",
     "import_started": "This import has already started.",
+    "import_reading": "The import's file is still being read; its columns can be chosen once it is.",
     "import_not_failed": "Only a failed import can be retried.",
     # Campaigns
     "campaign_state": "The campaign cannot do that in its current state (e.g. resume a completed one).",

@@ -101,6 +101,9 @@ def _import_path(instance, filename):
 class ImportJob(WorkspaceOwned):
     """One import (a file or a WhatsApp group): its mapping, progress counters and report.
 
+    A file job is "reading" until the worker has read its first rows and guessed the columns
+    (`contacts_sniff_task`), then waits for its mapping, is queued, runs, and ends done or failed.
+
     `last_row` is the last data row whose contacts are committed; a re-run continues after it, so a
     crash never leaves duplicates or a half-applied chunk (each chunk commits with its counters).
     """
@@ -110,6 +113,7 @@ class ImportJob(WorkspaceOwned):
         GROUP = "group", _("WhatsApp group")
 
     class Status(models.TextChoices):
+        READING = "reading", _("Reading the file")
         MAPPING = "mapping", _("Waiting for column mapping")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Importing")
@@ -129,6 +133,8 @@ class ImportJob(WorkspaceOwned):
     # One target per column: "phone", "name", "tags", "skip" or "field:<key>".
     mapping = models.JSONField(default=list, blank=True)
     tags = models.JSONField(default=list, blank=True)
+    # Start as soon as the file is read, with `mapping` (what the API client sent, or the guess).
+    start_when_read = models.BooleanField(default=False)
     source = models.CharField(_("source"), max_length=40, default="Excel")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.MAPPING)
     error = models.TextField(blank=True)
@@ -153,6 +159,11 @@ class ImportJob(WorkspaceOwned):
 
     def __str__(self):
         return self.original_name or str(self.public_id)
+
+    @property
+    def read_failed(self):
+        """A file that could not be read at all: nothing was imported, and there is nothing to resume."""
+        return self.kind == self.Kind.FILE and self.status == self.Status.FAILED and not self.headers
 
     @property
     def is_finished(self):

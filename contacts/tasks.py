@@ -16,6 +16,23 @@ LIMIT = settings.IMPORT_TIME_LIMIT_SECONDS
 
 
 @shared_task(acks_late=True, soft_time_limit=LIMIT, time_limit=LIMIT + 30)
+def contacts_sniff_task(job_id):
+    """Read an uploaded file's first rows for the mapping page: the upload request itself never parses it."""
+    from .importing.jobs import import_sniff
+
+    job = ImportJob.objects.select_related("workspace").filter(pk=job_id, kind=ImportJob.Kind.FILE).first()
+    if job is None:
+        return
+    try:
+        import_sniff(job=job)
+    except SoftTimeLimitExceeded:
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READING).update(
+            status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+            error=_("Reading this file took longer than %(minutes)s minutes. Save it again as CSV, or split it, "
+                    "and upload it again.") % {"minutes": LIMIT // 60})
+
+
+@shared_task(acks_late=True, soft_time_limit=LIMIT, time_limit=LIMIT + 30)
 def contacts_import_task(job_id):
     from .importing.runner import import_run
 

@@ -231,15 +231,23 @@ def import_detail(request, public_id):
             return redirect("contacts:import_detail", public_id=job.public_id)
     return render(request, "contacts/import_detail.html", {
         "job": job, "mapping_rows": _mapping_rows(job) if job.status == ImportJob.Status.MAPPING else None,
-        "error": error, "tags": ", ".join(job.tags), "can_edit": can(request.membership, "contacts:edit")})
+        "error": error or job.error, "tags": ", ".join(job.tags),
+        "can_edit": can(request.membership, "contacts:edit")})
 
 
 @workspace_view("contacts:view")
 @require_GET
 def import_progress(request, public_id):
-    """The progress/report partial; htmx polls it every second while the import runs."""
+    """The progress/report partial; htmx polls it every second while the file is read and the import runs.
+
+    Once the file is read, the page itself changes (the mapping form), so the poll asks htmx to reload it."""
+    job = _job(request, public_id)
+    if job.status == ImportJob.Status.MAPPING:
+        response = render(request, "contacts/_import_read.html", {"job": job})
+        response["HX-Refresh"] = "true"
+        return response
     return render(request, "contacts/_import_progress.html", {
-        "job": _job(request, public_id), "can_edit": can(request.membership, "contacts:edit")})
+        "job": job, "can_edit": can(request.membership, "contacts:edit")})
 
 
 @workspace_view("contacts:edit")

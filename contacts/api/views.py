@@ -192,9 +192,12 @@ def _tags_field(request):
 class ContactUploadView(WorkspaceAPIView):
     """`POST /api/contacts/upload` (multipart: file, tags, source, mapping?, start?).
 
-    Without a mapping the columns are guessed. `start=false` stops after the guess so a client can show
-    the mapping first and start with `POST /api/contacts/imports/<id>`. Answers 201 with the report
-    when the import already finished (small files, eager workers), else 202 with the job to poll.
+    The request only stores the file; a worker reads it (status "reading"), guesses the columns where no
+    mapping was given, and starts the import, unless `start=false`: then the job waits in "mapping" so a
+    client can show the columns first and start with `POST /api/contacts/imports/<id>`. A file that cannot
+    be read ends "failed" with the reason in `error`; a mapping that does not fit waits in "mapping" with it.
+    Answers 202 with the job to poll, or 201 when it is already done or waiting for its mapping (eager
+    workers).
     """
 
     permission_read = "contacts:edit"
@@ -210,11 +213,10 @@ class ContactUploadView(WorkspaceAPIView):
                    request={"multipart/form-data": ImportUploadSerializer},
                    responses={201: ImportJobSerializer, 202: ImportJobSerializer, **ERRORS})
     def post(self, request):
+        start = str(request.data.get("start", "true")).lower() not in ("false", "0", "no")
         job = jobs.import_create(workspace=request.workspace, user=request.user, upload=request.FILES.get("file"),
                                  tags=_tags_field(request), source=request.data.get("source", ""),
-                                 mapping=_json_field(request, "mapping"))
-        if str(request.data.get("start", "true")).lower() not in ("false", "0", "no"):
-            jobs.import_start(job=job, mapping=job.mapping)
+                                 mapping=_json_field(request, "mapping"), start=start)
         job.refresh_from_db()
         code = status.HTTP_201_CREATED if job.is_finished or job.status == ImportJob.Status.MAPPING else \
             status.HTTP_202_ACCEPTED

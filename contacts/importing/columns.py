@@ -6,6 +6,7 @@ phone number; then the phone column is the one whose cells read as phones.
 """
 import re
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from common.phones import normalize
@@ -27,6 +28,17 @@ NAME_HEADERS = {
 }
 TAG_HEADERS = {"tag", "tags", "label", "labels", "kategori", "category", "categories", "segment", "segmen"}
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# The mapping form's fields beside one per column (the CSRF token, tags, source), with room to spare.
+FORM_FIELDS_BESIDE_COLUMNS = 10
+
+
+def max_columns():
+    """The widest file an import takes: IMPORT_MAX_COLUMNS, and never so wide that the mapping form, one
+    field per column, would pass DATA_UPLOAD_MAX_NUMBER_FIELDS (Django refuses such a POST whole)."""
+    cap = settings.IMPORT_MAX_COLUMNS
+    if settings.DATA_UPLOAD_MAX_NUMBER_FIELDS is not None:
+        cap = min(cap, settings.DATA_UPLOAD_MAX_NUMBER_FIELDS - FORM_FIELDS_BESIDE_COLUMNS)
+    return max(cap, 2)
 
 
 def header_key(header):

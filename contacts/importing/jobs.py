@@ -1,18 +1,21 @@
-"""Services for import jobs: upload and inspect a file, start it with a mapping, resume it.
+"""Services for import jobs: upload a file, read its first rows, start it with a mapping, resume it.
 
-`import_create` stores the file and guesses the mapping (status "mapping"); `import_start` checks the
-mapping and queues `contacts_import_task` after commit; the page and the API both call these.
+`import_create` only stores the file (status "reading") and queues `contacts_sniff_task`: the upload
+request never parses the file, however it is built. In the worker, `import_sniff` tells the format, reads a
+bounded sample and guesses the mapping (status "mapping"); `import_start` checks the mapping and queues
+`contacts_import_task` after commit. The page and the API both call these.
 """
 import os
 
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import ImportFileError
 from ..models import ImportJob
 from ..services import clean_tag_names
-from . import columns, readers, sniff
+from . import columns, sniff
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 # What an upload request may carry beside its file: the multipart envelope and the form's few other fields.
@@ -46,35 +49,58 @@ def upload_length_check(content_length):
         raise _too_large()
 
 
-def import_create(*, workspace, user, upload, tags=(), source="", mapping=None):
-    """Store the upload as a job waiting for its column mapping; ImportFileError if it is unreadable."""
+def import_create(*, workspace, user, upload, tags=(), source="", mapping=None, start=False):
+    """Store the upload as a job to be read in the worker; with `start`, it is imported as soon as it is read,
+    with `mapping` (per column, or {header: target}) or else the guessed one."""
+    from ..tasks import contacts_sniff_task
+
     if upload is None:
         raise ImportFileError(_("Choose a file to import."), fields={"file": _("Required.")})
     if upload.size > MAX_UPLOAD_BYTES:
         raise _too_large()
     name = os.path.basename(upload.name or "contacts.csv")
-    job = ImportJob(workspace=workspace, created_by=user, original_name=name[:255], tags=clean_tag_names(tags))
+    job = ImportJob(workspace=workspace, created_by=user, original_name=name[:255], tags=clean_tag_names(tags),
+                    status=ImportJob.Status.READING, mapping=mapping or [], start_when_read=start,
+                    source=_source(source, ""))
     job.file.save(name, upload, save=False)
+    job.save()
+    transaction.on_commit(lambda: contacts_sniff_task.delay(job.pk))
+    return job
+
+
+def import_sniff(*, job):
+    """Read a stored upload's first rows (in the worker): its format, headers, examples and guessed mapping.
+
+    Safe to run twice: only a job still "reading" is written, by a conditional UPDATE, so a second run can
+    never put a started job back to "mapping". A file that cannot be read fails the job with the reason,
+    and is deleted: there is nothing to resume."""
+    if job.status != ImportJob.Status.READING:
+        return job
     try:
         info = sniff.detect(job.file.path)
-        sample = []
-        for row in readers.rows(job.file.path, info):
-            sample.append(row)
-            if len(sample) > 20:
-                break
-        has_header, headers, guessed = columns.guess(sample, workspace.default_region or "ID")
-    except ImportFileError:
+        sample = sniff.sample(job.file.path, info)
+        has_header, headers, guessed = columns.guess(sample, job.workspace.default_region or "ID")
+    except ImportFileError as exc:
         job.file.delete(save=False)
-        raise
-    job.file_format, job.encoding, job.delimiter = info.file_format, info.encoding, info.delimiter
-    job.has_header, job.headers = has_header, headers
-    job.preview = [r + [""] * (len(headers) - len(r)) for r in
-                   [r for r in sample[1 if has_header else 0:] if any(r)][:PREVIEW_ROWS]]
-    job.mapping = guessed
-    job.source = _source(source, "CSV" if info.file_format == "csv" else "Excel")
-    job.save()
-    if mapping is not None:
-        job.mapping = columns.from_headers(mapping, headers)
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READING).update(
+            status=ImportJob.Status.FAILED, error=exc.message, file="", finished_at=timezone.now())
+        job.refresh_from_db()
+        return job
+    requested = job.mapping
+    preview = [r + [""] * (len(headers) - len(r)) for r in
+               [r for r in sample[1 if has_header else 0:] if any(r)][:PREVIEW_ROWS]]
+    read = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READING).update(
+        status=ImportJob.Status.MAPPING, file_format=info.file_format, encoding=info.encoding,
+        delimiter=info.delimiter, has_header=has_header, headers=headers, preview=preview,
+        mapping=columns.from_headers(requested, headers) if requested else guessed,
+        source=job.source or ("CSV" if info.file_format == "csv" else "Excel"))
+    job.refresh_from_db()
+    if read and job.start_when_read:
+        try:
+            import_start(job=job)
+        except ImportFileError as exc:  # the client's mapping does not fit the file: it waits, saying why
+            ImportJob.objects.filter(pk=job.pk).update(error=exc.message)
+            job.refresh_from_db()
     return job
 
 
@@ -82,6 +108,9 @@ def import_start(*, job, mapping=None, tags=None, source=None):
     """Fix the mapping and queue the import (after commit, so the worker sees the job)."""
     from ..tasks import contacts_import_task
 
+    if job.status == ImportJob.Status.READING:
+        raise ImportFileError(_("The file is still being read. Choose the columns when its first rows are "
+                                "shown."), code="import_reading", status_code=409)
     if job.status != ImportJob.Status.MAPPING:
         raise ImportFileError(_("This import has already started."), code="import_started", status_code=409)
     job.mapping = columns.validate(columns.from_headers(mapping if mapping is not None else job.mapping,
@@ -90,7 +119,7 @@ def import_start(*, job, mapping=None, tags=None, source=None):
         job.tags = clean_tag_names(tags)
     if source is not None:
         job.source = _source(source, job.source)
-    job.status = ImportJob.Status.QUEUED
+    job.status, job.error = ImportJob.Status.QUEUED, ""
     job.save()
     transaction.on_commit(lambda: contacts_import_task.delay(job.pk))
     return job
@@ -102,6 +131,9 @@ def import_resume(*, job):
 
     if job.status != ImportJob.Status.FAILED:
         raise ImportFileError(_("Only a failed import can be resumed."), code="import_not_failed", status_code=409)
+    if job.read_failed:
+        raise ImportFileError(_("This file could not be read, so there is nothing to resume. Fix the file and "
+                                "upload it again."), status_code=409)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, error="", finished_at=None)
     task = contacts_grab_task if job.kind == ImportJob.Kind.GROUP else contacts_import_task
     transaction.on_commit(lambda: task.delay(job.pk))

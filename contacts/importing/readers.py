@@ -50,8 +50,7 @@ def _bounded_lines(f):
         yield line
 
 
-def _csv_rows(path, info):
-    columns = settings.IMPORT_MAX_COLUMNS
+def _csv_rows(path, info, columns):
     with open(path, encoding=info.encoding, errors="replace", newline="") as f:
         reader = csv.reader(_bounded_lines(f), delimiter=info.delimiter or ",")
         try:
@@ -78,7 +77,7 @@ def check_xlsx_archive(path):
                                 "the contacts sheet, or export it as CSV.") % {"mb": total // (1024 * 1024)})
 
 
-def _xlsx_rows(path):
+def _xlsx_rows(path, columns):
     import openpyxl
 
     check_xlsx_archive(path)
@@ -93,8 +92,7 @@ def _xlsx_rows(path):
         # trust it. Rows and columns are capped, and a long run of empty rows ends the sheet.
         sheet.reset_dimensions()
         empty_run = 0
-        for row in sheet.iter_rows(max_row=settings.IMPORT_MAX_ROWS, max_col=settings.IMPORT_MAX_COLUMNS,
-                                   values_only=True):
+        for row in sheet.iter_rows(max_row=settings.IMPORT_MAX_ROWS, max_col=columns, values_only=True):
             cells = [cell_text(v) for v in row]
             while cells and not cells[-1]:
                 cells.pop()  # max_col pads every row to the cap; the runner pads short rows itself
@@ -109,7 +107,7 @@ def _xlsx_rows(path):
         workbook.close()
 
 
-def _xls_rows(path):
+def _xls_rows(path, columns):
     import xlrd
 
     try:
@@ -121,7 +119,7 @@ def _xls_rows(path):
         sheet = book.sheet_by_index(0)
         for index in range(sheet.nrows):
             row = []
-            for cell in sheet.row(index):
+            for cell in sheet.row_slice(index, 0, columns):
                 if cell.ctype == xlrd.XL_CELL_DATE:
                     row.append(cell_text(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)))
                 else:
@@ -131,13 +129,16 @@ def _xls_rows(path):
         book.release_resources()
 
 
-def rows(path, info):
-    """Every row of the first sheet (header included), as lists of stripped strings."""
+def rows(path, info, columns=None):
+    """Every row of the first sheet (header included), as lists of stripped strings, cut at `columns` cells
+    (IMPORT_MAX_COLUMNS unless told; the sample read for the mapping reads a little further to see a file
+    that is too wide)."""
+    columns = columns or settings.IMPORT_MAX_COLUMNS
     if info.file_format == "xlsx":
-        return _xlsx_rows(path)
+        return _xlsx_rows(path, columns)
     if info.file_format == "xls":
-        return _xls_rows(path)
-    return _csv_rows(path, info)
+        return _xls_rows(path, columns)
+    return _csv_rows(path, info, columns)
 
 
 def count_rows(path, info):

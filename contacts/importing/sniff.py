@@ -1,7 +1,10 @@
-"""Find out what an uploaded file is: XLSX, XLS or delimited text (with its encoding and delimiter).
+"""Find out what an uploaded file is: XLSX, XLS or delimited text (with its encoding and delimiter), and
+read the first rows the mapping page shows.
 
 Anything else (an image, a PDF, a zip that is not a workbook, an empty file) raises `ImportFileError`
-with a message that says what to upload instead.
+with a message that says what to upload instead. This runs in the worker (`contacts_sniff_task`), never in
+the upload request, and reads a bounded sample: at most SAMPLE_ROWS rows and about SAMPLE_CHARS of text,
+each kept cell cut to CELL_CHARS, and a file wider than the column cap is refused here with its reason.
 """
 import codecs
 import csv
@@ -11,8 +14,12 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from ..errors import ImportFileError
+from . import columns, readers
 
-SAMPLE_BYTES = 64 * 1024
+SAMPLE_BYTES = 64 * 1024  # of the file's start, to tell its type, encoding and delimiter
+SAMPLE_ROWS = 21  # the header and 20 rows: enough to find the phone column in a file without headers
+SAMPLE_CHARS = 256 * 1024  # of text read for the sample; a few huge rows end it early
+CELL_CHARS = 100  # of each header and example kept with the job (they live in its JSON columns for good)
 DELIMITERS = [",", ";", "\t", "|"]
 _NOT_A_SPREADSHEET = _("This file is not a spreadsheet. Upload a CSV file or an Excel workbook (.xlsx or .xls).")
 _KNOWN_BINARIES = {b"%PDF": "PDF", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF", b"Rar!": "RAR"}
@@ -91,3 +98,22 @@ def detect(path):
     if len(raw) == SAMPLE_BYTES and "\n" in text:
         text = text[: text.rindex("\n")]
     return FileInfo("csv", encoding=encoding, delimiter=_delimiter(text))
+
+
+def sample(path, info):
+    """The first rows, trailing empty cells dropped, each cell cut to CELL_CHARS; ImportFileError when the file
+    is wider than `columns.max_columns()` (the rows are read one cell further, to see it)."""
+    cap = columns.max_columns()
+    rows, chars = [], 0
+    for row in readers.rows(path, info, columns=cap + 1):
+        while row and not row[-1]:
+            row.pop()  # "a,b,,,," from a spreadsheet's export: empty cells past the last value are no columns
+        if len(row) > cap:
+            raise ImportFileError(_("This file has more than %(max)s columns, the most an import reads. Delete "
+                                    "the columns you do not need (keep the phone, the name and the fields your "
+                                    "messages use) and upload it again.") % {"max": cap})
+        chars += sum(len(c) for c in row)
+        rows.append([c[:CELL_CHARS] for c in row])
+        if len(rows) >= SAMPLE_ROWS or chars >= SAMPLE_CHARS:
+            break
+    return rows

@@ -52,3 +52,28 @@ def test_import_with_column_mapping(owner_page, live_server, tmp_path, settings)
     assert "José Ramos" in page.inner_text("table") and "Pameran" in page.inner_text("table")
     jose = Contact.objects.get(workspace=workspace, phone="6281234567890")
     assert jose.name == "José Ramos" and jose.custom_fields == {"kota": "Bandung"}
+
+
+def test_the_mapping_page_waits_for_the_worker_then_shows_the_columns(owner_page, live_server, tmp_path, settings,
+                                                                      monkeypatch):
+    """The upload only stores the file; the page says it is being read and polls until the worker has read it,
+    then reloads itself into the mapping form (issue 12 #4)."""
+    from contacts import tasks
+    from contacts.importing import jobs
+    from contacts.models import ImportJob
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(tasks.contacts_sniff_task, "delay", lambda job_id: None)  # the worker is busy
+    page, workspace = owner_page
+    sheet = tmp_path / "pelanggan.csv"
+    sheet.write_bytes(b"Nama,No HP\r\nBudi,0812-3456-7890\r\n")
+    page.goto(f"{live_server.url}/contacts/import/")
+    page.set_input_files("#id_file", str(sheet))
+    page.click("main button[type=submit]")
+    page.wait_for_selector("[data-testid=import-reading]")
+    assert page.locator("#mapping-form").count() == 0
+
+    jobs.import_sniff(job=ImportJob.objects.get(workspace=workspace))  # the worker gets to it
+    page.wait_for_selector("#mapping-form", timeout=10_000)
+    assert page.input_value("select[data-col='No HP']") == "phone"
+    assert "0812-3456-7890" in page.inner_text("#mapping-form")

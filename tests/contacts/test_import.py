@@ -110,14 +110,15 @@ def test_headerless_file_finds_the_phone_column(owner_api, workspace):
 @pytest.mark.parametrize("name", ["not_a_spreadsheet.png", "binary_junk.csv"])
 def test_not_a_spreadsheet_is_a_clear_error(owner_api, workspace, name):
     r = upload(owner_api, name)
-    assert r.status_code == 400
-    assert r.json()["error"] == "import_file_invalid"
-    assert "not a spreadsheet" in r.json()["message"]
-    assert not ImportJob.objects.exists()
+    assert r.status_code == 202 and r.json()["status"] == "failed"  # read in the worker, not in the request
+    assert "not a spreadsheet" in r.json()["error"]
+    assert not ImportJob.objects.get().file  # nothing to resume: the file is gone
+    resume = owner_api.post(f"/api/contacts/imports/{r.json()['id']}", {}, format="json")
+    assert resume.status_code == 409 and "upload it again" in resume.json()["message"]
 
 
 def test_empty_file_and_missing_file(owner_api):
-    assert "empty" in upload(owner_api, "empty.csv", content=b"\r\n \n").json()["message"]
+    assert "empty" in upload(owner_api, "empty.csv", content=b"\r\n \n").json()["error"]
     r = owner_api.post("/api/contacts/upload", {}, format="multipart")
     assert r.status_code == 400 and r.json()["fields"] == {"file": "Required."}
 
@@ -161,7 +162,7 @@ def test_xls_from_old_excel_numbers_text_and_dates(owner_api, workspace):
 
 def test_mapping_step_then_start_with_corrections(owner_api, workspace):
     r = upload(owner_api, "bom_utf8.csv", start="false")
-    assert r.status_code == 201 and r.json()["status"] == "mapping"
+    assert r.status_code == 202 and r.json()["status"] == "mapping"
     assert r.json()["headers"] == ["Nama", "No HP", "Kota", "Tags"]
     job_url = f"/api/contacts/imports/{r.json()['id']}"
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -242,7 +243,8 @@ def test_rerun_after_a_crash_finishes_without_duplicates(workspace, owner, monke
     monkeypatch.setattr(runner, "CHUNK_ROWS", 10)
     lines = ["name,phone"] + [f"P{i},0812{i % 37:08d}" for i in range(95)] + ["Bad,abc"]
     upload_file = SimpleUploadedFile("crash.csv", "\n".join(lines).encode())
-    job = jobs.import_create(workspace=workspace, user=owner, upload=upload_file, tags=["Crash"])
+    job = jobs.import_sniff(job=jobs.import_create(workspace=workspace, user=owner, upload=upload_file,
+                                                   tags=["Crash"]))
     job.mapping = ["name", "phone"]
     job.status = ImportJob.Status.QUEUED
     job.save()
@@ -294,7 +296,8 @@ def test_agent_cannot_import_and_jobs_are_per_workspace(agent_api, owner_api, ou
 
 
 def _queued_job(workspace, owner, body, name="late.csv"):
-    job = jobs.import_create(workspace=workspace, user=owner, upload=SimpleUploadedFile(name, body))
+    job = jobs.import_sniff(job=jobs.import_create(workspace=workspace, user=owner,
+                                                   upload=SimpleUploadedFile(name, body)))
     job.mapping = ["name", "phone"]
     job.status = ImportJob.Status.QUEUED
     job.save()

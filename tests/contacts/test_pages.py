@@ -87,9 +87,18 @@ def test_export_page_streams_csv(owner_client, make_contact):
 
 def test_import_with_column_mapping_step(owner_client, workspace):
     body = b"Nama,Telepon,Kota\nBudi,0812-3456-7890,Bandung\n"
-    r = owner_client.post("/contacts/import/", {"file": SimpleUploadedFile("a.csv", body), "tags": "Expo"})
+    with TestCase.captureOnCommitCallbacks(execute=False) as reading:  # the worker has not read it yet
+        r = owner_client.post("/contacts/import/", {"file": SimpleUploadedFile("a.csv", body), "tags": "Expo"})
     job = ImportJob.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/contacts/imports/{job.public_id}/"
+    html = owner_client.get(r["Location"]).content.decode()
+    assert "Reading your file" in html and 'hx-trigger="every 1s"' in html and "Import as" not in html
+    progress_url = f"/contacts/imports/{job.public_id}/progress/"
+    assert "Reading your file" in owner_client.get(progress_url).content.decode()
+    for callback in reading:
+        callback()  # the sniff task, eager
+    poll = owner_client.get(progress_url, HTTP_HX_REQUEST="true")
+    assert poll["HX-Refresh"] == "true"  # the page changes: the poll has htmx reload it
     html = owner_client.get(r["Location"]).content.decode()
     assert "Import as" in html and "0812-3456-7890" in html
     bad = owner_client.post(r["Location"], {"col0": "name", "col1": "skip", "col2": "skip"})
@@ -104,8 +113,11 @@ def test_import_with_column_mapping_step(owner_client, workspace):
 
 
 def test_import_page_rejects_garbage(owner_client):
-    r = owner_client.post("/contacts/import/", {"file": SimpleUploadedFile("x.csv", bytes(range(256)))})
-    assert r.status_code == 200 and "not a spreadsheet" in r.content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        r = owner_client.post("/contacts/import/", {"file": SimpleUploadedFile("x.csv", bytes(range(256)))})
+    html = owner_client.get(r["Location"]).content.decode()
+    assert "not a spreadsheet" in html and 'data-testid="import-read-failed"' in html
+    assert "hx-get" not in html and "Upload another file" in html and "Resume" not in html
 
 
 def test_running_import_page_polls(owner_client, workspace, owner):
