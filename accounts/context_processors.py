@@ -16,6 +16,7 @@ NAVIGATION = [
     ("rotator:list", _("Link rotator"), "link", "rotator:view"),
     ("accounts:team", _("Team"), "team", "team:manage"),
     ("billing:index", _("Billing"), "card", "billing:manage"),
+    ("accounts:settings", _("Settings"), "settings", "settings:manage"),
 ]
 
 

@@ -37,3 +37,32 @@ class StaffLoginForm(AdminAuthenticationForm):
                 services.login_failed(self.request, email)
                 raise
         return super().clean()
+
+
+class WorkspaceSettingsForm(forms.Form):
+    """The owner's settings page; the choices come from accounts/workspace_settings.py, as the API's."""
+
+    name = forms.CharField(label=_("Business name"), max_length=120,
+                           help_text=_("Shown in the menu and on your invoices."))
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        help_text=_("Broadcast start times, quiet hours, daily limits and every time on the pages use it."))
+    default_region = forms.ChoiceField(
+        label=_("Default phone region"),
+        help_text=_("Numbers written without a country code, such as 0812 3456 7890, are read as numbers of this "
+                    "country."))
+    language = forms.ChoiceField(
+        label=_("Language for your customers"),
+        help_text=_("Sebar's own messages to your customers (such as the opt-out confirmation) and the tags and "
+                    "sources it makes are in this language. Each member picks the language of the pages at the "
+                    "top of the screen."))
+
+    def __init__(self, *args, workspace, **kwargs):
+        from .workspace_settings import language_choices, region_choices, time_zone_choices
+
+        kwargs.setdefault("initial", {"name": workspace.name, "time_zone": workspace.time_zone,
+                                      "default_region": workspace.default_region, "language": workspace.language})
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices(current=workspace.time_zone)
+        self.fields["default_region"].choices = region_choices()
+        self.fields["language"].choices = language_choices()

@@ -10,6 +10,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .tenancy import WorkspaceOwned, WorkspaceQuerySet
+from .workspace_settings import default_language, language_choices, validate_region, validate_time_zone
 
 
 class UserManager(BaseUserManager):
@@ -109,9 +110,13 @@ class Workspace(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=120)
-    time_zone = models.CharField(_("time zone"), max_length=64, default=_default_tz)
+    time_zone = models.CharField(_("time zone"), max_length=64, default=_default_tz, validators=[validate_time_zone])
     # Region used to read phone numbers written without a country code.
-    default_region = models.CharField(_("default phone region"), max_length=2, default="ID")
+    default_region = models.CharField(_("default phone region"), max_length=2, default="ID",
+                                      validators=[validate_region])
+    # The language Sebar writes to the workspace's customers in and makes its stored values in (tags and
+    # sources it creates), whatever language the member or the worker that triggers it uses.
+    language = models.CharField(_("language"), max_length=10, choices=language_choices, default=default_language)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from config.errors import UserError
 
 from . import login_devices, ratelimit, tokens
 from .models import Membership, User, Workspace
+from .workspace_settings import supported_language
 
 
 class EmailTaken(UserError):
@@ -32,8 +33,11 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def user_signup(*, email, password, full_name="", workspace_name=""):
-    """Create a user, their workspace and their owner membership, all or nothing."""
+def user_signup(*, email, password, full_name="", workspace_name="", language=""):
+    """Create a user, their workspace and their owner membership, all or nothing.
+
+    `language` is the one the person signed up in: a shop that signs up in Indonesian writes to its
+    customers in Indonesian until the owner changes it on the settings page."""
     email = (email or "").strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise EmailTaken(
@@ -55,6 +59,7 @@ def user_signup(*, email, password, full_name="", workspace_name=""):
         user.save()
         workspace = Workspace(name=(workspace_name or "").strip() or _("%(name)s's business") % {
             "name": user.get_short_name()})
+        workspace.language = supported_language(language) or workspace.language
         workspace.full_clean()
         workspace.save()
         Membership.objects.create(user=user, workspace=workspace, role=Membership.Role.OWNER)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("account/password/", views.password_change, name="password_change"),
     path("account/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
+    path("settings/", views.workspace_settings, name="settings"),
     path("team/", team_views.team_page, name="team"),
     path("team/invite/", team_views.invite, name="team-invite"),
     path("team/invitations/<int:pk>/revoke/", team_views.invitation_revoke, name="team-invitation-revoke"),

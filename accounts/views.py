@@ -1,9 +1,10 @@
-"""Account pages: sign up, log in, log out, change password, dashboard, language switch."""
+"""Account pages: sign up, log in, log out, change password, dashboard, workspace settings, language switch."""
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,9 +12,10 @@ from config.errors import UserError
 from config.forms import apply_user_error
 
 from . import services
-from .forms import LoginForm, SignupForm
+from .forms import LoginForm, SignupForm, WorkspaceSettingsForm
 from .ratelimit import RateLimited
 from .tenancy_web import workspace_view
+from .workspace_settings import workspace_update
 
 
 def signup(request):
@@ -22,7 +24,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_signup(**form.cleaned_data)
+            user = services.user_signup(**form.cleaned_data, language=get_language())
         except UserError as exc:
             apply_user_error(form, exc)
         else:
@@ -82,6 +84,20 @@ def logout_everywhere(request):
     logout(request)
     messages.info(request, _("You have been logged out on every device, and every API token was ended."))
     return redirect("accounts:login")
+
+
+@workspace_view("settings:manage")
+def workspace_settings(request):
+    form = WorkspaceSettingsForm(request.POST or None, workspace=request.workspace)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workspace_update(workspace=request.workspace, **form.cleaned_data)
+        except UserError as exc:
+            apply_user_error(form, exc)
+        else:
+            messages.success(request, _("Workspace settings saved."))
+            return redirect("accounts:settings")
+    return render(request, "accounts/workspace_settings.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @workspace_view("dashboard:view")

@@ -1,7 +1,8 @@
 """Serializers for the auth API."""
 from rest_framework import serializers
 
-from ..models import User
+from ..models import User, Workspace
+from ..workspace_settings import language_choices
 
 
 class SignupSerializer(serializers.Serializer):
@@ -44,4 +45,24 @@ class MeSerializer(serializers.ModelSerializer):
             return None
         ws = membership.workspace
         return {"id": str(ws.public_id), "name": ws.name, "time_zone": ws.time_zone,
-                "default_region": ws.default_region}
+                "default_region": ws.default_region, "language": ws.language}
+
+
+class WorkspaceSerializer(serializers.ModelSerializer):
+    """The caller's workspace. Members read it; owners change it (the settings page's fields)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    name = serializers.CharField(max_length=120, help_text="The business name, shown in the menu and on invoices.")
+    time_zone = serializers.CharField(
+        max_length=64, help_text="An IANA time zone, e.g. Asia/Jakarta. Broadcast times, quiet hours, daily "
+                                 "limits and the API's times (with their offset) use it.")
+    default_region = serializers.CharField(
+        max_length=2, help_text="ISO 3166 country code (e.g. ID) for numbers written without a country code.")
+    language = serializers.ChoiceField(
+        choices=language_choices(), help_text="The language of Sebar's messages to customers (e.g. the opt-out "
+                                              "confirmation) and of the tags and sources it makes.")
+
+    class Meta:
+        model = Workspace
+        fields = ["id", "name", "time_zone", "default_region", "language", "created_at"]
+        read_only_fields = ["created_at"]

@@ -16,5 +16,6 @@ urlpatterns = [
     path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),
     path("auth/logout-everywhere", views.LogoutEverywhereView.as_view(), name="auth-logout-everywhere"),
     path("me", views.MeView.as_view(), name="me"),
+    path("workspace", views.WorkspaceView.as_view(), name="workspace"),
     *router.urls,
 ]

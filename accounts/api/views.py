@@ -1,4 +1,5 @@
 """Auth API: signup, login (JWT pair), refresh (rotating), logout, logout everywhere, me."""
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -6,12 +7,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenRefreshView
 
-from config.errors import ErrorSerializer
+from config.errors import ERRORS, ErrorSerializer
 
 from .. import services, tokens
 from ..ratelimit import RateLimited
 from ..tenancy_api import WorkspaceAPIView
-from .serializers import LoginSerializer, LogoutSerializer, MeSerializer, SignupSerializer, TokenPairSerializer
+from ..workspace_settings import workspace_update
+from .serializers import (
+    LoginSerializer,
+    LogoutSerializer,
+    MeSerializer,
+    SignupSerializer,
+    TokenPairSerializer,
+    WorkspaceSerializer,
+)
 
 
 def _tokens(user):
@@ -26,7 +35,8 @@ class SignupView(APIView):
     def post(self, request):
         data = SignupSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_signup(**data.validated_data)
+        # The workspace speaks the caller's language (Accept-Language), as a signup on the page does.
+        user = services.user_signup(**data.validated_data, language=get_language())
         return Response(_tokens(user), status=status.HTTP_201_CREATED)
 
 
@@ -85,3 +95,28 @@ class MeView(WorkspaceAPIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         return Response(MeSerializer(request.user, context={"request": request}).data)
+
+
+class WorkspaceView(WorkspaceAPIView):
+    """The caller's workspace: every member reads it, owners change it (as on the settings page)."""
+
+    permission_read = "dashboard:view"
+    permission_write = "settings:manage"
+
+    @extend_schema(responses={200: WorkspaceSerializer, **ERRORS})
+    def get(self, request):
+        return Response(WorkspaceSerializer(request.workspace).data)
+
+    @extend_schema(request=WorkspaceSerializer, responses={200: WorkspaceSerializer, **ERRORS})
+    def put(self, request):
+        return self._update(request, partial=False)
+
+    @extend_schema(request=WorkspaceSerializer, responses={200: WorkspaceSerializer, **ERRORS})
+    def patch(self, request):
+        return self._update(request, partial=True)
+
+    def _update(self, request, partial):
+        data = WorkspaceSerializer(request.workspace, data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        workspace = workspace_update(workspace=request.workspace, **data.validated_data)
+        return Response(WorkspaceSerializer(workspace).data)
