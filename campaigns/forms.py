@@ -12,7 +12,15 @@ PRESET_CHOICES = [("", _("Custom (below)"))] + [
         ("fast", _("Fast"), DELAY_PRESETS["fast"]))]
 
 
-SCHEDULE_FORMAT = "%Y-%m-%dT%H:%M"
+# Dates read day first with a 24-hour clock, as in Indonesia, whatever language the browser speaks: plain text
+# fields (a browser's own date and time inputs follow its locale, month first and AM/PM in en-US), which
+# static/js/composer.js turns into flatpickr pickers writing exactly these formats. The ISO forms are still read
+# (what the page sent before, and what scripts send).
+SCHEDULE_FORMAT = "%d/%m/%Y %H:%M"
+SCHEDULE_FORMATS = [SCHEDULE_FORMAT, "%d/%m/%Y %H.%M", "%d-%m-%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+TIME_FORMAT = "%H:%M"
+TIME_FORMATS = [TIME_FORMAT, "%H.%M", "%H:%M:%S"]
+_TIME_ATTRS = {"data-datepicker": "time", "placeholder": "hh:mm", "autocomplete": "off", "inputmode": "numeric"}
 
 
 class PresetSelect(forms.Select):
@@ -60,13 +68,16 @@ class CampaignForm(forms.Form):
                                            initial=True)
     daily_cap_per_device = forms.IntegerField(label=_("Daily cap per number"), required=False, min_value=0,
                                               help_text=_("0 = no cap"), initial=0)
-    quiet_start = forms.TimeField(label=_("Quiet hours from"), required=False,
-                                  widget=forms.TimeInput(attrs={"type": "time"}))
-    quiet_end = forms.TimeField(label=_("until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    schedule = forms.DateTimeField(label=_("Send at (leave empty to send now)"), required=False,
-                                   input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                              format=SCHEDULE_FORMAT))
+    quiet_start = forms.TimeField(label=_("Quiet hours from"), required=False, input_formats=TIME_FORMATS,
+                                  widget=forms.TimeInput(attrs=_TIME_ATTRS, format=TIME_FORMAT))
+    quiet_end = forms.TimeField(label=_("until"), required=False, input_formats=TIME_FORMATS,
+                                widget=forms.TimeInput(attrs=_TIME_ATTRS, format=TIME_FORMAT))
+    schedule = forms.DateTimeField(
+        label=_("Send at (leave empty to send now)"), required=False, input_formats=SCHEDULE_FORMATS,
+        widget=forms.DateTimeInput(format=SCHEDULE_FORMAT, attrs={
+            "data-datepicker": "datetime", "placeholder": _("dd/mm/yyyy hh:mm"), "autocomplete": "off",
+            "inputmode": "numeric"}),
+        help_text=_("Day/month/year and a 24-hour time, e.g. 01/06/2030 09:00."))
 
     def __init__(self, *args, tags=(), devices=(), **kwargs):
         super().__init__(*args, **kwargs)

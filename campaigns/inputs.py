@@ -10,7 +10,8 @@ from config.errors import UserError
 from . import windows
 from .models import DEFAULT_DELAY, DELAY_PRESETS
 
-SCHEDULE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+SCHEDULE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
+                    "%d/%m/%Y %H:%M")  # the last: what the composer shows (day first)
 
 
 def split_tags(value):

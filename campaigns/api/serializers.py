@@ -24,7 +24,8 @@ class StartSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=4096, trim_whitespace=False)
     tags = TagsField(required=False, default=list)
     schedule = serializers.CharField(required=False, allow_blank=True, allow_null=True,
-                                     help_text="YYYY-MM-DD HH:MM in the workspace's time zone; empty = now")
+                                     help_text="YYYY-MM-DD HH:MM (or DD/MM/YYYY HH:MM, as the composer shows it) in "
+                                               "the workspace's time zone; empty = now")
     name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     exclude_tags = TagsField(required=False, default=list)
     devices = TagsField(required=False, default=list, help_text="WAHA session names; empty = every broadcast device")

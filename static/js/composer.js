@@ -80,4 +80,27 @@
     event.preventDefault();
     if (field.matches("[data-test-phone]")) form.querySelector("[data-test-send]")?.click();
   });
+
+  // Date and time pickers (flatpickr, static/vendor/flatpickr/) on the plain text fields of the schedule and
+  // the quiet hours: they write exactly what the server reads (campaigns.forms.SCHEDULE_FORMAT, TIME_FORMAT),
+  // day first and 24 hours, in Indonesian when the page is. disableMobile: a phone's native picker would
+  // follow the phone's locale again (month first, AM/PM). Typing stays allowed.
+  if (window.flatpickr) {
+    const indonesian = document.documentElement.lang === "id" && window.flatpickr.l10ns.id;
+    form.querySelectorAll("[data-datepicker]").forEach((input) => {
+      const timeOnly = input.dataset.datepicker === "time";
+      window.flatpickr(input, {
+        enableTime: true, noCalendar: timeOnly, dateFormat: timeOnly ? "H:i" : "d/m/Y H:i", time_24hr: true,
+        allowInput: true, disableMobile: true, locale: indonesian || "default",
+      });
+      // flatpickr empties a typed value it cannot read when the field loses focus; an empty schedule means
+      // "send now", so the text is put back for the server to refuse with a message instead. Only what the
+      // user typed counts (isTrusted): flatpickr's own emptying also fires an input event.
+      let typed = "";
+      input.addEventListener("input", (event) => { if (event.isTrusted) typed = input.value; });
+      input.addEventListener("blur", () => {
+        if (input.value === "" && typed !== "") input.value = typed;
+      });
+    });
+  }
 })();

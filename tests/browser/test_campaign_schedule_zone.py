@@ -36,7 +36,7 @@ def test_scheduled_broadcast_reads_back_in_the_workspace_zone(page, live_server,
     page.goto(f"{live_server.url}/campaigns/new/")
     page.fill("#id_name", "Pagi")
     page.fill("#id_message", "Halo [name]")
-    page.fill("#id_schedule", "2030-06-01T09:00")
+    page.fill("#id_schedule", "01/06/2030 09:00")
     page.click("text=Start campaign")
     page.wait_for_selector("#progress")
     campaign = Campaign.objects.get(name="Pagi")

@@ -168,7 +168,7 @@ def test_a_draft_is_saved_listed_edited_and_started(page, live_server, shop, wid
     page.fill("#id_name", "Lebaran")
     page.fill("#id_message", "{Halo|Hai} [name]")
     page.check("input[name=tags][value=VIP]")
-    page.fill("#id_schedule", "2030-06-01T09:00")
+    page.fill("#id_schedule", "01/06/2030 09:00")
     page.click("text=Save as draft")
     page.wait_for_selector("#progress[data-status=DRAFT]")
     assert "Draft saved" in page.inner_text("main") and "nothing is sent until you start it" in page.inner_text("main")
@@ -192,4 +192,56 @@ def test_a_draft_is_saved_listed_edited_and_started(page, live_server, shop, wid
     assert "Campaign scheduled" in page.inner_text("main")
     draft.refresh_from_db()
     assert draft.status == Campaign.Status.SCHEDULED and draft.name == "Lebaran 2030"
+    assert_no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_schedule_picker_is_day_first_24_hours_and_speaks_indonesian(page, live_server, shop, width):
+    import datetime
+    import re
+
+    from campaigns.models import Campaign
+
+    workspace, user = shop
+    open_composer(page, live_server, user, width)
+    page.click("#id_schedule")
+    calendar = page.locator(".flatpickr-calendar.open")
+    calendar.wait_for()
+    assert page.locator(".flatpickr-calendar.open .flatpickr-am-pm").count() == 0  # a 24-hour clock
+    box = calendar.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1  # the whole calendar is on a phone's screen
+    page.click(".flatpickr-calendar.open .flatpickr-next-month")
+    page.click(".flatpickr-calendar.open .flatpickr-day:not(.prevMonthDay):not(.nextMonthDay) >> text='15'")
+    assert re.fullmatch(r"15/\d\d/\d{4} \d\d:\d\d", page.input_value("#id_schedule"))
+    page.keyboard.press("Escape")
+    # Typed, the same format; a text it cannot read stays for the server to refuse (empty would mean "now").
+    page.fill("#id_schedule", "besok pagi")
+    page.click("#id_name")
+    assert page.input_value("#id_schedule") == "besok pagi"
+    page.fill("#id_name", "Pagi")
+    page.fill("#id_message", "Halo [name]")
+    page.click("text=Save as draft")
+    page.wait_for_selector(".field-error")
+    assert "Enter a valid date/time" in page.inner_text("main") and not Campaign.objects.exists()
+    page.fill("#id_schedule", "01/06/2030 21:30")
+    page.fill("#id_quiet_start", "21.00")
+    page.fill("#id_quiet_end", "08:00")
+    page.click("#id_name")
+    assert page.input_value("#id_quiet_start") == "21:00"  # the picker writes the one format
+    page.click("text=Save as draft")
+    page.wait_for_selector("#progress[data-status=DRAFT]")
+    draft = Campaign.objects.get()
+    assert draft.scheduled_at == datetime.datetime(2030, 6, 1, 14, 30, tzinfo=datetime.UTC)  # 21:30 in Jakarta
+    assert "1 Jun 2030 21:30" in page.inner_text("#progress")
+    assert_no_sideways_scroll(page)
+
+    with page.expect_navigation():
+        page.select_option("#lang", "id")
+    page.goto(f"{live_server.url}/campaigns/{draft.pk}/edit/")
+    assert page.input_value("#id_schedule") == "01/06/2030 21:30"
+    page.click("#id_schedule")
+    page.locator(".flatpickr-calendar.open").wait_for()
+    assert page.locator(".flatpickr-calendar.open .flatpickr-weekday").first.inner_text().split()[0] == "Sen"
+    month = page.locator(".flatpickr-calendar.open .flatpickr-monthDropdown-months option:checked").inner_text()
+    assert month == "Juni"
     assert_no_sideways_scroll(page)

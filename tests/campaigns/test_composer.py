@@ -297,7 +297,7 @@ def test_edit_shows_the_draft_filled_in_and_saves_it_again(owner_client, workspa
     assert "Edit draft: Lebaran" in html and 'value="Lebaran"' in html and "{Hi|Halo} [name]" in html
     assert re.search(r'value="VIP"[^>]*checked', html) and re.search(rf'value="{ready.session_name}"[^>]*checked', html)
     assert 'value="12.0"' in html and 'value="34.0"' in html and re.search(r'<option value=""[^>]*selected', html)
-    assert 'value="2030-06-01T09:00"' in html  # the workspace's wall clock, not UTC
+    assert 'value="01/06/2030 09:00"' in html  # the workspace's wall clock, day first, not UTC
     assert "Now: promo" in html and 'name="media-clear"' in html
     response = _draft_post(owner_client, url=f"/campaigns/{draft.pk}/edit/", name="Lebaran 2", tags=[],
                            schedule="2030-06-01T09:00")
@@ -368,3 +368,42 @@ def test_the_schema_documents_drafts():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     assert "draft" in schema["components"]["schemas"]["StartRequest"]["properties"]
     assert schema["paths"]["/api/campaign/{campaign_id}/start"]["post"]["operationId"] == "campaign_draft_start"
+
+
+# ---------------------------------------------------------------- the schedule, day first
+
+
+def test_the_schedule_field_reads_and_shows_day_first_with_a_24_hour_clock(owner_client, workspace, ready):
+    from datetime import datetime
+
+    html = owner_client.get("/campaigns/new/").content.decode()
+    schedule = re.search(r'<input[^>]*name="schedule"[^>]*>', html).group(0)
+    assert 'type="text"' in schedule and 'data-datepicker="datetime"' in schedule
+    assert 'placeholder="dd/mm/yyyy hh:mm"' in schedule and "datetime-local" not in html
+    for name in ("quiet_start", "quiet_end"):
+        field = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert 'type="text"' in field and 'data-datepicker="time"' in field
+    assert "vendor/flatpickr/flatpickr.min.js" in html and "vendor/flatpickr/l10n/id.js" in html
+    for typed in ("01/06/2030 21:30", "01/06/2030 21.30", "2030-06-01T21:30"):
+        response = _draft_post(owner_client, schedule=typed, quiet_start="21.00", quiet_end="08:00")
+        assert response.status_code == 302, typed
+        draft = Campaign.objects.latest("pk")
+        assert draft.scheduled_at.astimezone(workspace.zone).replace(tzinfo=None) == datetime(2030, 6, 1, 21, 30)
+        assert draft.quiet_start.hour == 21 and draft.quiet_end.hour == 8
+    # 06/01 is the 6th of January, never June the 1st as an American form would read it.
+    _draft_post(owner_client, schedule="06/01/2031 10:00")
+    assert Campaign.objects.latest("pk").scheduled_at.astimezone(workspace.zone).month == 1
+    wrong = _draft_post(owner_client, schedule="06/31/2031 10:00").content.decode()
+    assert "Enter a valid date/time" in wrong
+    html = owner_client.get(f"/campaigns/{draft.pk}/edit/").content.decode()
+    assert 'value="01/06/2030 21:30"' in html and 'value="21:00"' in html and 'value="08:00"' in html
+
+
+def test_the_api_also_reads_the_composers_format(owner_api, workspace, ready):
+    from datetime import datetime
+
+    response = owner_api.post("/api/campaign/start", {"message": "Hi", "tags": ["VIP"], "draft": True,
+                                                      "schedule": "01/06/2030 09:00"}, format="json")
+    assert response.status_code == 201, response.json()
+    scheduled = Campaign.objects.get().scheduled_at.astimezone(workspace.zone).replace(tzinfo=None)
+    assert scheduled == datetime(2030, 6, 1, 9, 0)
