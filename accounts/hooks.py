@@ -1,13 +1,16 @@
 """What apps above accounts plug into it, registered from their own ``AppConfig.ready()`` (STYLE.md §1).
 
-accounts imports no Sebar app, yet the dashboard shows every app's figures and the team page needs the
-plan's agent seats. So the upper apps register here: a missing registration is an error at the call,
-never a feature that silently turns off because a dotted path had a typo.
+accounts imports no Sebar app, yet the dashboard shows every app's figures and first steps, the public home
+page shows billing's plans and the team page needs the plan's agent seats. So the upper apps register here:
+a missing registration is an error at the call, never a feature that silently turns off because a dotted
+path had a typo.
 """
 from django.core.exceptions import ImproperlyConfigured
 
 _cards: list[tuple[int, object, str]] = []
+_steps: list[tuple[int, object, str]] = []
 _seats = None
+_plans = None
 
 
 def register_dashboard_card(provider, *, permission="dashboard:view", order=100):
@@ -20,6 +23,32 @@ def register_dashboard_card(provider, *, permission="dashboard:view", order=100)
 
 def dashboard_card_providers():
     return [(provider, permission) for _order, provider, permission in _cards]
+
+
+def register_first_step(provider, *, permission, order=100):
+    """A step of the dashboard's first-steps checklist. ``provider(workspace)`` → ``{"key", "label", "hint",
+    "url", "done"}``, ``done`` read from the workspace's data. ``permission``: what doing the step needs;
+    a member without it is not shown the step (nor its query)."""
+    if all(existing is not provider for _order, existing, _perm in _steps):
+        _steps.append((order, provider, permission))
+        _steps.sort(key=lambda item: item[0])
+
+
+def first_step_providers():
+    return [(provider, permission) for _order, provider, permission in _steps]
+
+
+def register_public_plans(provider):
+    """``provider()`` → the plans a visitor may buy, as dicts ``{"code", "name", "description", "price",
+    "features"}`` (``price`` formatted, None when free; ``features``: ``[{"text", "on"}]``)."""
+    global _plans
+    _plans = provider
+
+
+def public_plans():
+    if _plans is None:
+        raise ImproperlyConfigured("No public plans are registered: billing registers them in BillingConfig.ready().")
+    return _plans()
 
 
 class SeatPolicy:

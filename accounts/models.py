@@ -145,6 +145,9 @@ class Membership(WorkspaceOwned):
     # Agents mark themselves online to receive new chats from the CS rotator.
     is_online = models.BooleanField(_("online"), default=False)
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    # The dashboard's first-steps checklist is gone for this member from then on: dismissed, or seen with
+    # every step done (so a number that disconnects later does not bring the beginner's list back).
+    first_steps_hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

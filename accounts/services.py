@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.errors import UserError
@@ -110,3 +111,12 @@ def user_login_check(*, request, email, password):
 def logout_everywhere(user):
     """End every API token and every session `user` has, on every device."""
     tokens.revoke_all(user)
+
+
+def first_steps_hide(*, membership):
+    """Hide the dashboard's first-steps checklist for this member, for good (dismissed or finished)."""
+    now = timezone.now()
+    # Conditional, so a second tab or a double click keeps the first moment.
+    Membership.objects.for_workspace(membership.workspace).filter(
+        pk=membership.pk, first_steps_hidden_at__isnull=True).update(first_steps_hidden_at=now)
+    membership.first_steps_hidden_at = membership.first_steps_hidden_at or now

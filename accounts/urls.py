@@ -5,7 +5,9 @@ from . import team_views, views
 
 app_name = "accounts"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    # One address for both: a visitor gets the public home, a member the dashboard.
+    path("", views.home, name="dashboard"),
+    path("first-steps/dismiss/", views.first_steps_dismiss, name="first-steps-dismiss"),
     path("signup/", views.signup, name="signup"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),

@@ -1,4 +1,5 @@
-"""Account pages: sign up, log in, log out, change password, dashboard, workspace settings, language switch."""
+"""Account pages: the public home, sign up, log in, log out, change password, the dashboard, workspace
+settings."""
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
@@ -12,7 +13,9 @@ from config.errors import UserError
 from config.forms import apply_user_error
 
 from . import services
+from .dashboard import cards, first_steps
 from .forms import LoginForm, SignupForm, WorkspaceSettingsForm
+from .hooks import public_plans
 from .ratelimit import RateLimited
 from .tenancy_web import workspace_view
 from .workspace_settings import workspace_update
@@ -100,13 +103,21 @@ def workspace_settings(request):
     return render(request, "accounts/workspace_settings.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def home(request):
+    """``/``: what Sebar does and its plans for a visitor; a member's dashboard once logged in."""
+    if request.user.is_authenticated:
+        return dashboard(request)
+    return render(request, "accounts/home.html", {"plans": public_plans()})
+
+
 @workspace_view("dashboard:view")
 def dashboard(request):
-    return render(request, "accounts/dashboard.html", {"cards": dashboard_cards(request)})
+    return render(request, "accounts/dashboard.html", {"cards": cards(request), "first_steps": first_steps(request)})
 
 
-def dashboard_cards(request):
-    """Summary cards; each app contributes its figure through its selectors as it lands."""
-    from .dashboard import cards
-
-    return cards(request)
+@require_POST
+@workspace_view("dashboard:view")
+def first_steps_dismiss(request):
+    services.first_steps_hide(membership=request.membership)
+    messages.info(request, _("The first steps are hidden. Each page still has its own help."))
+    return redirect("accounts:dashboard")

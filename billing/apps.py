@@ -1,4 +1,5 @@
-"""App config for billing: its plan card, and the agent seats it lends accounts' team feature."""
+"""App config for billing: its plan card, the plans on the public home page, and the agent seats it lends
+accounts' team feature."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,5 +15,6 @@ class BillingConfig(AppConfig):
         from . import limits, selectors
 
         hooks.register_dashboard_card(selectors.dashboard_card, permission="billing:manage", order=60)
+        hooks.register_public_plans(selectors.public_plans)
         limits.register_usage("agents", agent_count)
         hooks.register_seat_policy(limits.AgentSeats())

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .models import FREE_CODE, BillingPause, Package, Subscription
+from .money import rupiah
 
 REMINDER_DAYS = 7  # reminders show on the dashboard from a week before expiry (7, 3, 1 days...)
 
@@ -24,6 +25,13 @@ def free_package():
 
 def public_packages():
     return Package.objects.filter(is_public=True)
+
+
+def public_plans():
+    """The plans a visitor may buy, for the public home page (accounts.hooks.public_plans)."""
+    return [{"code": p.code, "name": p.name, "description": p.description,
+             "price": rupiah(p.price) if p.price else None, "features": plan_features(p)}
+            for p in public_packages()]
 
 
 def active_subscriptions(workspace, now=None):

@@ -111,3 +111,10 @@ def dashboard_card(workspace):
 def device_is_busy(device):
     return Campaign.objects.filter(status=Campaign.Status.PROCESSING, devices=device).exists()
 
+
+def first_step(workspace):
+    """Done once a broadcast left the draft stage: scheduled, sending or already over."""
+    started = Campaign.objects.for_workspace(workspace).exclude(status=Campaign.Status.DRAFT).exists()
+    return {"key": "broadcast", "label": _("Send your first broadcast"),
+            "hint": _("Paced over your numbers with random delays, so they stay safe."),
+            "url": reverse("campaigns:new"), "done": started}

@@ -169,3 +169,9 @@ def dashboard_card(workspace):
     return {"label": _("Contacts"), "value": f"{n:,}{'+' if capped else ''}",
             "hint": _("%(n)s opted out") % {"n": opted} if opted else _("Import a spreadsheet or a group"),
             "url": reverse("contacts:list")}
+
+
+def first_step(workspace):
+    return {"key": "contacts", "label": _("Import your contacts"),
+            "hint": _("From a CSV or Excel file, or grabbed from a WhatsApp group."),
+            "url": reverse("contacts:import"), "done": Contact.objects.for_workspace(workspace).exists()}

@@ -1,4 +1,4 @@
-"""App config for devices: registers its dashboard card, its plan counter and billing's device hooks."""
+"""App config for devices: registers its dashboard card and first step, its plan counter and billing's device hooks."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,12 +8,13 @@ class DevicesConfig(AppConfig):
     verbose_name = _("Devices")
 
     def ready(self):
-        from accounts.hooks import register_dashboard_card
+        from accounts.hooks import register_dashboard_card, register_first_step
         from billing import enforcement, limits
 
         from . import billing_hooks, selectors
 
         register_dashboard_card(selectors.dashboard_card, order=10)
+        register_first_step(selectors.first_step, permission="devices:manage", order=10)
         limits.register_usage("devices", selectors.device_count)
         enforcement.register(pause=billing_hooks.devices_pause_over_limit,
                              resume=billing_hooks.devices_resume_within_limit, order=10)

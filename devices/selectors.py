@@ -54,3 +54,13 @@ def dashboard_card(workspace):
         hint = _("All numbers are connected.")
     return {"label": _("Devices connected"), "value": f"{counts['connected']} / {counts['total']}",
             "hint": hint, "url": reverse("devices:list")}
+
+
+def first_step(workspace):
+    """The dashboard's first step: a number connected (adding one is not enough, it must be linked)."""
+    devices = Device.objects.for_workspace(workspace)
+    done = devices.filter(status=Device.Status.CONNECTED).exists()
+    # With a number added but not linked yet, the list is where its Connect button is.
+    url = reverse("devices:list") if not done and devices.exists() else reverse("devices:add")
+    return {"key": "device", "label": _("Connect a WhatsApp number"),
+            "hint": _("Scan a QR code or type a pairing code on the phone."), "url": url, "done": done}

@@ -1,4 +1,4 @@
-"""App config for inbox: its dashboard card and its section on a contact's page."""
+"""App config for inbox: its dashboard card, its first step and its section on a contact's page."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,11 +8,12 @@ class InboxConfig(AppConfig):
     verbose_name = _("Inbox")
 
     def ready(self):
-        from accounts.hooks import register_dashboard_card
+        from accounts.hooks import register_dashboard_card, register_first_step
         from contacts.panels import register
 
         from . import selectors
         from .panels import contact_chat_panel
 
         register_dashboard_card(selectors.dashboard_card, order=40)
+        register_first_step(selectors.first_step, permission="autoreplies:manage", order=40)
         register(contact_chat_panel, order=10)

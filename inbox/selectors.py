@@ -127,3 +127,9 @@ def dashboard_card(workspace):
     return {"label": _("Chats waiting"), "value": unread,
             "hint": _("%(n)s need a person") % {"n": waiting} if waiting else _("unread conversations"),
             "url": reverse("inbox:index")}
+
+
+def first_step(workspace):
+    return {"key": "autoreply", "label": _("Set up your first auto-reply"),
+            "hint": _("Answer a keyword such as \"price\" by itself, day and night."),
+            "url": reverse("inbox:autoreplies"), "done": AutoReply.objects.for_workspace(workspace).exists()}

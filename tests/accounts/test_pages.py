@@ -27,9 +27,10 @@ def test_signup_page_shows_taken_email_on_the_field(client, owner):
 def test_login_logout(client, owner, password):
     response = client.post("/login/", {"email": "ALICE@example.com", "password": password})
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert "Hello, Alice" in client.get("/").content.decode()
     client.post("/logout/")
-    assert client.get("/")["Location"].startswith("/login/")
+    assert client.get("/account/password/")["Location"].startswith("/login/")
+    assert b"home-signup" in client.get("/").content  # a visitor again: the public home
 
 
 def test_login_wrong_password_message(client, owner):

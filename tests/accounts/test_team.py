@@ -52,7 +52,7 @@ def test_owner_invites_and_a_new_person_signs_up(owner_client, workspace, client
     assert membership.workspace == workspace and membership.role == Membership.Role.AGENT
     invitation.refresh_from_db()
     assert invitation.accepted_at and invitation.accepted_by == membership.user
-    assert client.get("/").status_code == 200  # logged in as the new agent
+    assert "Hello, Siti" in client.get("/").content.decode()  # logged in as the new agent
     assert client.post(invitation.path, {"full_name": "X", "password": "es-teh-manis-42"}).status_code == 410
 
 

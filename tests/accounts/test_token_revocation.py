@@ -9,6 +9,8 @@ from accounts.models import Membership, User
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
+# A page only a signed-in member sees (/ is the public home for a visitor): 200 with a session, 302 without.
+SIGNED_IN_PAGE = "/account/password/"
 
 
 def login(email, password=PASSWORD):
@@ -54,8 +56,8 @@ def test_password_change_on_the_page_ends_every_token_but_keeps_this_session(own
         "old_password": PASSWORD, "new_password1": "teh-manis-2027", "new_password2": "teh-manis-2027"})
     assert response.status_code == 302
     assert_dead(pair)
-    assert owner_client.get("/").status_code == 200
-    assert other_session.get("/").status_code == 302  # to the login page
+    assert owner_client.get(SIGNED_IN_PAGE).status_code == 200
+    assert other_session.get(SIGNED_IN_PAGE).status_code == 302  # to the login page
     fresh = login(owner.email, "teh-manis-2027")
     assert me(fresh["access"]).status_code == 200
 
@@ -88,7 +90,7 @@ def test_logout_everywhere_api_ends_every_token_and_session(owner, owner_client)
     assert client.post("/api/auth/logout-everywhere").status_code == 204
     assert_dead(one)
     assert_dead(two)
-    assert owner_client.get("/").status_code == 302
+    assert owner_client.get(SIGNED_IN_PAGE).status_code == 302
     assert me(login(owner.email)["access"]).status_code == 200
 
 
@@ -99,7 +101,7 @@ def test_logout_everywhere_button_on_the_account_page(owner, owner_client):
     response = owner_client.post("/account/logout-everywhere/")
     assert response.status_code == 302 and response["Location"] == "/login/"
     assert_dead(pair)
-    assert owner_client.get("/").status_code == 302
+    assert owner_client.get(SIGNED_IN_PAGE).status_code == 302
 
 
 def test_removing_a_member_ends_their_tokens_at_once(owner_client, agent, owner_api):
@@ -114,7 +116,7 @@ def test_removing_a_member_on_the_team_page_ends_their_session_too(owner_client,
     membership = Membership.objects.get(user=agent)
     assert owner_client.post(f"/team/members/{membership.pk}/remove/").status_code == 302
     assert_dead(pair)
-    assert agent_client.get("/").status_code == 302
+    assert agent_client.get(SIGNED_IN_PAGE).status_code == 302
 
 
 def test_logout_blacklists_the_refresh_token_it_is_given(owner):

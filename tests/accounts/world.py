@@ -9,6 +9,7 @@ from tests.factories import MembershipFactory, UserFactory
 from tests.url_walk import MARKER
 
 PUBLIC = {
+    "accounts:dashboard": "/ is the public home page for visitors; a member gets the dashboard (dashboard:view)",
     "accounts:signup": "sign-up page",
     "accounts:login": "login page",
     "accounts:logout": "logging out needs no role",
