@@ -25,6 +25,19 @@ def _isolated_redis_keys(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request through LocaleMiddleware leaves its language active
+    in the thread (a real server activates one per request, so nothing carries over there); without this, a
+    test after an Indonesian request would read Indonesian messages."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _seeded_plans(request):
     """A transactional test (django_db(transaction=True)) empties every table when it ends, the plans the
     migration seeded included; so each test finds Pro and Enterprise again, whichever transactional test ran
