@@ -37,15 +37,16 @@ def client_ip(request):
 def user_signup(*, email, password, full_name="", workspace_name="", language=""):
     """Create a user, their workspace and their owner membership, all or nothing.
 
-    `language` is the one the person signed up in: a shop that signs up in Indonesian writes to its
-    customers in Indonesian until the owner changes it on the settings page."""
+    `language` is the one the person signed up in: their pages stay in it (User.language), and a shop
+    that signs up in Indonesian writes to its customers in Indonesian until the owner changes it on the
+    settings page."""
     email = (email or "").strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise EmailTaken(
             _("An account with %(email)s already exists. Log in with it instead.") % {"email": email},
             fields={"email": _("This email is already registered.")},
         )
-    user = User(email=email, full_name=full_name.strip())
+    user = User(email=email, full_name=full_name.strip(), language=supported_language(language))
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:

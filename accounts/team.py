@@ -22,6 +22,7 @@ from . import tokens
 from .hooks import seat_policy
 from .invitations import Invitation, default_expiry, new_token
 from .models import Membership, User
+from .workspace_settings import supported_language
 
 
 class TeamError(UserError):
@@ -134,13 +135,14 @@ def invitation_accept(*, token, user):
     return membership
 
 
-def invitation_signup_accept(*, token, full_name, password):
-    """Someone new creates their account from the invitation link and joins as an agent."""
+def invitation_signup_accept(*, token, full_name, password, language=""):
+    """Someone new creates their account from the invitation link and joins as an agent; `language`, the
+    one the page was read in, becomes the language of their pages."""
     invitation = invitation_for_token(token)
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise TeamError(_("An account with %(email)s already exists. Log in to accept the invitation.") % {
             "email": invitation.email}, code="email_taken")
-    user = User(email=invitation.email, full_name=(full_name or "").strip())
+    user = User(email=invitation.email, full_name=(full_name or "").strip(), language=supported_language(language))
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:

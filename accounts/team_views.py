@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -98,7 +99,7 @@ def invitation_accept(request, token):
     form = InvitationSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = team.invitation_signup_accept(token=token, **form.cleaned_data)
+            user = team.invitation_signup_accept(token=token, **form.cleaned_data, language=get_language())
         except UserError as exc:
             apply_user_error(form, exc)
         else:

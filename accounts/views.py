@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from config.errors import UserError
 from config.forms import apply_user_error
@@ -16,6 +17,7 @@ from . import services
 from .dashboard import cards, first_steps
 from .forms import LoginForm, SignupForm, WorkspaceSettingsForm
 from .hooks import public_plans
+from .language import user_language_save
 from .ratelimit import RateLimited
 from .tenancy_web import workspace_view
 from .workspace_settings import workspace_update
@@ -121,3 +123,12 @@ def first_steps_dismiss(request):
     services.first_steps_hide(membership=request.membership)
     messages.info(request, _("The first steps are hidden. Each page still has its own help."))
     return redirect("accounts:dashboard")
+
+
+def language_switch(request):
+    """Django's set_language (the cookie and the redirect); a signed-in member's choice is also saved on
+    them, so it survives a new session (accounts/language.py)."""
+    response = set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        user_language_save(user=request.user, language=request.POST.get("language", ""))
+    return response

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     # Remembers browsers that logged in, so a guesser cannot lock their owner out: accounts/login_devices.py.
     "accounts.login_devices.KnownDeviceMiddleware",
     "accounts.tenancy.WorkspaceMiddleware",
+    # A member's saved language (User.language) wins over the cookie and the browser's guess.
+    "accounts.language.UserLanguageMiddleware",
     "accounts.zone_middleware.WorkspaceZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,9 +1,9 @@
 """Root URLs. Pages per app, the JSON API under /api/, WAHA webhooks, the public link redirect."""
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.views import language_switch
 from config.health import healthz
 from rotator.public_urls import PATH_PREFIX as LINK_PREFIX
 
@@ -22,7 +22,8 @@ api_patterns = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Django's set_language, which also saves a signed-in member's choice on them.
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),
     path("webhooks/", include("devices.webhook_urls")),

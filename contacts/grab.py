@@ -1,10 +1,10 @@
 """Group grab: list a device's WhatsApp groups and import a group's participants as contacts.
 
 Participants go through the same merge rule and report as a file import (an `ImportJob` of kind
-"group"), tagged `From Group <name>` with source "Group Grab". WhatsApp hides some members behind an
-`@lid` id without a phone (`pn`): those are looked up through WAHA's LID endpoint and, when still
-hidden, counted as "hidden by WhatsApp" — never stored under a made-up number. The device's own
-number is skipped.
+"group"), tagged `From Group <name>` with source "Group Grab" (both in the workspace's language).
+WhatsApp hides some members behind an `@lid` id without a phone (`pn`): those are looked up through
+WAHA's LID endpoint and, when still hidden, counted as "hidden by WhatsApp" — never stored under a
+made-up number. The device's own number is skipped.
 """
 import logging
 
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.language import workspace_language
 from billing import limits
 from common.phones import InvalidPhone, normalize
 from config.errors import UserError
@@ -20,7 +21,6 @@ from .importing.merge import Budget, Record, TagCache, merge_records
 from .models import ImportJob, ImportReject
 from .services import clean_tag_names
 
-GRAB_SOURCE = "Group Grab"
 log = logging.getLogger(__name__)
 
 
@@ -63,10 +63,13 @@ def grab_create(*, workspace, user, device, group_id, tags=()):
         raise UserError(_("This device is not in that group any more. Reload the group list."),
                         code="group_not_found", status_code=404, fields={"group_id": _("Not found.")})
     label = (name or group_id)[:60]
+    # The tag and the source are stored values the shop reads for good: in its language, not the clicker's.
+    with workspace_language(workspace):
+        source, group_tag = _("Group Grab"), _("From Group %(name)s") % {"name": label}
     job = ImportJob.objects.create(
         workspace=workspace, created_by=user, kind=ImportJob.Kind.GROUP, original_name=label,
-        headers=[device.session_name, group_id], source=GRAB_SOURCE, status=ImportJob.Status.QUEUED,
-        tags=clean_tag_names([f"From Group {label}", *clean_tag_names(tags)]))
+        headers=[device.session_name, group_id], source=source, status=ImportJob.Status.QUEUED,
+        tags=clean_tag_names([group_tag, *clean_tag_names(tags)]))
     transaction.on_commit(lambda: contacts_grab_task.delay(job.pk))
     return job
 

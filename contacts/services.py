@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.language import workspace_language
 from billing import limits
 from billing.errors import LimitReached
 from common import phones
@@ -58,8 +59,12 @@ def _phone(workspace, raw):
         raise UserError(exc.message, code="invalid_phone", fields={"phone": exc.message})
 
 
-def contact_create(*, workspace, phone, name="", tags=(), custom_fields=None, source="Manual"):
+def contact_create(*, workspace, phone, name="", tags=(), custom_fields=None, source=""):
+    """A contact typed in by hand (source "Manual", in the workspace's language) or sent through the API."""
     phone = _phone(workspace, phone)
+    if not source:
+        with workspace_language(workspace):
+            source = _("Manual")
     if Contact.objects.for_workspace(workspace).filter(phone=phone).exists():
         raise UserError(_("A contact with the number +%(phone)s already exists. Edit that one instead.")
                         % {"phone": phone}, code="duplicate_contact", fields={"phone": _("Already in contacts.")})
@@ -145,9 +150,14 @@ def contacts_mark_on_whatsapp(*, workspace, phones, on_whatsapp):
             .exclude(on_whatsapp=on_whatsapp).update(on_whatsapp=on_whatsapp))
 
 
-def contact_opt_out(*, contact, reason):
+def contact_opt_out(*, contact, reason="", by=None):
+    """Broadcasts skip the contact from now on. Without a `reason` one is written, in the workspace's
+    language like every value Sebar stores (an agent's language is not the shop's)."""
     if contact.opted_out:
         return contact
+    if not reason:
+        with workspace_language(contact.workspace):
+            reason = _("Marked by %(user)s") % {"user": by} if by else _("Opted out by hand")
     contact.opted_out = True
     contact.opted_out_at = timezone.now()
     contact.opted_out_reason = reason[:200]
@@ -165,8 +175,8 @@ def contact_opt_in(*, contact):
 
 
 def contact_get_or_create_inbound(*, workspace, phone, name=""):
-    """The contact writing to us; created with source "Inbound". Over the plan limit the contact is
-    still returned (unsaved) so the inbound flow never fails on billing."""
+    """The contact writing to us; created with source "Inbound" (in the workspace's language). Over the
+    plan limit the contact is still returned (unsaved) so the inbound flow never fails on billing."""
     phone = phones.normalize(phone, workspace.default_region or "ID")
     contact = Contact.objects.for_workspace(workspace).filter(phone=phone).first()
     if contact:
@@ -174,7 +184,9 @@ def contact_get_or_create_inbound(*, workspace, phone, name=""):
             contact.name = name[:200]
             contact.save(update_fields=["name", "updated_at"])
         return contact
-    contact = Contact(workspace=workspace, phone=phone, name=(name or "")[:200], source="Inbound")
+    with workspace_language(workspace):
+        source = _("Inbound")
+    contact = Contact(workspace=workspace, phone=phone, name=(name or "")[:200], source=source)
     try:
         limits.check(workspace, "contacts")
     except LimitReached:
@@ -202,7 +214,9 @@ def opt_out_check(*, workspace, phone, text):
     if contact.pk is None:
         # Over the plan limit: still record the opt-out, an opted-out row must exist to be honoured.
         contact.save()
-    contact_opt_out(contact=contact, reason=_("Wrote \"%(text)s\"") % {"text": str(text).strip()[:60]})
+    with workspace_language(workspace):
+        reason = _("Wrote \"%(text)s\"") % {"text": str(text).strip()[:60]}
+    contact_opt_out(contact=contact, reason=reason)
     return True
 
 

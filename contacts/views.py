@@ -113,7 +113,7 @@ def contact_edit(request, pk):
 def contact_opt_out(request, pk):
     """Opt a contact out by hand, e.g. when they asked by phone: broadcasts skip them from now on."""
     contact = get_for_workspace_or_404(request, Contact, pk=pk)
-    services.contact_opt_out(contact=contact, reason=request.POST.get("reason", "").strip() or _("Opted out by hand"))
+    services.contact_opt_out(contact=contact, reason=request.POST.get("reason", "").strip())
     messages.success(request, _("%(c)s will not receive broadcasts any more.") % {"c": contact})
     return redirect("contacts:edit", pk=contact.pk)
 

@@ -10,6 +10,8 @@ import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from accounts.language import workspace_language
+
 from .errors import SandboxOnly, WahaFailed
 
 TIMEOUT = (3.05, 10)
@@ -71,8 +73,12 @@ def sandbox_scan(*, device, phone=None) -> dict:
     return info
 
 
-def sandbox_inbound(*, device, text, phone=FAKE_CUSTOMER, push_name="Sandbox Customer") -> dict:
-    """A fake customer writes to this number: the emulator posts ``message`` and ``message.any``."""
+def sandbox_inbound(*, device, text, phone=FAKE_CUSTOMER, push_name="") -> dict:
+    """A fake customer writes to this number: the emulator posts ``message`` and ``message.any``. Their
+    name becomes the chat's and the contact's, so it is in the workspace's language."""
+    if not push_name:
+        with workspace_language(device.workspace):
+            push_name = _("Sandbox Customer")
     if not device.is_connected:
         raise SandboxOnly(_("Connect this number first: only a connected number receives messages."),
                           code="device_not_connected")

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.language import workspace_language
+
 from .matching import first_match
 from .models import AutoReply, Chat, Message
 
@@ -180,8 +182,10 @@ def _opt_out(chat, message):
         return False  # a number contacts cannot store has no contact to opt out
     if chat.opt_out_confirmed_at is None:
         Chat.objects.filter(pk=chat.pk).update(opt_out_confirmed_at=timezone.now())
-        message_queue(chat=chat, sender=Message.Sender.BOT, source="opt_out",
-                      text=_("You will not receive our broadcasts any more. Write to us any time if you need help."))
+        # The shop's language, not the language of the worker (or the agent's request) that runs this.
+        with workspace_language(chat.workspace):
+            text = _("You will not receive our broadcasts any more. Write to us any time if you need help.")
+        message_queue(chat=chat, sender=Message.Sender.BOT, source="opt_out", text=text)
     return True
 
 
@@ -246,7 +250,8 @@ def assistant_reply(*, message_id):
     from .assistant import assistant_answer
     from .services import settings_for
 
-    outcome = assistant_answer(chat=chat, message=message, settings=settings_for(chat.workspace))
+    with workspace_language(chat.workspace):  # a handoff reason is stored: in the shop's language
+        outcome = assistant_answer(chat=chat, message=message, settings=settings_for(chat.workspace))
     if outcome.reply:
         with transaction.atomic():
             message_queue(chat=chat, sender=Message.Sender.BOT, source=outcome.source, text=outcome.reply)

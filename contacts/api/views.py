@@ -108,7 +108,7 @@ class ContactViewSet(WorkspaceViewSet):
                                 tags=d.get("tags"), custom_fields=d.get("custom_fields"))
         if "opted_out" in d and d["opted_out"] != contact.opted_out:
             if d["opted_out"]:
-                services.contact_opt_out(contact=contact, reason=_("Marked by %(user)s") % {"user": request.user})
+                services.contact_opt_out(contact=contact, by=request.user)
             else:
                 services.contact_opt_in(contact=contact)
         contact.refresh_from_db()

@@ -1,0 +1,58 @@
+"""Which language Sebar speaks, and to whom.
+
+- A member reads the pages in their own language. The switch at the top of every page saves it on
+  `User.language` (accounts.views.language_switch) and `UserLanguageMiddleware` applies it on every request, so it
+  follows the person to a new session or another browser instead of living in one cookie.
+- A customer hears the workspace's language (`Workspace.language`), never the language of whoever or
+  whatever triggered the text: a worker's default, an English-speaking agent. Every place that composes
+  a text for a customer, or stores a value Sebar makes up (a tag, a source, a reason), runs inside
+  `workspace_language(workspace)`.
+"""
+from django.conf import settings
+from django.utils import translation
+
+from .workspace_settings import supported_language
+
+
+def workspace_language(workspace):
+    """`with workspace_language(ws):` gettext answers in the workspace's language."""
+    return translation.override(supported_language(getattr(workspace, "language", "")) or settings.LANGUAGE_CODE)
+
+
+def user_language(user):
+    """The language the user chose for the pages, or "" when they never chose one."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    return supported_language(user.language)
+
+
+def user_language_save(*, user, language):
+    """Remember the user's choice; an unknown code changes nothing."""
+    language = supported_language(language)
+    if language and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
+class UserLanguageMiddleware:
+    """After AuthenticationMiddleware (it needs request.user), after LocaleMiddleware (it overrides the
+    cookie's or the browser's guess with the member's saved choice)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = user_language(request.user)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            # The cookie follows the saved choice, so the login page after a logout stays in it too.
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+        return response
