@@ -52,6 +52,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import queue
 from config.db import retry_on_deadlock
 from devices.models import Device
 from devices.waha import WahaError, WahaOutcomeUnknown, WahaSessionMissing, WahaSessionNotReady
@@ -176,14 +177,16 @@ def _queue_step(device_id, chain, countdown):
     from .tasks import device_send_task
 
     countdown = _countdown(countdown)
-    # No ETA for a step due now: the worker runs it at once instead of parking it on its timer.
-    device_send_task.apply_async((device_id, chain), countdown=countdown or None)
+    # No ETA for a step due now: the worker runs it at once instead of parking it on its timer. A step the
+    # broker did not take is not lost: the chain's armed_until runs out and the kick starts another.
+    queue.enqueue(device_send_task, device_id, chain, countdown=countdown or None)
 
 
 def _arm_deliver(recipient_id, chain, countdown, chat_id=None, slot=None):
     from .tasks import recipient_deliver_task
 
-    recipient_deliver_task.apply_async((recipient_id, chain, chat_id, slot), countdown=_countdown(countdown) or None)
+    # Not taken by the broker: the row stays SENDING unattempted and the reaper gives it back (never sent twice).
+    queue.enqueue(recipient_deliver_task, recipient_id, chain, chat_id, slot, countdown=_countdown(countdown) or None)
 
 
 def rearm(device_id, chain, countdown):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common import spintax
+from config import queue
 from config.db import retry_on_deadlock
 from config.errors import UserError
 
@@ -53,6 +54,8 @@ def campaign_create(*, workspace, actor, name, message, tags, exclude_tags=(), d
         return _draft_store(campaign, devices)
     _start_check(campaign, devices, schedule, now)
     campaign.full_clean()
+    if campaign.scheduled_at <= now:
+        queue.require()  # a start refused now saves nothing, so the client's retry cannot make a second one
     with transaction.atomic():
         campaign.save()
         if devices:
@@ -126,6 +129,8 @@ def campaign_start_draft(*, campaign):
         raise CampaignStateError(_("Only a draft can be started; this one is %(status)s.")
                                  % {"status": campaign.get_status_display()})
     _start_check(campaign, list(campaign.devices.all()), campaign.scheduled_at, now)
+    if campaign.scheduled_at is None or campaign.scheduled_at <= now:
+        queue.require()  # refused now, it stays a draft: starting it again later cannot send twice
     with transaction.atomic():
         if not _transition(campaign, [Campaign.Status.DRAFT], status=Campaign.Status.SCHEDULED,
                            scheduled_at=campaign.scheduled_at or now, updated_at=now):
@@ -137,9 +142,11 @@ def campaign_start_draft(*, campaign):
 
 
 def _launch_later(campaign_id):
+    """Start a due campaign at once. Only a shortcut: the row is SCHEDULED and due, so the beat's
+    ``campaigns_start_due`` starts it anyway when this message is lost (the launch runs once either way)."""
     from .tasks import campaign_launch_task
 
-    campaign_launch_task.delay(campaign_id)
+    queue.enqueue(campaign_launch_task, campaign_id)
 
 
 def audience_count(workspace, tags, exclude_tags=()):
@@ -246,12 +253,20 @@ def campaign_pause(*, campaign):
 
 
 def campaign_resume(*, campaign):
+    """A person's Resume (the page and the API); refused while the queue is down, before anything changes."""
     # Billing paused it because the plan lapsed: only a payment brings it back (billing's resume hook
     # clears the mark first), else a Free workspace could go on broadcasting by pressing Resume.
     if Campaign.objects.filter(pk=campaign.pk, paused_by_billing=True).exists():
         raise CampaignStateError(_("This campaign was paused because your plan lapsed. Renew under Billing and "
                                    "it resumes by itself."), code="paused_by_billing", status_code=402)
-    # A campaign paused before it started goes back to waiting for its time.
+    if campaign.started_at or campaign.scheduled_at <= timezone.now():  # it queues work now
+        queue.require()
+    return _resume(campaign)
+
+
+def _resume(campaign):
+    # A campaign paused before it started goes back to waiting for its time. Both ways are swept by the beat
+    # (the engine's kick, campaigns_start_due) if the queue message below is lost.
     target = Campaign.Status.PROCESSING if campaign.started_at else Campaign.Status.SCHEDULED
     if not _transition(campaign, [Campaign.Status.PAUSED], status=target):
         raise CampaignStateError(_("Only a paused campaign can be resumed; this one is %(status)s.")
@@ -294,7 +309,7 @@ def campaigns_resume_for_billing(*, workspace, plan):
     for campaign in Campaign.objects.for_workspace(workspace).filter(status=Campaign.Status.PAUSED,
                                                                      paused_by_billing=True):
         Campaign.objects.filter(pk=campaign.pk).update(paused_by_billing=False, last_error="")
-        campaign_resume(campaign=campaign)
+        _resume(campaign)  # never refused: a payment is not undone because the queue is down
         resumed += 1
     return resumed
 

@@ -70,7 +70,10 @@ def _flatten(detail):
 def api_exception_handler(exc, context):
     """Render every API error as {"error", "message", "fields"}; unknown errors become a bare 500."""
     if isinstance(exc, UserError):
-        return Response(_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+        response = Response(_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+        if getattr(exc, "retry_after", None):  # a 429 or a 503 says when to try again
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, DjangoValidationError):
         fields = {k: str(v[0]) for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {}
         message = "; ".join(exc.messages)

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # A blank 405 (a GET on a POST-only page) gets a page that says what happened.
     "config.error_pages.MethodNotAllowedPageMiddleware",
+    # A request refused because the background queue is down gets a 503 page saying nothing was saved.
+    "config.error_pages.QueueUnavailablePageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Remembers browsers that logged in, so a guesser cannot lock their owner out: accounts/login_devices.py.

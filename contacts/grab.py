@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.language import workspace_language
 from billing import limits
 from common.phones import InvalidPhone, normalize
+from config import queue
 from config.errors import UserError
 
 from .importing.merge import Budget, Record, TagCache, merge_records
@@ -58,6 +59,7 @@ def grab_create(*, workspace, user, device, group_id, tags=()):
     group_id = str(group_id or "").strip()
     if not group_id.endswith("@g.us"):
         raise UserError(_("Choose a group from the list (its id ends in @g.us)."), fields={"group_id": _("Invalid.")})
+    queue.require()
     name = next((g.get("name") for g in groups_list(device=device) if g["id"] == group_id), None)
     if name is None:
         raise UserError(_("This device is not in that group any more. Reload the group list."),
@@ -69,8 +71,8 @@ def grab_create(*, workspace, user, device, group_id, tags=()):
     job = ImportJob.objects.create(
         workspace=workspace, created_by=user, kind=ImportJob.Kind.GROUP, original_name=label,
         headers=[device.session_name, group_id], source=source, status=ImportJob.Status.QUEUED,
-        tags=clean_tag_names([group_tag, *clean_tag_names(tags)]))
-    transaction.on_commit(lambda: contacts_grab_task.delay(job.pk))
+        queued_at=timezone.now(), tags=clean_tag_names([group_tag, *clean_tag_names(tags)]))
+    queue.enqueue_on_commit(contacts_grab_task, job.pk)
     return job
 
 

@@ -56,3 +56,10 @@ def contacts_grab_task(job_id):
     if job is None:
         return
     grab_run(job)
+
+
+@shared_task(ignore_result=True)
+def imports_requeue_task():
+    from .importing.jobs import imports_requeue
+
+    return imports_requeue()

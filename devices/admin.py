@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.errors import UserError
+
 from .models import Device, WahaServer, WebhookEvent
 from .webhook_events import webhook_events_rerun
 
@@ -34,7 +36,11 @@ class WebhookEventAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Run the selected failed events again"), permissions=["change"])
     def rerun(self, request, queryset):
-        queued = webhook_events_rerun(queryset=queryset)
+        try:
+            queued = webhook_events_rerun(queryset=queryset)
+        except UserError as exc:  # the queue is down: nothing was changed
+            self.message_user(request, exc.message, messages.ERROR)
+            return
         skipped = queryset.count() - queued
         self.message_user(request, ngettext("%(count)s failed event queued again.",
                                             "%(count)s failed events queued again.", queued) % {"count": queued})

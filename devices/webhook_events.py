@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from config import queue
+
 from . import dispatch
 from .models import Device, WebhookEvent
 from .waha_webhooks import verify
@@ -117,7 +119,9 @@ def webhook_event_store(*, device, envelope, raw_body=b""):
             stored = WebhookEvent.objects.create(workspace_id=device.workspace_id, device=device,
                                                  event_id=event_id, event=str(envelope.get("event") or "")[:40],
                                                  envelope=envelope)
-            transaction.on_commit(lambda: webhook_event_process_task.delay(stored.pk))
+            # Stored is what counts: WAHA gets its 200 even when the broker is down, and the maintenance
+            # sweep below queues the PENDING event once it is back.
+            queue.enqueue_on_commit(webhook_event_process_task, stored.pk)
     except IntegrityError:
         return None  # WAHA retried (or re-sent) an event we already have
     return stored
@@ -155,14 +159,16 @@ def _record(event_pk, status, error):
 
 def webhook_events_rerun(*, queryset):
     """Operators' "run again" for parked (FAILED) events: a fresh set of attempts, queued after commit.
-    Returns how many were queued; events in any other state are left alone (they run or ran already)."""
+    Returns how many were queued; events in any other state are left alone (they run or ran already).
+    Refused (QueueUnavailable) while the broker is down, so the operator is told instead of waiting."""
     from .tasks import webhook_event_process_task
 
+    queue.require()
     with transaction.atomic():
         pks = list(queryset.filter(status=WebhookEvent.Status.FAILED).select_for_update()
                    .values_list("pk", flat=True))
         WebhookEvent.objects.filter(pk__in=pks).update(status=WebhookEvent.Status.PENDING, attempts=0, error="")
-        transaction.on_commit(lambda: [webhook_event_process_task.delay(pk) for pk in pks])
+        transaction.on_commit(lambda: queue.enqueue_each(webhook_event_process_task, pks))
     return len(pks)
 
 
@@ -187,6 +193,4 @@ def webhook_events_maintain(*, now=None):
     lost_pending = WebhookEvent.objects.filter(status=Status.PENDING, received_at__lt=now - REQUEUE_AFTER)
     lost_retry = WebhookEvent.objects.filter(status=Status.RETRYING, processed_at__lt=now - RETRY_LOST_AFTER)
     stale = list(lost_pending.values_list("pk", flat=True)[:500]) + list(lost_retry.values_list("pk", flat=True)[:500])
-    for pk in stale:
-        webhook_event_process_task.delay(pk)
-    return deleted, len(stale)
+    return deleted, queue.enqueue_each(webhook_event_process_task, stale)

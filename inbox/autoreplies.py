@@ -123,9 +123,10 @@ def assistant_settings_update(*, settings, **values):
 
         check_url(settings.base_url)
     settings.full_clean(exclude=["workspace"])
-    settings.save()
-    if changed & reindex_fields:
-        from .knowledge import knowledge_reindex_all
+    with transaction.atomic():  # a re-index refused (queue down) leaves the old settings too
+        settings.save()
+        if changed & reindex_fields:
+            from .knowledge import knowledge_reindex_all
 
-        knowledge_reindex_all(workspace=settings.workspace)
+            knowledge_reindex_all(workspace=settings.workspace)
     return settings

@@ -9,6 +9,7 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from config import queue
 from config.errors import UserError
 
 from .chunking import check_upload, chunk_text, extract_text
@@ -36,6 +37,7 @@ def knowledge_source_create(*, workspace, kind, title="", text="", question="", 
         title = title or upload.name
     else:
         raise UserError(_("Choose text, FAQ or file."), fields={"kind": "invalid"})
+    queue.require()  # refused while the queue is down, before the file is kept: it would wait unindexed
     source = KnowledgeSource(workspace=workspace, kind=kind, title=title[:200], text=text, question=question[:500])
     if upload is not None:
         source.file.save(upload.name, upload, save=False)
@@ -44,7 +46,7 @@ def knowledge_source_create(*, workspace, kind, title="", text="", question="", 
         source.save()
         from .tasks import knowledge_source_index_task
 
-        transaction.on_commit(lambda: knowledge_source_index_task.delay(source.pk))
+        queue.enqueue_on_commit(knowledge_source_index_task, source.pk)
     return source
 
 
@@ -105,10 +107,14 @@ def knowledge_source_delete(*, source):
 
 
 def knowledge_reindex_all(*, workspace):
-    """Queue every source again (after the API key or embedding model changed)."""
+    """Queue every source again (after the API key or embedding model changed). Refused (QueueUnavailable)
+    while the queue is down; the caller's transaction then rolls its change back."""
     from .tasks import knowledge_source_index_task
 
     ids = list(KnowledgeSource.objects.for_workspace(workspace).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    queue.require()
     KnowledgeSource.objects.filter(pk__in=ids).update(status=KnowledgeSource.Status.PENDING)
-    transaction.on_commit(lambda: [knowledge_source_index_task.delay(pk) for pk in ids])
+    transaction.on_commit(lambda: queue.enqueue_each(knowledge_source_index_task, ids))
     return len(ids)

@@ -119,7 +119,9 @@ class Message(WorkspaceOwned):
             # NULLs are distinct on SQLite and MariaDB alike, so unsent rows never collide.
             models.UniqueConstraint(fields=["device", "short_id"], name="inbox_message_unique_device_short_id"),
         ]
-        indexes = [models.Index(fields=["chat", "-timestamp"]), models.Index(fields=["chat", "sender", "created_at"])]
+        indexes = [models.Index(fields=["chat", "-timestamp"]), models.Index(fields=["chat", "sender", "created_at"]),
+                   # The sweep of QUEUED rows (replies.messages_requeue) reads only those, every minute.
+                   models.Index(fields=["send_state", "created_at"])]
 
     def __str__(self):
         return f"{self.get_direction_display()}: {self.text[:40]}"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.language import workspace_language
+from config import queue
 
 from .matching import first_match
 from .models import AutoReply, Chat, Message
@@ -84,7 +85,7 @@ def message_queue(*, chat, text, sender, upload=None, media_file=None, sent_by=N
 
         if human_like:
             _seen_and_typing(chat)
-        message_send_task.apply_async((message.pk,), countdown=delay)
+        queue.enqueue(message_send_task, message.pk, countdown=delay)  # not taken: messages_requeue sends it
 
     transaction.on_commit(_after_commit)
     return message
@@ -146,6 +147,37 @@ def message_send(*, message_id, final=True):
         return None
     _record_sent(message, sent)
     return message
+
+
+# A QUEUED row older than this lost its task: the send's countdown (typing, at most 8 s) and the task's
+# retries while the session reconnects (15 + 30 + 45 + 60 s) are long over. After GIVE_UP it is failed
+# instead: the agent sees it was not sent and decides, rather than the customer getting a stale reply.
+REQUEUE_AFTER = timedelta(minutes=5)
+GIVE_UP_AFTER = timedelta(hours=1)
+REQUEUE_BATCH = 500
+
+
+def messages_requeue(*, now=None):
+    """Queue again the outgoing messages left QUEUED (their task was lost: the broker was down after the
+    commit, Redis was flushed); fail those waiting longer than GIVE_UP_AFTER. Beat runs it; safe to run
+    twice and never a double send: ``message_send`` claims QUEUED → SENDING first, and a row SENDING,
+    SENT or FAILED is never queued again. Returns (queued, failed)."""
+    from accounts.models import Workspace
+
+    from .tasks import message_send_task
+
+    now = now or timezone.now()
+    waiting = Message.objects.filter(send_state=Message.SendState.QUEUED)
+    expired, failed = waiting.filter(created_at__lt=now - GIVE_UP_AFTER), 0
+    for workspace in Workspace.objects.filter(pk__in=expired.values("workspace_id")):
+        with workspace_language(workspace):  # a stored reason: in the shop's language, not the beat's
+            reason = _("Not sent: it waited more than an hour for Sebar's queue. Send it again if it is still "
+                       "needed.")
+        failed += expired.filter(workspace=workspace).update(send_state=Message.SendState.FAILED, ack=-1,
+                                                             error=reason)
+    stale = list(waiting.filter(created_at__lt=now - REQUEUE_AFTER).order_by("created_at")
+                 .values_list("pk", flat=True)[:REQUEUE_BATCH])
+    return queue.enqueue_each(message_send_task, stale), failed
 
 
 def _record_sent(message, sent):
@@ -229,7 +261,7 @@ def reply_pipeline(*, message):
     # the next event (acks, other customers' messages) at once.
     from .tasks import assistant_reply_task
 
-    transaction.on_commit(lambda: assistant_reply_task.delay(message.pk))
+    queue.enqueue_on_commit(assistant_reply_task, message.pk)
     return "assistant_queued"
 
 

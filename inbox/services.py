@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
+from config import queue
 from config.errors import UserError
 
 from .models import AssistantSettings, Chat, Message
@@ -184,7 +185,7 @@ def inbound_message_receive(*, device, event):
         if message.media_remote_url:
             from .tasks import message_media_download_task
 
-            transaction.on_commit(lambda: message_media_download_task.delay(message.pk))
+            queue.enqueue_on_commit(message_media_download_task, message.pk)
     from .replies import reply_pipeline
 
     try:
@@ -228,7 +229,7 @@ def outbound_message_record(*, device, event):
         if message.media_remote_url:
             from .tasks import message_media_download_task
 
-            transaction.on_commit(lambda: message_media_download_task.delay(message.pk))
+            queue.enqueue_on_commit(message_media_download_task, message.pk)
     return message
 
 
@@ -264,6 +265,7 @@ def chat_send_by_agent(*, chat, user, text="", upload=None):
         raise UserError(_("Files can be at most 16 MB."), fields={"file": "too large"})
     from .replies import message_queue
 
+    queue.require()  # refused while the queue is down: the agent is told, and nothing waits unseen
     with transaction.atomic():
         message = message_queue(chat=chat, text=text, upload=upload, sender=Message.Sender.AGENT, sent_by=user,
                                 human_like=False)

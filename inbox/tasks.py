@@ -1,5 +1,6 @@
-"""Inbox background work: sending queued replies, copying WAHA's media before it expires, indexing
-knowledge. Ids in; a row that is gone or already handled is a quiet no-op, so a task may run twice."""
+"""Inbox background work: sending queued replies (and the sweep that re-queues lost ones), copying WAHA's
+media before it expires, indexing knowledge. Ids in; a row that is gone or already handled is a quiet no-op,
+so a task may run twice."""
 import logging
 
 from celery import shared_task
@@ -19,6 +20,13 @@ def message_send_task(self, message_id):
         message_send(message_id=message_id, final=self.request.retries >= self.max_retries)
     except WahaSessionNotReady as exc:
         raise self.retry(countdown=15 * (self.request.retries + 1)) from exc
+
+
+@shared_task(ignore_result=True)
+def messages_requeue_task():
+    from .replies import messages_requeue
+
+    return messages_requeue()
 
 
 @shared_task(bind=True, acks_late=True, max_retries=3)

@@ -3,14 +3,18 @@
 `import_create` only stores the file (status "reading") and queues `contacts_sniff_task`: the upload
 request never parses the file, however it is built. In the worker, `import_sniff` tells the format, reads a
 bounded sample and guesses the mapping (status "mapping"); `import_start` checks the mapping and queues
-`contacts_import_task` after commit. The page and the API both call these.
+`contacts_import_task` after commit. The page and the API both call these. A job whose task was lost (the
+broker was down after the commit, Redis was flushed) is queued again by `imports_requeue`.
 """
 import os
+from datetime import timedelta
 
-from django.db import transaction
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from config import queue
 
 from ..errors import ImportFileError
 from ..models import ImportJob
@@ -58,13 +62,14 @@ def import_create(*, workspace, user, upload, tags=(), source="", mapping=None, 
         raise ImportFileError(_("Choose a file to import."), fields={"file": _("Required.")})
     if upload.size > MAX_UPLOAD_BYTES:
         raise _too_large()
+    queue.require()  # refused while the queue is down, before the file is stored: nothing is left behind
     name = os.path.basename(upload.name or "contacts.csv")
     job = ImportJob(workspace=workspace, created_by=user, original_name=name[:255], tags=clean_tag_names(tags),
                     status=ImportJob.Status.READING, mapping=mapping or [], start_when_read=start,
-                    source=_source(source, ""))
+                    source=_source(source, ""), queued_at=timezone.now())
     job.file.save(name, upload, save=False)
     job.save()
-    transaction.on_commit(lambda: contacts_sniff_task.delay(job.pk))
+    queue.enqueue_on_commit(contacts_sniff_task, job.pk)
     return job
 
 
@@ -97,7 +102,7 @@ def import_sniff(*, job):
     job.refresh_from_db()
     if read and job.start_when_read:
         try:
-            import_start(job=job)
+            _start(job)  # in the worker: the upload already checked the queue
         except ImportFileError as exc:  # the client's mapping does not fit the file: it waits, saying why
             ImportJob.objects.filter(pk=job.pk).update(error=exc.message)
             job.refresh_from_db()
@@ -105,6 +110,13 @@ def import_sniff(*, job):
 
 
 def import_start(*, job, mapping=None, tags=None, source=None):
+    """A person starts the import: refused while the queue is down (the job keeps waiting for its mapping)."""
+    if job.status == ImportJob.Status.MAPPING:
+        queue.require()
+    return _start(job, mapping=mapping, tags=tags, source=source)
+
+
+def _start(job, *, mapping=None, tags=None, source=None):
     """Fix the mapping and queue the import (after commit, so the worker sees the job)."""
     from ..tasks import contacts_import_task
 
@@ -119,26 +131,62 @@ def import_start(*, job, mapping=None, tags=None, source=None):
         job.tags = clean_tag_names(tags)
     if source is not None:
         job.source = _source(source, job.source)
-    job.status, job.error = ImportJob.Status.QUEUED, ""
+    job.status, job.error, job.queued_at = ImportJob.Status.QUEUED, "", timezone.now()
     job.save()
-    transaction.on_commit(lambda: contacts_import_task.delay(job.pk))
+    queue.enqueue_on_commit(contacts_import_task, job.pk)
     return job
 
 
 def import_resume(*, job):
     """Queue a failed import again; it continues after the last committed row."""
-    from ..tasks import contacts_grab_task, contacts_import_task
-
     if job.status != ImportJob.Status.FAILED:
         raise ImportFileError(_("Only a failed import can be resumed."), code="import_not_failed", status_code=409)
     if job.read_failed:
         raise ImportFileError(_("This file could not be read, so there is nothing to resume. Fix the file and "
                                 "upload it again."), status_code=409)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, error="", finished_at=None)
-    task = contacts_grab_task if job.kind == ImportJob.Kind.GROUP else contacts_import_task
-    transaction.on_commit(lambda: task.delay(job.pk))
+    queue.require()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, error="", finished_at=None,
+                                               queued_at=timezone.now())
+    queue.enqueue_on_commit(_task_of(job), job.pk)
     job.refresh_from_db()
     return job
+
+
+def _task_of(job):
+    from ..tasks import contacts_grab_task, contacts_import_task, contacts_sniff_task
+
+    if job.status == ImportJob.Status.READING:
+        return contacts_sniff_task
+    return contacts_grab_task if job.kind == ImportJob.Kind.GROUP else contacts_import_task
+
+
+# Longer than a job waits in a busy "imports" queue, usually: a job still READING or QUEUED after this lost its
+# task. If it was only waiting, the second task is harmless: reading writes only a job still "reading", a run
+# starts only from QUEUED or RUNNING, a finished job is left alone and a file import running twice stops the
+# one behind (runner.Superseded).
+REQUEUE_AFTER = timedelta(minutes=10)
+REQUEUE_BATCH = 200
+
+
+def imports_requeue(*, now=None):
+    """Queue again the uploads left READING and the imports and grabs left QUEUED for REQUEUE_AFTER (beat);
+    returns how many were queued.
+
+    Each one's queued_at moves on, so a job stuck behind a long import gets one more task per REQUEUE_AFTER,
+    not one per sweep."""
+    now = now or timezone.now()
+    before = now - REQUEUE_AFTER
+    # A job queued before queued_at existed counts from its upload.
+    waited = Q(queued_at__lt=before) | Q(queued_at__isnull=True, created_at__lt=before)
+    waiting = [ImportJob.Status.READING, ImportJob.Status.QUEUED]
+    stale = list(ImportJob.objects.filter(waited, status__in=waiting).order_by("pk")[:REQUEUE_BATCH])
+    queued = 0
+    for job in stale:
+        if not queue.enqueue(_task_of(job), job.pk):
+            break  # still no broker: the next sweep tries again
+        ImportJob.objects.filter(pk=job.pk, status=job.status).update(queued_at=now)
+        queued += 1
+    return queued
 
 
 def import_delete(*, job):

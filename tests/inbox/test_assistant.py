@@ -188,7 +188,8 @@ def test_the_webhook_handler_queues_the_answer_on_the_ai_queue(device, waha, set
     settings.OPENAI_API_KEY = ""
     _faqs(device.workspace, django_capture_on_commit_callbacks)
     queued = []
-    monkeypatch.setattr("inbox.tasks.assistant_reply_task.delay", queued.append)
+    # Every task is queued through config.queue, which publishes with apply_async.
+    monkeypatch.setattr("inbox.tasks.assistant_reply_task.apply_async", lambda args, **options: queued.append(*args))
     with django_capture_on_commit_callbacks(execute=True):
         message = services.inbound_message_receive(device=device, event=envelope("kirim ke bandung bisa?"))
     # The webhook task only queued the answer (on its own queue); nothing was computed or sent yet.
@@ -207,7 +208,7 @@ def test_a_queued_answer_is_dropped_when_an_agent_took_the_chat(device, waha, se
 
     settings.OPENAI_API_KEY = ""
     _faqs(device.workspace, django_capture_on_commit_callbacks)
-    monkeypatch.setattr("inbox.tasks.assistant_reply_task.delay", lambda pk: None)
+    monkeypatch.setattr("inbox.tasks.assistant_reply_task.apply_async", lambda args, **options: None)
     with django_capture_on_commit_callbacks(execute=True):
         message = services.inbound_message_receive(device=device, event=envelope("kirim ke bandung bisa?"))
     Chat.objects.filter(pk=message.chat_id).update(bot_enabled=False)

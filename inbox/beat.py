@@ -1,0 +1,10 @@
+"""Periodic tasks of the inbox, merged into Celery beat by config/celery.py."""
+
+SCHEDULE = {
+    # Replies whose send task was lost (the broker was down after the commit, Redis was flushed).
+    "inbox-messages-requeue": {
+        "task": "inbox.tasks.messages_requeue_task",
+        "schedule": 60.0,
+        "options": {"expires": 50.0},
+    },
+}
