@@ -3,10 +3,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_cells import cut, when
+
 from .forms import StaffLoginForm
 from .models import Membership, User, Workspace
 
 admin.site.login_form = StaffLoginForm
+admin.site.site_header = admin.site.site_title = _("Sebar operators")
+admin.site.index_title = _("Operators' admin")
 
 
 class MembershipInline(admin.StackedInline):
@@ -17,7 +21,9 @@ class MembershipInline(admin.StackedInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
+    list_display = ["email", "name", "is_staff", "is_active", "joined"]
+    name = cut("full_name", _("Name"))
+    joined = when("date_joined", _("Joined"))
     search_fields = ["email", "full_name"]
     list_filter = ["is_staff", "is_active"]
     inlines = [MembershipInline]
@@ -32,12 +38,17 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Workspace)
 class WorkspaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "time_zone", "default_region", "created_at"]
+    list_display = ["short_name", "time_zone", "default_region", "created"]
+    short_name = cut("name", _("Name"), chars=40)
+    created = when("created_at", _("Created"))
     search_fields = ["name", "memberships__user__email"]
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "workspace", "role", "is_online"]
+    list_display = ["user_email", "workspace_name", "role", "is_online"]
+    list_select_related = ["user", "workspace"]
+    user_email = cut("user__email", _("User"), chars=40)
+    workspace_name = cut("workspace__name", _("Workspace"))
     list_filter = ["role"]
     search_fields = ["user__email", "workspace__name"]

@@ -5,6 +5,7 @@ from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_cells import cut, when
 from config.errors import UserError
 
 from . import services
@@ -15,22 +16,33 @@ from .money import rupiah
 @admin.register(Package)
 class PackageAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "price", "max_devices", "max_contacts", "is_public", "sort_order"]
+    list_display_links = ["name"]
     list_editable = ["price", "is_public", "sort_order"]
     search_fields = ["name", "code"]
 
 
 @admin.register(BillingPause)
 class BillingPauseAdmin(admin.ModelAdmin):
-    list_display = ["workspace", "kind", "object_id", "paused_at"]
+    list_display = ["workspace_name", "kind", "object_id", "paused"]
     list_filter = ["kind"]
+    list_select_related = ["workspace"]
+    workspace_name = cut("workspace__name", _("Workspace"))
+    paused = when("paused_at", _("Paused"))
 
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
     """The ledger. Operators confirm bank transfers with "Mark paid"; the service activates the plan."""
 
-    list_display = ["reference", "workspace", "package", "amount_idr", "payment_status", "mark_paid_button",
-                    "expiry_date", "created_at"]
+    # What an operator matching a bank transfer needs, narrow enough for a laptop: the note, the dates of
+    # payment and activation are on the line's page.
+    list_display = ["reference", "workspace_name", "plan", "amount_idr", "payment_status", "mark_paid_button",
+                    "created", "expires"]
+    list_display_links = ["reference"]
+    list_select_related = ["workspace", "package"]
+    workspace_name = cut("workspace__name", _("Workspace"), chars=28)
+    created = when("created_at", _("Created"))
+    expires = when("expiry_date", _("Expires"))
     list_filter = ["payment_status", "package"]
     search_fields = ["reference", "workspace__name", "workspace__memberships__user__email"]
     date_hierarchy = "created_at"
@@ -49,6 +61,10 @@ class SubscriptionAdmin(admin.ModelAdmin):
     @admin.display(description=_("Amount"), ordering="amount")
     def amount_idr(self, obj):
         return rupiah(obj.amount)
+
+    @admin.display(description=_("Plan"), ordering="package__sort_order")
+    def plan(self, obj):
+        return f"{obj.package.name} × {obj.months}" if obj.months > 1 else obj.package.name
 
     def _apply(self, request, queryset, service, done_message):
         done, errors = 0, []

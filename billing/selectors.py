@@ -3,7 +3,12 @@
 The plan follows from the ledger: the most recently activated PAID line that has not expired gives the
 package; without one the workspace is on Free. Nothing about the plan is stored on the workspace.
 """
-from django.db.models import Q
+from datetime import datetime
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -180,3 +185,48 @@ def plan_features(package):
         amount("agents", lambda n: ngettext("%(n)s agent", "%(n)s agents", n), _("Unlimited agents")),
         {"text": _("AI replies") if ai else _("No AI replies"), "on": bool(ai)},
     ]
+
+
+# --- Operators' reads: every workspace at once, for the staff-only overview (config/overview.py) -----------
+
+def _month_starts(now, months, zone):
+    """The first instant of each of the last `months` calendar months in `zone`, oldest first, then the next
+    month's (which closes the last one)."""
+    local = now.astimezone(zone)
+    current = local.year * 12 + local.month - 1  # months counted from January of year 0
+    return [datetime(n // 12, n % 12 + 1, 1, tzinfo=zone) for n in range(current - months + 1, current + 2)]
+
+
+def platform_revenue(*, now=None, months=12):
+    """Paying workspaces and revenue for each of the last `months` months, in one aggregate query.
+
+    Months are calendar months in DEFAULT_WORKSPACE_TIME_ZONE, the zone the business books in: a transfer
+    confirmed at 01:00 on 1 May in Jakarta is May's money although it is still April in UTC. Bounds are
+    computed here rather than with TruncMonth, which on MariaDB needs the server's time zone tables.
+    Revenue is what PAID lines brought in the month they were paid (refunded lines gave it back); a
+    workspace pays in a month when a paid line with an amount was active during some of it.
+    """
+    now = now or timezone.now()
+    zone = ZoneInfo(settings.DEFAULT_WORKSPACE_TIME_ZONE)
+    bounds = _month_starts(now, months, zone)
+    lines = Subscription.objects.filter(payment_status=Subscription.Status.PAID, amount__gt=0)
+    running = Q(expiry_date__isnull=True) | Q(expiry_date__gt=now)
+    aggregates = {"paying_now": Count("workspace", distinct=True, filter=Q(activated_at__lte=now) & running)}
+    for i, (start, end) in enumerate(pairwise(bounds)):
+        in_month = Q(paid_at__gte=start, paid_at__lt=end)
+        active = Q(activated_at__lt=end) & (Q(expiry_date__isnull=True) | Q(expiry_date__gt=start))
+        aggregates[f"revenue_{i}"] = Sum("amount", filter=in_month, default=0)
+        aggregates[f"invoices_{i}"] = Count("pk", filter=in_month)
+        aggregates[f"paying_{i}"] = Count("workspace", distinct=True, filter=active)
+    totals = lines.aggregate(**aggregates)
+    rows = [{"month": start.date(), "revenue": totals[f"revenue_{i}"], "invoices": totals[f"invoices_{i}"],
+             "paying": totals[f"paying_{i}"]} for i, start in enumerate(bounds[:-1])]
+    return {"paying_now": totals["paying_now"], "months": rows, "total": sum(row["revenue"] for row in rows),
+            "best": max((row["revenue"] for row in rows), default=0)}
+
+
+def platform_invoices_waiting(*, limit=50):
+    """Invoices waiting for an operator to confirm the transfer, oldest first, and how many there are."""
+    waiting = Subscription.objects.filter(payment_status=Subscription.Status.PENDING)
+    rows = list(waiting.select_related("workspace", "package").order_by("created_at", "pk")[:limit])
+    return {"rows": rows, "count": len(rows) if len(rows) < limit else waiting.count()}

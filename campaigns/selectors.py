@@ -118,3 +118,15 @@ def first_step(workspace):
     return {"key": "broadcast", "label": _("Send your first broadcast"),
             "hint": _("Paced over your numbers with random delays, so they stay safe."),
             "url": reverse("campaigns:new"), "done": started}
+
+
+def platform_send_failures(*, since):
+    """{device id: campaign sends that failed since `since`}, over every workspace, in one grouped query.
+
+    For the operators' overview (devices cannot read recipients: it sits below campaigns on the map).
+    FAILED rows are the device's or WAHA's doing; a number not on WhatsApp is SKIPPED and not counted.
+    """
+    rows = (Recipient.objects.filter(status=Recipient.Status.FAILED, claimed_at__gte=since,
+                                     device_used__isnull=False)
+            .order_by().values("device_used").annotate(n=Count("pk")))
+    return {row["device_used"]: row["n"] for row in rows}

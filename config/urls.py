@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.views import language_switch
 from config.health import healthz
+from config.overview import overview
 from rotator.public_urls import PATH_PREFIX as LINK_PREFIX
 
 api_patterns = [
@@ -20,11 +21,15 @@ api_patterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
 
+# The admin's routes plus the operators' overview, in its namespace (admin:overview) and behind its staff
+# check; first, or the admin's catch-all would answer admin/overview/ with a 404.
+admin_patterns = [path("overview/", admin.site.admin_view(overview), name="overview"), *admin.site.get_urls()]
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Django's set_language, which also saves a signed-in member's choice on them.
     path("i18n/setlang/", language_switch, name="set_language"),
-    path("admin/", admin.site.urls),
+    path("admin/", (admin_patterns, "admin", admin.site.name)),
     path("api/", include((api_patterns, "api"))),
     path("webhooks/", include("devices.webhook_urls")),
     path(LINK_PREFIX, include("rotator.public_urls")),

@@ -7,10 +7,12 @@ duplicating. Tags resolve inside the row's workspace, never across tenants.
 """
 from django.contrib import admin
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 
 from accounts.models import Workspace
+from common.admin_cells import cut, when
 from common.phones import normalize
 
 from .models import Contact, ContactSettings, ImportJob, ImportReject, Tag
@@ -64,19 +66,27 @@ class ContactResource(resources.ModelResource):
 @admin.register(Contact)
 class ContactAdmin(ImportExportModelAdmin):
     resource_classes = [ContactResource]
-    list_display = ["phone", "name", "workspace", "source", "opted_out", "created_at"]
+    list_display = ["phone", "short_name", "workspace_name", "short_source", "opted_out", "created"]
     list_filter = ["opted_out", "source"]
     search_fields = ["phone", "name"]
     raw_id_fields = ["workspace"]
     list_select_related = ["workspace"]
+    short_name = cut("name", _("Name"))
+    workspace_name = cut("workspace__name", _("Workspace"))
+    short_source = cut("source", _("Source"), chars=20)
+    created = when("created_at", _("Created"))
     show_full_result_count = False  # a COUNT(*) over millions of rows on every admin page is too slow
 
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "workspace", "created_at"]
+    list_display = ["short_name", "workspace_name", "created"]
     search_fields = ["name"]
     raw_id_fields = ["workspace"]
+    list_select_related = ["workspace"]
+    short_name = cut("name", _("Name"), chars=40)
+    workspace_name = cut("workspace__name", _("Workspace"))
+    created = when("created_at", _("Created"))
 
 
 class ImportRejectInline(admin.TabularInline):
@@ -88,14 +98,24 @@ class ImportRejectInline(admin.TabularInline):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "workspace", "kind", "status", "created_count", "updated_count",
-                    "rejected_count", "created_at"]
+    list_display = ["file_name", "workspace_name", "kind", "status", "rows", "created"]
+    list_display_links = ["file_name"]
     list_filter = ["status", "kind"]
+    list_select_related = ["workspace"]
+    file_name = cut("original_name", _("File"))
+    workspace_name = cut("workspace__name", _("Workspace"))
+    created = when("created_at", _("Created"))
     raw_id_fields = ["workspace", "created_by"]
     readonly_fields = ["public_id", "last_row", "total_rows"]
+
+    @admin.display(description=_("New / updated / rejected"))
+    def rows(self, obj):
+        return f"{obj.created_count} / {obj.updated_count} / {obj.rejected_count}"
 
 
 @admin.register(ContactSettings)
 class ContactSettingsAdmin(admin.ModelAdmin):
-    list_display = ["workspace", "__str__"]
+    list_display = ["workspace_name", "__str__"]
     raw_id_fields = ["workspace"]
+    list_select_related = ["workspace"]
+    workspace_name = cut("workspace__name", _("Workspace"), chars=40)

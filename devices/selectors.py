@@ -64,3 +64,34 @@ def first_step(workspace):
     url = reverse("devices:list") if not done and devices.exists() else reverse("devices:add")
     return {"key": "device", "label": _("Connect a WhatsApp number"),
             "hint": _("Scan a QR code or type a pairing code on the phone."), "url": url, "done": done}
+
+
+# --- Operators' reads: every workspace at once, for the staff-only overview (config/overview.py) -----------
+
+def platform_servers():
+    """Every WAHA server with its sessions and room, fullest first, in one grouped query."""
+    servers = WahaServer.objects.annotate(
+        used=Count("devices"), connected=Count("devices", filter=Q(devices__status=Device.Status.CONNECTED)))
+    rows = []
+    for server in servers:
+        room = server_room(server, server.used)
+        capacity = room + server.used
+        rows.append({"server": server, "capacity": capacity, "used": server.used, "connected": server.connected,
+                     "room": room, "full": room <= 0})
+    return sorted(rows, key=lambda row: (row["room"] > 0, row["room"], row["server"].name))
+
+
+def platform_failing_devices(*, send_failures, min_failures=5, limit=100):
+    """Numbers in trouble, with their workspace: WAHA says FAILED, a linked number lost its session, or at
+    least `min_failures` of its sends failed lately (`send_failures`: {device id: count}, from campaigns).
+
+    A number that was never linked (no phone yet, waiting for its first scan) is not failing: it is new.
+    """
+    many = sorted(pk for pk, n in send_failures.items() if n >= min_failures)
+    trouble = (Q(waha_status="FAILED") | (Q(status=Device.Status.DISCONNECTED) & ~Q(phone_number=""))
+               | Q(pk__in=many))
+    failing = Device.objects.filter(trouble)
+    rows = list(failing.select_related("workspace", "server").order_by("workspace__name", "pk")[:limit])
+    for device in rows:
+        device.recent_failures = send_failures.get(device.pk, 0)
+    return {"rows": rows, "count": len(rows) if len(rows) < limit else failing.count()}
