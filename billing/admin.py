@@ -40,7 +40,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
                     "created", "expires"]
     list_display_links = ["reference"]
     list_select_related = ["workspace", "package"]
-    workspace_name = cut("workspace__name", _("Workspace"), chars=28)
+    workspace_name = cut("workspace__name", _("Workspace"), chars=24)
     created = when("created_at", _("Created"))
     expires = when("expiry_date", _("Expires"))
     list_filter = ["payment_status", "package"]
