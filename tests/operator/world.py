@@ -117,7 +117,7 @@ def build(now=NOW):
     # One of every other admin row, with long values, for the changelists.
     tag = Tag.objects.create(workspace=batik, name="Pelanggan grosir Pekalongan yang sering belanja " * 1)
     contact = Contact.objects.create(workspace=batik, phone="6281234567890", name="Ibu Ratna Sari Dewi " * 5,
-                                     source="Import: daftar pelanggan lama dari buku besar 2025.xlsx",
+                                     source="Import: pelanggan-lama-buku-besar.xlsx",
                                      custom_fields={"city": "Pekalongan", "notes": LONG})
     contact.tags.add(tag)
     ContactSettings.objects.create(workspace=batik, opt_out_words=["STOP", "BERHENTI", "UNSUBSCRIBE"])
