@@ -15,6 +15,7 @@ CODES = {
     "unsupported_media_type": "The request's Content-Type is not accepted here.",
     "not_acceptable": "The Accept header asks for a format the API does not produce.",
     "server_error": "A failure on Sebar's side; nothing to fix in the request. Operators see the details in the log.",
+    "queue_unavailable": "The background queue is down, so the work was not saved; retry after `Retry-After` seconds.",
     # Accounts, sign-in and roles
     "not_authenticated": "No credentials were sent: log in and send `Authorization: Bearer <access token>`.",
     "authentication_failed": "The credentials sent were not accepted.",
