@@ -141,11 +141,17 @@ def test_lowering_a_limit_deletes_nothing(workspace):
 
 
 def test_operator_edits_apply(workspace):
+    devices(workspace, 1)
+    with pytest.raises(LimitReached):  # the seeded Free plan takes one number
+        limits.check(workspace, "devices")
     free = plan("free")
     free.max_devices = 2
     free.save()
-    devices(workspace, 1)
-    limits.check(workspace, "devices")
+    limits.check(workspace, "devices")  # the operator's edit applies at once, no cached plan
+    free.max_devices = 1
+    free.save()
+    with pytest.raises(LimitReached):
+        limits.check(workspace, "devices")
 
 
 def test_api_error_shape(workspace, owner_api):
@@ -155,10 +161,9 @@ def test_api_error_shape(workspace, owner_api):
     from config.errors import api_exception_handler
 
     devices(workspace, 1)
-    try:
+    with pytest.raises(LimitReached) as caught:  # a check that let the second device in fails here, not by NameError
         limits.check(workspace, "devices")
-    except LimitReached as exc:
-        response = api_exception_handler(exc, {"request": APIRequestFactory().get("/")})
+    response = api_exception_handler(caught.value, {"request": APIRequestFactory().get("/")})
     assert response.status_code == 403
     assert response.data["error"] == "plan_limit_reached"
     assert response.data["fields"] == {"resource": "devices", "limit": 1, "used": 1, "upgrade_to": "Pro"}
