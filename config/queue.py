@@ -28,6 +28,7 @@ import logging
 
 import redis
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError
 
@@ -73,8 +74,19 @@ def require():
         raise QueueUnavailable() from exc
 
 
+def _task(task):
+    # A dotted path lets a service queue a task of its own app while the tasks module imports that service at
+    # its top (tasks sit above services): the one-way order inside an app, without a function-level import.
+    # Imported, not looked up in the app's registry: a web process has not autodiscovered the tasks modules.
+    # A mistyped path fails here, at once, not in a worker.
+    return import_string(task) if isinstance(task, str) else task
+
+
 def enqueue(task, *args, countdown=None):
-    """Publish ``task(*args)``; False and a warning when the broker cannot take it (its sweeper queues it)."""
+    """Publish ``task(*args)``; False and a warning when the broker cannot take it (its sweeper queues it).
+
+    ``task`` is a Celery task or its dotted path ("inbox.tasks.message_send_task")."""
+    task = _task(task)
     if _app().conf.task_always_eager:
         task.apply_async(args, countdown=countdown)  # runs here; its own errors are the caller's, not the broker's
         return True
@@ -88,13 +100,14 @@ def enqueue(task, *args, countdown=None):
 
 def enqueue_on_commit(task, *args, countdown=None):
     """Queue ``task(*args)`` once the current transaction commits, so no worker reads a row not there yet."""
+    task = _task(task)  # resolved now: a mistyped name fails in the request that wrote the row
     transaction.on_commit(lambda: enqueue(task, *args, countdown=countdown))
 
 
 def enqueue_each(task, ids):
     """For sweepers: queue ``task(pk)`` for each id, stopping at the first broker error (the next sweep goes
     on); returns how many were queued."""
-    queued = 0
+    queued, task = 0, _task(task)
     for pk in ids:
         if not enqueue(task, pk):
             break

@@ -11,9 +11,9 @@ from django.utils.module_loading import import_string
 
 HANDLERS = {
     "session.status": ["devices.services.session_status_event_apply"],
-    "message": ["inbox.services.inbound_message_receive", "campaigns.services.recipient_reply_apply"],
-    "message.any": ["inbox.services.outbound_message_record", "campaigns.services.recipient_sent_seen"],
-    "message.ack": ["inbox.services.message_ack_apply", "campaigns.services.recipient_ack_apply"],
+    "message": ["inbox.receive.inbound_message_receive", "campaigns.services.recipient_reply_apply"],
+    "message.any": ["inbox.receive.outbound_message_record", "campaigns.services.recipient_sent_seen"],
+    "message.ack": ["inbox.receive.message_ack_apply", "campaigns.services.recipient_ack_apply"],
     "message.ack.group": [],
 }
 

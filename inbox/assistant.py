@@ -10,9 +10,15 @@ import logging
 
 from django.conf import settings as django_settings
 from django.utils.translation import gettext as _
+from openai import OpenAI
+
+from billing.errors import LimitReached
+from billing.limits import check
+from config.outbound import check_url, httpx_client
 
 from . import bm25
 from .models import KnowledgeChunk, KnowledgeSource, Message
+from .retrieval import search
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +62,6 @@ def ai_config(settings):
 
 
 def ai_allowed(workspace):
-    from billing.errors import LimitReached
-    from billing.limits import check
-
     try:
         check(workspace, "ai_replies")
     except LimitReached:
@@ -67,12 +70,8 @@ def ai_allowed(workspace):
 
 
 def openai_client(config):
-    from openai import OpenAI
-
     http_client = None
     if config.tenant_url:
-        from config.outbound import check_url, httpx_client
-
         check_url(config.base_url)
         http_client = httpx_client(timeout=20.0)
     return OpenAI(base_url=config.base_url, api_key=config.api_key, timeout=20.0, max_retries=1,
@@ -113,8 +112,6 @@ def says_dont_know(answer):
 
 
 def rag_answer(*, chat, message, settings, config):
-    from .retrieval import search
-
     question = message.text.strip()
     hits = search(chat.workspace, embed(config, [question])[0], k=CONTEXT_CHUNKS)
     if not hits:

@@ -7,10 +7,15 @@ from django.conf import settings as django_settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import Workspace
+from common.spintax import SpintaxError, validate
 from config.errors import UserError
+from config.outbound import check_url
 
-from .matching import validate_keyword
+from .knowledge import knowledge_reindex_all
+from .matching import first_match, validate_keyword
 from .models import AutoReply, QuickReply
+from .replies import render_reply
 
 MAX_MEDIA_BYTES = 16 * 1024 * 1024
 
@@ -18,8 +23,6 @@ MAX_MEDIA_BYTES = 16 * 1024 * 1024
 def _validate_response(text):
     if not (text or "").strip():
         raise UserError(_("Write the answer the bot sends."), fields={"response_text": "required"})
-    from common.spintax import SpintaxError, validate
-
     try:
         validate(text)
     except SpintaxError as exc:
@@ -59,8 +62,6 @@ def autoreply_save(*, workspace, rule=None, keyword, match_type, response_text, 
 
 def _check_caps(workspace, *, new, new_regex):
     """Rules per workspace are capped, REGEX rules more tightly: every inbound message runs them all."""
-    from accounts.models import Workspace
-
     if not (new or new_regex):
         return
     # Hold the workspace row so two saves at once cannot both take the last place.
@@ -85,9 +86,6 @@ def autoreply_delete(*, rule):
 
 def autoreply_test(*, workspace, text, device=None):
     """(rule that would answer, its rendered answer) for a sample message, or (None, "")."""
-    from .matching import first_match
-    from .replies import render_reply
-
     rules = AutoReply.objects.for_workspace(workspace).filter(is_active=True).prefetch_related("devices")
     ordered = [r for r in rules.order_by("priority", "pk")
                if device is None or not r.devices.all() or device in r.devices.all()]
@@ -119,14 +117,10 @@ def assistant_settings_update(*, settings, **values):
     if settings.instructions and len(settings.instructions) > 4000:
         raise UserError(_("Keep the instructions under 4000 characters."), fields={"instructions": "too long"})
     if "base_url" in changed and settings.base_url:
-        from config.outbound import check_url
-
         check_url(settings.base_url)
     settings.full_clean(exclude=["workspace"])
     with transaction.atomic():  # a re-index refused (queue down) leaves the old settings too
         settings.save()
         if changed & reindex_fields:
-            from .knowledge import knowledge_reindex_all
-
             knowledge_reindex_all(workspace=settings.workspace)
     return settings

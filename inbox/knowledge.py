@@ -12,11 +12,16 @@ from django.utils.translation import gettext as _
 from config import queue
 from config.errors import UserError
 
+from .assistant import ai_allowed, ai_config, embed
 from .chunking import check_upload, chunk_text, extract_text
 from .models import KnowledgeChunk, KnowledgeSource
 from .retrieval import kb_changed, vector_bytes
+from .services import settings_for
 
 logger = logging.getLogger(__name__)
+
+# inbox.tasks imports this module, so its task is queued by its dotted path (config.queue imports it).
+INDEX_TASK = "inbox.tasks.knowledge_source_index_task"
 
 
 def knowledge_source_create(*, workspace, kind, title="", text="", question="", upload=None):
@@ -44,9 +49,7 @@ def knowledge_source_create(*, workspace, kind, title="", text="", question="", 
     source.full_clean()
     with transaction.atomic():
         source.save()
-        from .tasks import knowledge_source_index_task
-
-        queue.enqueue_on_commit(knowledge_source_index_task, source.pk)
+        queue.enqueue_on_commit(INDEX_TASK, source.pk)
     return source
 
 
@@ -64,9 +67,6 @@ def _source_text(source):
 
 def knowledge_source_index(*, source):
     """(Re)build the chunks of one source; the source's status says how it went."""
-    from .assistant import ai_allowed, ai_config, embed
-    from .services import settings_for
-
     try:
         text = _source_text(source)
         pieces = [text] if source.kind == KnowledgeSource.Kind.FAQ else chunk_text(text)
@@ -109,12 +109,10 @@ def knowledge_source_delete(*, source):
 def knowledge_reindex_all(*, workspace):
     """Queue every source again (after the API key or embedding model changed). Refused (QueueUnavailable)
     while the queue is down; the caller's transaction then rolls its change back."""
-    from .tasks import knowledge_source_index_task
-
     ids = list(KnowledgeSource.objects.for_workspace(workspace).values_list("pk", flat=True))
     if not ids:
         return 0
     queue.require()
     KnowledgeSource.objects.filter(pk__in=ids).update(status=KnowledgeSource.Status.PENDING)
-    transaction.on_commit(lambda: queue.enqueue_each(knowledge_source_index_task, ids))
+    transaction.on_commit(lambda: queue.enqueue_each(INDEX_TASK, ids))
     return len(ids)

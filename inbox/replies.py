@@ -10,33 +10,43 @@ the send itself is a task queued with a countdown that grows with the reply's le
 """
 import base64
 import logging
+import mimetypes
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.language import workspace_language
+from accounts.models import Workspace
+from common.spintax import render
 from config import queue
+from config.errors import UserError
+from contacts.selectors import contact_variables
+from contacts.services import opt_out_check
+from devices.waha import WahaError, WahaSessionNotReady
 
+from .assistant import assistant_answer
 from .matching import first_match
 from .models import AutoReply, Chat, Message
+from .services import chat_handoff, settings_for, waha_client
+from .waha_events import media_type_of
 
 logger = logging.getLogger(__name__)
+
+# inbox.tasks imports this module, so its tasks are queued by their dotted paths (config.queue imports them).
+SEND_TASK = "inbox.tasks.message_send_task"
 
 
 def render_reply(template, variables):
     """Spintax and [variables] through the campaigns' renderer, the one campaigns use too."""
-    from common.spintax import render
-
     return render(template, variables)
 
 
 def chat_variables(chat):
     if chat.contact_id:
-        from contacts.selectors import contact_variables
-
         variables = dict(contact_variables(chat.contact))
     else:
         variables = {"phone": chat.phone}
@@ -60,8 +70,6 @@ def message_queue(*, chat, text, sender, upload=None, media_file=None, sent_by=N
         message.media_filename = (upload.name or "file")[:200]
         message.media.save(upload.name or "file", upload, save=False)
     elif media_file:
-        import mimetypes
-
         name = media_file.name.rsplit("/", 1)[-1]
         message.media_mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
         message.media_filename = name
@@ -71,8 +79,6 @@ def message_queue(*, chat, text, sender, upload=None, media_file=None, sent_by=N
         finally:
             media_file.close()
     if message.media:
-        from .waha_events import media_type_of
-
         message.media_type = media_type_of(message.media_mimetype)
     message.save()
     Chat.objects.filter(pk=chat.pk).update(
@@ -81,19 +87,34 @@ def message_queue(*, chat, text, sender, upload=None, media_file=None, sent_by=N
     delay = typing_seconds(text) if human_like else 0
 
     def _after_commit():
-        from .tasks import message_send_task
-
         if human_like:
             _seen_and_typing(chat)
-        queue.enqueue(message_send_task, message.pk, countdown=delay)  # not taken: messages_requeue sends it
+        queue.enqueue(SEND_TASK, message.pk, countdown=delay)  # not taken: messages_requeue sends it
 
     transaction.on_commit(_after_commit)
     return message
 
 
-def _seen_and_typing(chat):
-    from .services import waha_client
+def chat_send_by_agent(*, chat, user, text="", upload=None):
+    """A person's reply: queued and sent through the chat's device. The bot is not involved."""
+    text = (text or "").strip()
+    if not text and upload is None:
+        raise UserError(_("Write a message or attach a file."), fields={"text": "required"})
+    if len(text) > 4096:
+        raise UserError(_("A WhatsApp message can be at most 4096 characters."), fields={"text": "too long"})
+    if upload is not None and upload.size > 16 * 1024 * 1024:
+        raise UserError(_("Files can be at most 16 MB."), fields={"file": "too large"})
+    queue.require()  # refused while the queue is down: the agent is told, and nothing waits unseen
+    with transaction.atomic():
+        message = message_queue(chat=chat, text=text, upload=upload, sender=Message.Sender.AGENT, sent_by=user,
+                                human_like=False)
+        Chat.objects.filter(pk=chat.pk).update(unread_count=0, needs_human=False, handoff_reason="")
+        # Whoever answers an unassigned chat takes it, so two agents do not answer the same customer.
+        Chat.objects.filter(pk=chat.pk, assigned_to__isnull=True).update(assigned_to=user)
+    return message
 
+
+def _seen_and_typing(chat):
     client = waha_client(chat.device)
     try:
         client.send_seen(chat.device.session_name, chat.chat_jid)
@@ -109,10 +130,6 @@ def message_send(*, message_id, final=True):
     `final` try the row goes back to QUEUED and WahaSessionNotReady is raised for the task to retry.
     Any other failure is final: repeating a send WAHA may have done would message the customer twice.
     """
-    from devices.waha import WahaError, WahaSessionNotReady
-
-    from .services import waha_client
-
     claimed = Message.objects.filter(pk=message_id, send_state=Message.SendState.QUEUED).update(
         send_state=Message.SendState.SENDING)
     if claimed != 1:
@@ -162,10 +179,6 @@ def messages_requeue(*, now=None):
     commit, Redis was flushed); fail those waiting longer than GIVE_UP_AFTER. Beat runs it; safe to run
     twice and never a double send: ``message_send`` claims QUEUED → SENDING first, and a row SENDING,
     SENT or FAILED is never queued again. Returns (queued, failed)."""
-    from accounts.models import Workspace
-
-    from .tasks import message_send_task
-
     now = now or timezone.now()
     waiting = Message.objects.filter(send_state=Message.SendState.QUEUED)
     expired, failed = waiting.filter(created_at__lt=now - GIVE_UP_AFTER), 0
@@ -177,7 +190,7 @@ def messages_requeue(*, now=None):
                                                              error=reason)
     stale = list(waiting.filter(created_at__lt=now - REQUEUE_AFTER).order_by("created_at")
                  .values_list("pk", flat=True)[:REQUEUE_BATCH])
-    return queue.enqueue_each(message_send_task, stale), failed
+    return queue.enqueue_each(SEND_TASK, stale), failed
 
 
 def _record_sent(message, sent):
@@ -204,9 +217,6 @@ def _bot_replies_last_hour(chat):
 
 
 def _opt_out(chat, message):
-    from config.errors import UserError
-    from contacts.services import opt_out_check
-
     try:
         if not chat.phone_known or not opt_out_check(workspace=chat.workspace, phone=chat.phone, text=message.text):
             return False
@@ -223,8 +233,6 @@ def _opt_out(chat, message):
 
 def rules_for(device):
     """Active keyword rules that apply on this device, in priority order."""
-    from django.db.models import Q
-
     return list(AutoReply.objects.for_workspace(device.workspace).filter(is_active=True)
                 .filter(Q(devices__isnull=True) | Q(devices=device)).distinct().order_by("priority", "pk"))
 
@@ -240,16 +248,12 @@ def reply_pipeline(*, message):
     with transaction.atomic():
         if _opt_out(chat, message):
             return "opt_out"
-        from .services import settings_for
-
         settings = settings_for(chat.workspace)
         if _bot_replies_last_hour(chat) >= settings.bot_replies_per_hour:
             logger.info("Chat %s reached %s bot replies this hour: the bot waits", chat.pk,
                         settings.bot_replies_per_hour)
             return "loop_guard"
         if rule:
-            from django.db.models import F
-
             AutoReply.objects.filter(pk=rule.pk).update(hit_count=F("hit_count") + 1)
             message_queue(chat=chat, sender=Message.Sender.BOT, source=f"keyword:{rule.pk}",
                           text=render_reply(rule.response_text, chat_variables(chat)),
@@ -259,9 +263,7 @@ def reply_pipeline(*, message):
         return "silent"
     # The assistant (an LLM call of up to 20 s) answers from the "ai" queue: the webhook worker goes on to
     # the next event (acks, other customers' messages) at once.
-    from .tasks import assistant_reply_task
-
-    queue.enqueue_on_commit(assistant_reply_task, message.pk)
+    queue.enqueue_on_commit("inbox.tasks.assistant_reply_task", message.pk)
     return "assistant_queued"
 
 
@@ -279,9 +281,6 @@ def assistant_reply(*, message_id):
     chat = Chat.objects.select_related("device", "workspace", "contact").get(pk=message.chat_id)
     if not chat.bot_enabled:
         return "skipped"  # an agent took the chat over while the answer waited in the queue
-    from .assistant import assistant_answer
-    from .services import settings_for
-
     with workspace_language(chat.workspace):  # a handoff reason is stored: in the shop's language
         outcome = assistant_answer(chat=chat, message=message, settings=settings_for(chat.workspace))
     if outcome.reply:
@@ -289,8 +288,6 @@ def assistant_reply(*, message_id):
             message_queue(chat=chat, sender=Message.Sender.BOT, source=outcome.source, text=outcome.reply)
         return outcome.source
     if outcome.handoff:
-        from .services import chat_handoff
-
         chat_handoff(chat=chat, reason=outcome.handoff)
         return "handoff"
     return "silent"

@@ -13,6 +13,9 @@ from django.db.models import F
 
 from config.redis import get_redis, key
 
+from .models import AssistantSettings, KnowledgeChunk
+from .services import settings_for
+
 INDEX_TTL_SECONDS = 7 * 24 * 3600
 _PROCESS_CACHE = {}
 _PROCESS_CACHE_SIZE = 8
@@ -33,15 +36,11 @@ def vector_bytes(values):
 
 def kb_changed(workspace):
     """Call after any knowledge-base write: the next question rebuilds the index."""
-    from .models import AssistantSettings
-
     AssistantSettings.objects.get_or_create(workspace=workspace)
     AssistantSettings.objects.filter(workspace=workspace).update(kb_version=F("kb_version") + 1)
 
 
 def _build(workspace):
-    from .models import KnowledgeChunk
-
     rows = (KnowledgeChunk.objects.for_workspace(workspace).filter(embedding__isnull=False)
             .order_by("pk").values_list("pk", "embedding"))
     ids, vectors, dim = [], [], None
@@ -60,8 +59,6 @@ def _build(workspace):
 
 def load_index(workspace):
     """(chunk ids, matrix) of the workspace's current knowledge base."""
-    from .services import settings_for
-
     version = settings_for(workspace).kb_version
     cache_key = (workspace.pk, version)
     if cache_key in _PROCESS_CACHE:

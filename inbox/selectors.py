@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can
+from config.errors import UserError
 
 from .models import AutoReply, Chat, KnowledgeSource, Message, QuickReply
 
@@ -71,8 +72,6 @@ def conversation_chats(*, workspace, membership, chat):
 
 
 def _int(value, name):
-    from config.errors import UserError
-
     try:
         return int(value)
     except (TypeError, ValueError):

@@ -2,20 +2,24 @@
 media before it expires, indexing knowledge. Ids in; a row that is gone or already handled is a quiet no-op,
 so a task may run twice."""
 import logging
+import mimetypes
 
 from celery import shared_task
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+
+from devices.waha import WahaError, WahaSessionNotReady
+
+from .knowledge import knowledge_source_index
+from .models import KnowledgeSource, Message
+from .replies import assistant_reply, message_send, messages_requeue
+from .services import waha_client
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=4)
 def message_send_task(self, message_id):
-    from devices.waha import WahaSessionNotReady
-
-    from .replies import message_send
-
     try:
         message_send(message_id=message_id, final=self.request.retries >= self.max_retries)
     except WahaSessionNotReady as exc:
@@ -24,21 +28,12 @@ def message_send_task(self, message_id):
 
 @shared_task(ignore_result=True)
 def messages_requeue_task():
-    from .replies import messages_requeue
-
     return messages_requeue()
 
 
 @shared_task(bind=True, acks_late=True, max_retries=3)
 def message_media_download_task(self, message_id):
     """WAHA deletes its files after ~3 minutes (API.md §5): copy the media while we can."""
-    import mimetypes
-
-    from devices.waha import WahaError
-
-    from .models import Message
-    from .services import waha_client
-
     message = Message.objects.select_related("device").filter(pk=message_id).first()
     if message is None or message.media or not message.media_remote_url:
         return
@@ -68,16 +63,11 @@ def message_media_download_task(self, message_id):
 
 @shared_task(acks_late=True, ignore_result=True)
 def assistant_reply_task(message_id):
-    from .replies import assistant_reply
-
     assistant_reply(message_id=message_id)
 
 
 @shared_task(acks_late=True)
 def knowledge_source_index_task(source_id):
-    from .knowledge import knowledge_source_index
-    from .models import KnowledgeSource
-
     source = KnowledgeSource.objects.filter(pk=source_id).select_related("workspace").first()
     if source is None:
         return

@@ -11,8 +11,10 @@ from accounts.tenancy import get_for_workspace_or_404
 from accounts.tenancy_web import workspace_view
 from config.errors import UserError
 from config.forms import apply_user_error
+from devices.models import Device
 
-from . import autoreplies, knowledge, selectors, services
+from . import autoreplies, knowledge, replies, selectors, services
+from .assistant import ai_allowed, ai_config
 from .forms import AssistantSettingsForm, AutoReplyForm, KnowledgeForm, QuickReplyForm
 from .media import message_media_response
 from .models import AutoReply, KnowledgeSource, Message, QuickReply
@@ -38,8 +40,6 @@ def _list_context(request):
 
 
 def _page(request, chat=None):
-    from devices.models import Device
-
     if chat is not None:
         services.chat_mark_read(chat=chat, siblings=_siblings(request, chat))
     context = _list_context(request)
@@ -97,7 +97,7 @@ def chat_messages(request, pk):
 def chat_send(request, pk):
     chat = _visible_chat(request, pk)
     try:
-        services.chat_send_by_agent(chat=chat, user=request.user, text=request.POST.get("text", ""),
+        replies.chat_send_by_agent(chat=chat, user=request.user, text=request.POST.get("text", ""),
                                     upload=request.FILES.get("file"))
     except UserError as exc:
         if request.headers.get("HX-Request"):
@@ -301,8 +301,6 @@ def assistant(request):
             return redirect("inbox:assistant")
         except UserError as exc:
             apply_user_error(form, exc)
-    from .assistant import ai_allowed, ai_config
-
     return render(request, "inbox/assistant.html", {"form": form, "settings_row": row,
                                                     "has_key": bool(ai_config(row).api_key),
                                                     "ai_plan": ai_allowed(request.workspace)})

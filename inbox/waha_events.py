@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from devices.waha_ids import normalize_jid, phone_of_chat_id, serialized_id_of, short_id_of
 
+from .media import shown_inline
+
 
 @dataclasses.dataclass
 class IncomingMessage:
@@ -105,8 +107,6 @@ def clean_file_name(value):
 
 
 def _media_type(mimetype):
-    from .media import shown_inline
-
     main = (mimetype or "").split("/", 1)[0]
     if main == "image":
         # An SVG is an "image" that can carry scripts: it is kept and offered as a file, never shown.

@@ -49,3 +49,27 @@ def test_every_app_points_down_the_map():
                     if not any(other.startswith(module + ".") and allowed(app, other) for other in names):
                         wrong.add(f"{path.relative_to(ROOT)} imports {module}")
     assert not wrong, "\n".join(sorted(wrong))
+
+
+def _function_level_imports(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.ImportFrom) and sub.level:
+                    yield node.name, sub.lineno
+                elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+                    module = sub.module if isinstance(sub, ast.ImportFrom) else sub.names[0].name
+                    if module.split(".")[0] in APPS | SHARED:  # a heavy parser (pypdf) may load on first use
+                        yield node.name, sub.lineno
+
+
+def test_the_inbox_imports_at_the_top():
+    """Issue 21 #10: function-level imports hid a services ↔ replies ↔ tasks cycle. The inbox now has a one-way
+    order (models, selectors → services → replies → receive → tasks, which queue by dotted path); only the
+    AppConfig hooks, which must wait for the app registry, import inside a function."""
+    found = [f"{path.relative_to(ROOT)}:{line} in {name}()"
+             for path in (ROOT / "inbox").rglob("*.py") if "migrations" not in path.parts
+             for name, line in _function_level_imports(path)
+             if not (path.name == "apps.py" and name == "ready")]
+    assert found == []

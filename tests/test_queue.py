@@ -78,3 +78,35 @@ def test_a_page_refused_while_the_queue_is_down_is_a_503_page_saying_nothing_was
 def test_the_sweepers_are_on_beat_and_expire_before_their_next_run(name, task):
     entry = collect_beat_schedule()[name]
     assert entry["task"] == task and entry["options"]["expires"] < entry["schedule"]
+
+
+@pytest.mark.django_db
+def test_a_task_named_by_its_dotted_path_is_the_task_itself(django_capture_on_commit_callbacks, monkeypatch):
+    """Services queue their own app's tasks by dotted path (the tasks module imports them at its top);
+    a path resolves to the very task, and a mistyped one fails in the request, not later in a worker."""
+    from inbox import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.message_send_task, "apply_async", lambda args, **options: sent.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        queue.enqueue_on_commit("inbox.tasks.message_send_task", 7)
+    assert sent == [(7,)]
+    with pytest.raises(ImportError):
+        queue.enqueue_on_commit("inbox.tasks.message_sned_task", 7)
+
+
+def test_every_dotted_task_path_in_the_code_is_a_task():
+    import ast
+
+    from celery import Task
+    from django.utils.module_loading import import_string
+
+    paths = set()
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                        and re.fullmatch(r"[a-z_]+\.tasks\.[a-z_]+_task", node.value):
+                    paths.add(node.value)
+    assert "inbox.tasks.message_send_task" in paths
+    assert all(isinstance(import_string(p), Task) for p in paths), paths

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from accounts.tenancy_api import WorkspaceAPIMixin, WorkspaceAPIView, WorkspaceViewSet
 
-from .. import autoreplies, knowledge, selectors, services
+from .. import autoreplies, knowledge, replies, selectors, services
 from ..media import message_media_response
 from ..models import AutoReply, KnowledgeSource, Message, QuickReply
 from .serializers import (
@@ -79,7 +79,7 @@ class ChatSendView(_ChatView):
         chat = self.chat(request, phone)
         data = SendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        message = services.chat_send_by_agent(chat=chat, user=request.user, text=data.validated_data.get("text", ""),
+        message = replies.chat_send_by_agent(chat=chat, user=request.user, text=data.validated_data.get("text", ""),
                                               upload=data.validated_data.get("file"))
         message.refresh_from_db()
         return Response(MessageSerializer(message).data, status=status.HTTP_202_ACCEPTED)

@@ -7,7 +7,7 @@ import pytest
 import responses
 
 from devices.models import Device, WahaServer
-from inbox import services
+from inbox import receive
 
 WAHA = "http://waha.test"
 _ids = itertools.count(1)
@@ -69,8 +69,8 @@ def envelope(text="Hello", *, frm="628123456789@c.us", engine="GOWS", event="mes
 
 @pytest.fixture
 def deliver(django_capture_on_commit_callbacks):
-    handlers = {"message": services.inbound_message_receive, "message.any": services.outbound_message_record,
-                "message.ack": services.message_ack_apply}
+    handlers = {"message": receive.inbound_message_receive, "message.any": receive.outbound_message_record,
+                "message.ack": receive.message_ack_apply}
 
     def _deliver(device, event):
         with django_capture_on_commit_callbacks(execute=True):

@@ -182,7 +182,7 @@ def test_retrieval_and_faq_never_cross_workspaces(device, waha, deliver, setting
 def test_the_webhook_handler_queues_the_answer_on_the_ai_queue(device, waha, settings, monkeypatch,
                                                                django_capture_on_commit_callbacks):
     from config.celery import app
-    from inbox import services
+    from inbox import receive
     from inbox.replies import assistant_reply
 
     settings.OPENAI_API_KEY = ""
@@ -191,7 +191,7 @@ def test_the_webhook_handler_queues_the_answer_on_the_ai_queue(device, waha, set
     # Every task is queued through config.queue, which publishes with apply_async.
     monkeypatch.setattr("inbox.tasks.assistant_reply_task.apply_async", lambda args, **options: queued.append(*args))
     with django_capture_on_commit_callbacks(execute=True):
-        message = services.inbound_message_receive(device=device, event=envelope("kirim ke bandung bisa?"))
+        message = receive.inbound_message_receive(device=device, event=envelope("kirim ke bandung bisa?"))
     # The webhook task only queued the answer (on its own queue); nothing was computed or sent yet.
     assert queued == [message.pk] and sent_texts(waha) == []
     assert app.amqp.router.route({}, "inbox.tasks.assistant_reply_task")["queue"].name == "ai"
@@ -203,14 +203,14 @@ def test_the_webhook_handler_queues_the_answer_on_the_ai_queue(device, waha, set
 
 def test_a_queued_answer_is_dropped_when_an_agent_took_the_chat(device, waha, settings, monkeypatch,
                                                                 django_capture_on_commit_callbacks):
-    from inbox import services
+    from inbox import receive
     from inbox.replies import assistant_reply
 
     settings.OPENAI_API_KEY = ""
     _faqs(device.workspace, django_capture_on_commit_callbacks)
     monkeypatch.setattr("inbox.tasks.assistant_reply_task.apply_async", lambda args, **options: None)
     with django_capture_on_commit_callbacks(execute=True):
-        message = services.inbound_message_receive(device=device, event=envelope("kirim ke bandung bisa?"))
+        message = receive.inbound_message_receive(device=device, event=envelope("kirim ke bandung bisa?"))
     Chat.objects.filter(pk=message.chat_id).update(bot_enabled=False)
     with django_capture_on_commit_callbacks(execute=True):
         assert assistant_reply(message_id=message.pk) == "skipped"
