@@ -23,6 +23,9 @@ from . import dispatch
 from .models import Device, WebhookEvent
 from .waha_webhooks import verify
 
+# devices.tasks imports this module, so its task is queued by its dotted path (config.queue imports it).
+PROCESS_TASK = "devices.tasks.webhook_event_process_task"
+
 log = logging.getLogger(__name__)
 
 KEEP_PROCESSED = timedelta(days=7)
@@ -107,8 +110,6 @@ def _depth(value):
 
 def webhook_event_store(*, device, envelope, raw_body=b""):
     """Store a verified event and queue its processing; a duplicate (same envelope id) returns None."""
-    from .tasks import webhook_event_process_task
-
     event_id = str(envelope.get("id") or "")[:64]
     if not event_id:
         # WAHA always sends an id; a hand-made or very old body without one is still deduplicated, by
@@ -121,7 +122,7 @@ def webhook_event_store(*, device, envelope, raw_body=b""):
                                                  envelope=envelope)
             # Stored is what counts: WAHA gets its 200 even when the broker is down, and the maintenance
             # sweep below queues the PENDING event once it is back.
-            queue.enqueue_on_commit(webhook_event_process_task, stored.pk)
+            queue.enqueue_on_commit(PROCESS_TASK, stored.pk)
     except IntegrityError:
         return None  # WAHA retried (or re-sent) an event we already have
     return stored
@@ -161,14 +162,12 @@ def webhook_events_rerun(*, queryset):
     """Operators' "run again" for parked (FAILED) events: a fresh set of attempts, queued after commit.
     Returns how many were queued; events in any other state are left alone (they run or ran already).
     Refused (QueueUnavailable) while the broker is down, so the operator is told instead of waiting."""
-    from .tasks import webhook_event_process_task
-
     queue.require()
     with transaction.atomic():
         pks = list(queryset.filter(status=WebhookEvent.Status.FAILED).select_for_update()
                    .values_list("pk", flat=True))
         WebhookEvent.objects.filter(pk__in=pks).update(status=WebhookEvent.Status.PENDING, attempts=0, error="")
-        transaction.on_commit(lambda: queue.enqueue_each(webhook_event_process_task, pks))
+        transaction.on_commit(lambda: queue.enqueue_each(PROCESS_TASK, pks))
     return len(pks)
 
 
@@ -179,8 +178,6 @@ def webhook_events_maintain(*, now=None):
 
     Returns (deleted, requeued).
     """
-    from .tasks import webhook_event_process_task
-
     now = now or timezone.now()
     Status = WebhookEvent.Status
     deleted, _ = WebhookEvent.objects.filter(status__in=[Status.PROCESSED, Status.IGNORED],
@@ -193,4 +190,4 @@ def webhook_events_maintain(*, now=None):
     lost_pending = WebhookEvent.objects.filter(status=Status.PENDING, received_at__lt=now - REQUEUE_AFTER)
     lost_retry = WebhookEvent.objects.filter(status=Status.RETRYING, processed_at__lt=now - RETRY_LOST_AFTER)
     stale = list(lost_pending.values_list("pk", flat=True)[:500]) + list(lost_retry.values_list("pk", flat=True)[:500])
-    return deleted, queue.enqueue_each(webhook_event_process_task, stale)
+    return deleted, queue.enqueue_each(PROCESS_TASK, stale)
