@@ -8,6 +8,8 @@ from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
 
+from .language import user_language_activate
+
 VERSION_CLAIM = "tv"
 
 
@@ -20,11 +22,18 @@ def check_version(token, user):
 class VersionedJWTAuthentication(JWTAuthentication):
     """Checked on every authenticated API request; no extra query, the version is on the user row."""
 
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:
+            # UserLanguageMiddleware ran before DRF read the token and saw an anonymous user; without this a
+            # JWT client got the Accept-Language guess (or English) instead of the language saved on them.
+            user_language_activate(request._request, result[0])
+        return result
+
     def get_user(self, validated_token):
         user = super().get_user(validated_token)
         check_version(validated_token, user)
         return user
-
 
 
 class VersionedJWTScheme(SimpleJWTScheme):

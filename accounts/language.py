@@ -35,18 +35,26 @@ def user_language_save(*, user, language):
     return user
 
 
+def user_language_activate(request, user):
+    """Speak the user's saved language for the rest of this request; returns it ("" when none is saved, and
+    the cookie's or the Accept-Language header's guess stays)."""
+    language = user_language(user)
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+    return language
+
+
 class UserLanguageMiddleware:
     """After AuthenticationMiddleware (it needs request.user), after LocaleMiddleware (it overrides the
-    cookie's or the browser's guess with the member's saved choice)."""
+    cookie's or the browser's guess with the member's saved choice). An API client with a JWT is still
+    anonymous here: accounts.authentication applies its saved language once DRF has read the token."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        language = user_language(request.user)
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+        language = user_language_activate(request, request.user)
         response = self.get_response(request)
         if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
             # The cookie follows the saved choice, so the login page after a logout stays in it too.

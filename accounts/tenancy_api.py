@@ -1,4 +1,5 @@
 """Tenancy for the API: DRF base views whose get_queryset() is the only workspace filter (see tenancy.py)."""
+from django.utils.translation import gettext_lazy
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, viewsets
 from rest_framework.views import APIView
@@ -11,7 +12,7 @@ from .zone_middleware import activate_workspace_zone
 class HasWorkspacePermission(drf_permissions.BasePermission):
     """Read / write / delete permissions declared on the view; custom actions may name their own."""
 
-    message = "Your role does not allow this. Ask the workspace owner."
+    message = gettext_lazy("Your role does not allow this. Ask the workspace owner.")
 
     def has_permission(self, request, view):
         membership = getattr(request, "membership", None)

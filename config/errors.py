@@ -10,6 +10,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -79,16 +80,16 @@ def api_exception_handler(exc, context):
         message = "; ".join(exc.messages)
         return Response(_body("invalid", message, fields), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
-        return Response(_body("not_found", "Not found."), status=status.HTTP_404_NOT_FOUND)
+        return Response(_body("not_found", _("Not found.")), status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
-        msg = str(exc) or "Your role does not allow this."
+        msg = str(exc) or _("Your role does not allow this. Ask the workspace owner.")
         return Response(_body("permission_denied", msg), status=status.HTTP_403_FORBIDDEN)
 
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled API error", exc_info=exc)
         return Response(
-            _body("server_error", "Something went wrong on our side. Please try again."),
+            _body("server_error", _("Something went wrong on our side. Please try again.")),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     if isinstance(exc, exceptions.ValidationError):
@@ -96,7 +97,7 @@ def api_exception_handler(exc, context):
         if isinstance(exc.detail, list):
             message = "; ".join(str(d) for d in exc.detail)
         else:
-            message = "; ".join(f"{k}: {v}" for k, v in fields.items()) or "Invalid input."
+            message = "; ".join(f"{k}: {v}" for k, v in fields.items()) or _("Invalid input.")
         response.data = _body("invalid", message, fields)
     else:
         code = getattr(exc, "default_code", "error")
