@@ -54,7 +54,8 @@ def test_a_handoff_reason_is_stored_in_the_shop_s_language(indonesian, device, m
     chat = Chat.objects.create(workspace=indonesian, device=device, phone="628123456789")
     message = Message.objects.create(workspace=indonesian, chat=chat, device=device, direction="in",
                                      sender="customer", text="?", timestamp=timezone.now())
-    monkeypatch.setattr(assistant, "assistant_answer", lambda **kw: assistant.Outcome(
+    # replies imports assistant_answer by name: patch the name it calls.
+    monkeypatch.setattr(replies, "assistant_answer", lambda **kw: assistant.Outcome(
         handoff=translation.gettext("The assistant did not know the answer.")))
     with translation.override("en"):
         assert replies.assistant_reply(message_id=message.pk) == "handoff"
