@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .ratelimit import RateLimited
+from .workspace_settings import language_choices, region_choices, time_zone_choices
 
 
 class SignupForm(forms.Form):
@@ -58,8 +59,6 @@ class WorkspaceSettingsForm(forms.Form):
                     "top of the screen."))
 
     def __init__(self, *args, workspace, **kwargs):
-        from .workspace_settings import language_choices, region_choices, time_zone_choices
-
         kwargs.setdefault("initial", {"name": workspace.name, "time_zone": workspace.time_zone,
                                       "default_region": workspace.default_region, "language": workspace.language})
         super().__init__(*args, **kwargs)

@@ -76,10 +76,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         if changed:
             # A new password ends every API token and every other session, wherever it was set
             # (the account page, the admin, a shell).
-            from .tokens import revoke_all
-
             self._password_removed = False
-            revoke_all(self)
+            self.token_version_bump()
+
+    def token_version_bump(self):
+        """End every API token (and, through the session hash, every session) this user holds: see
+        accounts/tokens.py. F() so two revocations at once both count; this object follows, so tokens or a
+        session hash made from it afterwards carry the new version."""
+        type(self).objects.filter(pk=self.pk).update(token_version=models.F("token_version") + 1)
+        self.refresh_from_db(fields=["token_version"])
 
     def _get_session_auth_hash(self, secret=None):
         # Django signs each session with a hash of the password; mixing in the token version makes

@@ -12,6 +12,7 @@ Another workspace's object is always a 404, never a 403 that would confirm it ex
 The page pieces live in `tenancy_web.py` and the API pieces in `tenancy_api.py` (each imported from there,
 one path per name): they need Django's auth views and DRF, which models must not load.
 """
+from django.apps import apps
 from django.db import models
 from django.shortcuts import get_object_or_404
 
@@ -39,9 +40,8 @@ def membership_for(user):
     cached = getattr(user, "_sebar_membership", False)
     if cached is not False:
         return cached
-    from .models import Membership
-
-    membership = Membership.objects.select_related("workspace").filter(user=user).first()
+    # Looked up in the app registry: accounts.models imports this module (WorkspaceOwned) at its top.
+    membership = apps.get_model("accounts", "Membership").objects.select_related("workspace").filter(user=user).first()
     user._sebar_membership = membership
     return membership
 

@@ -10,7 +10,7 @@ A JWT is valid by its signature alone, so revoking one needs state on our side. 
 The same version is mixed into the session hash (`User._get_session_auth_hash`), so the pages' sessions
 end with the tokens.
 """
-from django.db.models import F
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
@@ -31,12 +31,7 @@ def issue(user):
 
 def revoke_all(user):
     """End every API token (and, through the session hash, every session) `user` holds."""
-    from .models import User
-
-    # F() so two revocations at once both count; the in-memory user follows so that tokens or a
-    # session hash made from it afterwards carry the new version.
-    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
-    user.refresh_from_db(fields=["token_version"])
+    user.token_version_bump()
 
 
 class RotatingRefreshSerializer(TokenRefreshSerializer):
@@ -44,10 +39,8 @@ class RotatingRefreshSerializer(TokenRefreshSerializer):
     is blacklisted and a new one returned."""
 
     def validate(self, attrs):
-        from .models import User
-
         refresh = self.token_class(attrs["refresh"])  # signature, expiry and blacklist
-        user = User.objects.filter(pk=refresh.get(api_settings.USER_ID_CLAIM)).first()
+        user = get_user_model().objects.filter(pk=refresh.get(api_settings.USER_ID_CLAIM)).first()
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("This account no longer exists or is disabled."), code="no_active_account")
         check_version(refresh, user)

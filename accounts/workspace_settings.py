@@ -109,6 +109,8 @@ def supported_language(code):
 def workspace_update(*, workspace, name=None, time_zone=None, default_region=None, language=None):
     """An owner changes the workspace's own settings; None leaves a field as it is. The model checks each
     value (full_clean) and a bad one raises UserError naming its field."""
+    # Here, not at the top: accounts.models imports this module while the apps load, and config.errors imports
+    # DRF, whose settings load accounts.authentication, which needs this module again.
     from config.errors import UserError
 
     changes = {"name": name, "time_zone": time_zone, "default_region": default_region, "language": language}
