@@ -17,17 +17,22 @@ from billing import limits
 from common.phones import InvalidPhone, normalize
 from config import queue
 from config.errors import UserError
+from devices.models import Device
+from devices.selectors import client_for
+from devices.waha import WahaError
+from devices.waha_ids import phone_of_chat_id
 
 from .importing.merge import Budget, Record, TagCache, merge_records
 from .models import ImportJob, ImportReject
 from .services import clean_tag_names
 
+# contacts.tasks imports this module, so its task is queued by its dotted path (config.queue imports it).
+GRAB_TASK = "contacts.tasks.contacts_grab_task"
+
 log = logging.getLogger(__name__)
 
 
 def _client(device):
-    from devices.selectors import client_for
-
     return client_for(device)
 
 
@@ -43,8 +48,6 @@ def device_label(exc):
 
 def groups_list(*, device):
     """[{"id", "name", "size"}] of the device's groups, biggest first."""
-    from devices.waha import WahaError
-
     try:
         groups = _client(device).groups(device.session_name)
     except WahaError as exc:
@@ -54,8 +57,6 @@ def groups_list(*, device):
 
 def grab_create(*, workspace, user, device, group_id, tags=()):
     """Queue the grab of one group; the job's report fills in when the task has run."""
-    from .tasks import contacts_grab_task
-
     group_id = str(group_id or "").strip()
     if not group_id.endswith("@g.us"):
         raise UserError(_("Choose a group from the list (its id ends in @g.us)."), fields={"group_id": _("Invalid.")})
@@ -72,14 +73,12 @@ def grab_create(*, workspace, user, device, group_id, tags=()):
         workspace=workspace, created_by=user, kind=ImportJob.Kind.GROUP, original_name=label,
         headers=[device.session_name, group_id], source=source, status=ImportJob.Status.QUEUED,
         queued_at=timezone.now(), tags=clean_tag_names([group_tag, *clean_tag_names(tags)]))
-    queue.enqueue_on_commit(contacts_grab_task, job.pk)
+    queue.enqueue_on_commit(GRAB_TASK, job.pk)
     return job
 
 
 def _participant_phone(client, session, participant):
     """Digits for a participant, or None when WhatsApp hides the number."""
-    from devices.waha_ids import phone_of_chat_id
-
     for candidate in (participant.get("pn"), participant.get("id")):
         digits = phone_of_chat_id(candidate) if candidate else None
         if digits:
@@ -93,8 +92,6 @@ def _participant_phone(client, session, participant):
 
 def _display_names(client, session):
     """WhatsApp's names for the people this number knows; a grab without names is still a grab."""
-    from devices.waha import WahaError
-
     try:
         return client.contact_names(session)
     except WahaError as exc:
@@ -112,9 +109,6 @@ def _own_digits(client, device):
 
 def grab_run(job):
     """Fetch the participants and merge them; one transaction, so a re-run after a crash starts clean."""
-    from devices.models import Device
-    from devices.waha import WahaError
-
     if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
         return job
     session, group_id = job.headers

@@ -7,8 +7,11 @@ and counts are capped so a page never waits for COUNT(*) over a million rows.
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from devices.models import Device
 
 from .models import DEFAULT_OPT_OUT_WORDS, Contact, ContactSettings, ContactTag, ImportJob, Tag
 
@@ -40,8 +43,6 @@ def audience(workspace, *, tags, exclude_tags=()):
     `id IN (contacts with these tags)` walks the (tag, contact) index, so the cost follows the audience
     size, not the workspace size: a rare tag is a few ms at 1M contacts (bench/contacts_tags.py).
     """
-    from devices.models import Device
-
     own = Device.objects.for_workspace(workspace).exclude(phone_number="").values("phone_number")
     qs = Contact.objects.for_workspace(workspace).filter(opted_out=False).exclude(phone__in=own)
     if tags:
@@ -73,8 +74,6 @@ class ContactFilters:
                               "no": False}.get(opted))
 
     def as_query(self):
-        from django.http import QueryDict
-
         query = QueryDict(mutable=True)
         if self.search:
             query["q"] = self.search

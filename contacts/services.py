@@ -14,6 +14,7 @@ from common import phones
 from config.errors import UserError
 
 from .models import DEFAULT_OPT_OUT_WORDS, Contact, ContactSettings, ContactTag, Tag
+from .selectors import opt_out_words
 
 MAX_TAG_LENGTH = 80
 
@@ -205,8 +206,6 @@ def _word(text):
 
 def opt_out_check(*, workspace, phone, text):
     """Mark the contact opted out when `text` is one of the workspace's opt-out words; True if so."""
-    from .selectors import opt_out_words
-
     said = _word(text)
     if not said or said not in {_word(w) for w in opt_out_words(workspace)}:
         return False

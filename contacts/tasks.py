@@ -10,6 +10,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .grab import grab_run
+from .importing.jobs import import_sniff, imports_requeue
+from .importing.runner import import_run
 from .models import ImportJob
 
 LIMIT = settings.IMPORT_TIME_LIMIT_SECONDS
@@ -18,8 +21,6 @@ LIMIT = settings.IMPORT_TIME_LIMIT_SECONDS
 @shared_task(acks_late=True, soft_time_limit=LIMIT, time_limit=LIMIT + 30)
 def contacts_sniff_task(job_id):
     """Read an uploaded file's first rows for the mapping page: the upload request itself never parses it."""
-    from .importing.jobs import import_sniff
-
     job = ImportJob.objects.select_related("workspace").filter(pk=job_id, kind=ImportJob.Kind.FILE).first()
     if job is None:
         return
@@ -34,8 +35,6 @@ def contacts_sniff_task(job_id):
 
 @shared_task(acks_late=True, soft_time_limit=LIMIT, time_limit=LIMIT + 30)
 def contacts_import_task(job_id):
-    from .importing.runner import import_run
-
     job = ImportJob.objects.select_related("workspace").filter(pk=job_id, kind=ImportJob.Kind.FILE).first()
     if job is None:
         return
@@ -50,8 +49,6 @@ def contacts_import_task(job_id):
 
 @shared_task(acks_late=True, soft_time_limit=LIMIT, time_limit=LIMIT + 30)
 def contacts_grab_task(job_id):
-    from .grab import grab_run
-
     job = ImportJob.objects.select_related("workspace").filter(pk=job_id, kind=ImportJob.Kind.GROUP).first()
     if job is None:
         return
@@ -60,6 +57,4 @@ def contacts_grab_task(job_id):
 
 @shared_task(ignore_result=True)
 def imports_requeue_task():
-    from .importing.jobs import imports_requeue
-
     return imports_requeue()

@@ -16,6 +16,7 @@ from accounts.tenancy_web import workspace_view
 from common.phones import display
 from config.errors import UserError
 from config.forms import apply_user_error
+from devices.models import Device
 
 from . import bulk, exporting, grab, selectors, services
 from .api.views import rejects_csv
@@ -270,8 +271,6 @@ def import_resume(request, public_id):
 @workspace_view("contacts:edit")
 @require_http_methods(["GET", "POST"])
 def group_grab(request):
-    from devices.models import Device
-
     devices = list(Device.objects.for_workspace(request.workspace).order_by("label", "session_name"))
     session = request.POST.get("device") or request.GET.get("device") or ""
     device = next((d for d in devices if d.session_name == session), None)

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,6 +26,7 @@ from config.redis import Script, get_redis, key, run_script
 
 from . import picking
 from .link_config import sequence_key
+from .models import Click, DailyClicks, LinkRotator, RotatorNumber
 
 logger = logging.getLogger(__name__)
 
@@ -160,8 +162,6 @@ def _host(referrer):
 
 def write_batch(raw_records):
     """Write one batch in one transaction: Click rows, link counters and daily totals."""
-    from .models import Click, DailyClicks, LinkRotator, RotatorNumber
-
     records, seen = [], set()
     for raw in raw_records:
         item = _parse(raw)
@@ -219,10 +219,6 @@ def clicks_prune(now=None):
     The charts read DailyClicks and the links' counters, which stay: only the per-click rows (referrer,
     user agent) go, so a link clicked for years does not grow its table for ever.
     """
-    from django.conf import settings
-
-    from .models import Click
-
     cutoff = (now or timezone.now()) - timedelta(days=settings.ROTATOR_CLICK_RETENTION_DAYS)
     deleted = 0
     while pks := list(Click.objects.filter(at__lt=cutoff).values_list("pk", flat=True)[:PRUNE_BATCH]):

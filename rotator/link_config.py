@@ -17,6 +17,8 @@ from redis.exceptions import RedisError
 
 from config.redis import get_redis, key
 
+from .models import LinkRotator
+
 logger = logging.getLogger(__name__)
 
 TTL_SECONDS = 3600
@@ -86,8 +88,6 @@ def _load_shared(slug, cache):
 
 
 def _from_database(slug):
-    from .models import LinkRotator
-
     rotator = LinkRotator.objects.filter(slug=slug).first()
     return build(rotator) if rotator is not None else None
 

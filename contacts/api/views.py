@@ -16,6 +16,7 @@ from accounts.permissions import bulk_read_rows
 from accounts.tenancy_api import WorkspaceAPIView, WorkspaceViewSet
 from common.cells import Echo, safe_cell
 from config.errors import ERRORS, ErrorSerializer, UserError
+from devices.models import Device
 
 from .. import bulk, exporting, grab, selectors, services
 from ..importing import jobs
@@ -281,8 +282,6 @@ class ImportRejectsView(ImportJobView):
 
 
 def _device(request, session):
-    from devices.models import Device
-
     if not session:
         raise UserError(_("Choose a device."), fields={"device": _("Required.")})
     device = Device.objects.for_workspace(request.workspace).filter(session_name=session).first()

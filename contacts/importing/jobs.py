@@ -21,6 +21,11 @@ from ..models import ImportJob
 from ..services import clean_tag_names
 from . import columns, sniff
 
+# contacts.tasks imports this module, so its tasks are queued by their dotted paths (config.queue imports them).
+SNIFF_TASK = "contacts.tasks.contacts_sniff_task"
+IMPORT_TASK = "contacts.tasks.contacts_import_task"
+GRAB_TASK = "contacts.tasks.contacts_grab_task"
+
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 # What an upload request may carry beside its file: the multipart envelope and the form's few other fields.
 UPLOAD_ENVELOPE_BYTES = 64 * 1024
@@ -56,8 +61,6 @@ def upload_length_check(content_length):
 def import_create(*, workspace, user, upload, tags=(), source="", mapping=None, start=False):
     """Store the upload as a job to be read in the worker; with `start`, it is imported as soon as it is read,
     with `mapping` (per column, or {header: target}) or else the guessed one."""
-    from ..tasks import contacts_sniff_task
-
     if upload is None:
         raise ImportFileError(_("Choose a file to import."), fields={"file": _("Required.")})
     if upload.size > MAX_UPLOAD_BYTES:
@@ -69,7 +72,7 @@ def import_create(*, workspace, user, upload, tags=(), source="", mapping=None, 
                     source=_source(source, ""), queued_at=timezone.now())
     job.file.save(name, upload, save=False)
     job.save()
-    queue.enqueue_on_commit(contacts_sniff_task, job.pk)
+    queue.enqueue_on_commit(SNIFF_TASK, job.pk)
     return job
 
 
@@ -118,8 +121,6 @@ def import_start(*, job, mapping=None, tags=None, source=None):
 
 def _start(job, *, mapping=None, tags=None, source=None):
     """Fix the mapping and queue the import (after commit, so the worker sees the job)."""
-    from ..tasks import contacts_import_task
-
     if job.status == ImportJob.Status.READING:
         raise ImportFileError(_("The file is still being read. Choose the columns when its first rows are "
                                 "shown."), code="import_reading", status_code=409)
@@ -133,7 +134,7 @@ def _start(job, *, mapping=None, tags=None, source=None):
         job.source = _source(source, job.source)
     job.status, job.error, job.queued_at = ImportJob.Status.QUEUED, "", timezone.now()
     job.save()
-    queue.enqueue_on_commit(contacts_import_task, job.pk)
+    queue.enqueue_on_commit(IMPORT_TASK, job.pk)
     return job
 
 
@@ -153,11 +154,9 @@ def import_resume(*, job):
 
 
 def _task_of(job):
-    from ..tasks import contacts_grab_task, contacts_import_task, contacts_sniff_task
-
     if job.status == ImportJob.Status.READING:
-        return contacts_sniff_task
-    return contacts_grab_task if job.kind == ImportJob.Kind.GROUP else contacts_import_task
+        return SNIFF_TASK
+    return GRAB_TASK if job.kind == ImportJob.Kind.GROUP else IMPORT_TASK
 
 
 # Longer than a job waits in a busy "imports" queue, usually: a job still READING or QUEUED after this lost its

@@ -95,7 +95,7 @@ def test_lid_without_pn_is_resolved_through_waha(monkeypatch, owner_api, workspa
         def contact_names(self, session):
             return {"6281399990001": "Resolved Rudi"}
 
-    monkeypatch.setattr("devices.selectors.client_for", lambda d: FakeClient())
+    monkeypatch.setattr("contacts.grab.client_for", lambda d: FakeClient())  # where grab calls it
     _r, job = grab(owner_api, {"device": "grab-1", "group_id": "123@g.us"})
     assert job["report"]["created"] == 2 and job["report"]["hidden_by_whatsapp"] == 1
     assert sorted(Contact.objects.values_list("phone", flat=True)) == ["6281399990001", "6281399990003"]
