@@ -11,15 +11,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.models import Workspace
+
 from .errors import LimitReached
+from .models import FREE_LIMITS
+from .selectors import current_plan, upgrade_for
 
 RESOURCES = ("devices", "contacts", "rotators", "agents", "daily_messages")
 # resource -> function(workspace) -> current use, filled by the owning apps' ready()
 USAGE_COUNTERS = {}
 UNLIMITED = None
-# The fallback when a plan's features JSON does not mention a resource (and the seeded Free plan's values).
-FREE_LIMITS = {"devices": 1, "contacts": 500, "rotators": 3, "agents": 1, "daily_messages": 500,
-               "ai_replies": False}
 FEATURE_NAMES = {"ai_replies": gettext_lazy("AI replies")}
 
 
@@ -36,8 +37,6 @@ def label(resource, count):
 
 
 def _plan(workspace):
-    from .selectors import current_plan
-
     return current_plan(workspace)
 
 
@@ -93,8 +92,6 @@ def reserve(workspace, resource, adding=1):
 
 def _lock(workspace):
     """Hold the workspace's row until the transaction ends: adds to its limited resources queue here."""
-    from accounts.models import Workspace
-
     list(Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk", flat=True))
 
 
@@ -103,8 +100,6 @@ def check(workspace, resource, adding=1):
 
     `adding=0` asks "is the workspace within its limit right now?" (e.g. when an invitation is accepted).
     """
-    from .selectors import upgrade_for
-
     plan = _plan(workspace)
     limit = plan.limit(resource, FREE_LIMITS.get(resource, UNLIMITED))
     if isinstance(limit, bool):
@@ -152,3 +147,18 @@ class AgentSeats:
 
     def limit(self, workspace):
         return limit_for(workspace, "agents")
+
+
+def usage_rows(workspace):
+    """Usage bars for the billing page: label, used, limit (None = unlimited) and percent."""
+    plan = current_plan(workspace)
+    rows = []
+    for resource in ("devices", "contacts", "rotators", "agents", "daily_messages"):
+        limit = plan.limit(resource, FREE_LIMITS.get(resource))
+        used = usage(workspace, resource)
+        percent = 0 if not limit else min(100, round(100 * used / limit))
+        if limit == 0:
+            percent = 100 if used else 0
+        rows.append({"resource": resource, "label": label(resource, 2), "used": used, "limit": limit,
+                     "percent": percent, "full": limit is not None and used >= limit})
+    return rows

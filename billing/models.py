@@ -20,6 +20,9 @@ FEATURE_KEYS = {
 }
 BOOLEAN_FEATURES = {"ai_replies"}
 FREE_CODE = "free"
+# The fallback when a plan's features JSON does not mention a resource (and the seeded Free plan's values).
+FREE_LIMITS = {"devices": 1, "contacts": 500, "rotators": 3, "agents": 1, "daily_messages": 500,
+               "ai_replies": False}
 
 
 class Package(models.Model):

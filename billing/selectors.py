@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import FREE_CODE, BillingPause, Package, Subscription
+from .models import FREE_CODE, FREE_LIMITS, BillingPause, Package, Subscription
 from .money import rupiah
 
 REMINDER_DAYS = 7  # reminders show on the dashboard from a week before expiry (7, 3, 1 days...)
@@ -89,23 +89,6 @@ def days_left(subscription, now=None):
     return max(0, int(-(-seconds // 86400)))  # a part day counts as a day: "expires in 1 day", not 0
 
 
-def usage_rows(workspace):
-    """Usage bars for the billing page: label, used, limit (None = unlimited) and percent."""
-    from . import limits
-
-    plan = current_plan(workspace)
-    rows = []
-    for resource in ("devices", "contacts", "rotators", "agents", "daily_messages"):
-        limit = plan.limit(resource, limits.FREE_LIMITS.get(resource))
-        used = limits.usage(workspace, resource)
-        percent = 0 if not limit else min(100, round(100 * used / limit))
-        if limit == 0:
-            percent = 100 if used else 0
-        rows.append({"resource": resource, "label": limits.label(resource, 2), "used": used, "limit": limit,
-                     "percent": percent, "full": limit is not None and used >= limit})
-    return rows
-
-
 def expiry_reminder(workspace, now=None):
     """A reminder line for the last week of a paid plan, or None."""
     return _reminder(current_subscription(workspace, now), now)
@@ -165,8 +148,6 @@ def dashboard_card(workspace):
 
 def plan_features(package):
     """Lines for a plan card: 'Up to 5 WhatsApp numbers', 'Unlimited contacts', 'AI replies'..."""
-    from .limits import FREE_LIMITS
-
     def amount(resource, text, unlimited):
         value = package.limit(resource, FREE_LIMITS.get(resource))
         if value is None:

@@ -9,7 +9,7 @@ from accounts.tenancy import get_for_workspace_or_404
 from accounts.tenancy_web import workspace_view
 from config.errors import UserError
 
-from . import selectors, services
+from . import limits, selectors, services
 from .forms import ChooseForm
 from .models import Subscription
 from .payments import provider_for
@@ -25,7 +25,7 @@ def index(request):
         "plan": plan,
         "days_left": selectors.days_left(subscription),
         "reminder": selectors.expiry_reminder(workspace),
-        "usage": selectors.usage_rows(workspace),
+        "usage": limits.usage_rows(workspace),
         "packages": [{"package": p, "features": selectors.plan_features(p)} for p in selectors.public_packages()],
         "pending": selectors.pending_invoices(workspace)[:5],
         "history": selectors.subscription_history(workspace)[:5],

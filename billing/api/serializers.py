@@ -1,7 +1,7 @@
 """Serializers for the billing API."""
 from rest_framework import serializers
 
-from ..models import Package, Subscription
+from ..models import FREE_LIMITS, Package, Subscription
 from ..payments import provider_for
 
 
@@ -20,8 +20,6 @@ class PackageSerializer(serializers.ModelSerializer):
 
     def get_limits(self, package) -> dict:
         """Every limit by resource name, as billing.limits uses them (null = unlimited)."""
-        from ..limits import FREE_LIMITS
-
         return {resource: package.limit(resource, default) for resource, default in FREE_LIMITS.items()}
 
 

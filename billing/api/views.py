@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from accounts.tenancy_api import WorkspaceAPIMixin, WorkspaceAPIView
 
-from .. import selectors, services
+from .. import limits, selectors, services
 from ..models import Subscription
 from .serializers import ChooseSerializer, PackageSerializer, SubscriptionSerializer
 
@@ -75,5 +75,5 @@ class CurrentPlanView(WorkspaceAPIView):
             "expiry_date": subscription.expiry_date if subscription else None,
             "days_left": selectors.days_left(subscription),
             "usage": [{k: row[k] for k in ("resource", "used", "limit")}
-                      for row in selectors.usage_rows(request.workspace)],
+                      for row in limits.usage_rows(request.workspace)],
         })
