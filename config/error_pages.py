@@ -6,6 +6,8 @@ kept; the JSON API (DRF) already answers with a body, so a response that has one
 """
 from django.shortcuts import render
 
+from .queue import QueueUnavailable
+
 
 class MethodNotAllowedPageMiddleware:
     def __init__(self, get_response):
@@ -32,8 +34,6 @@ class QueueUnavailablePageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from .queue import QueueUnavailable
-
         if not isinstance(exception, QueueUnavailable):
             return None
         page = render(request, "503.html", {"message": exception.message}, status=503)

@@ -7,6 +7,8 @@ traceback, so a real error scrolled away before anyone saw it. ``DEBUG_REQUESTS=
 import logging
 from datetime import timedelta
 
+from config.celery import collect_beat_schedule
+
 # runserver's access line (http.server's log_request); its other messages (a TLS handshake on the HTTP
 # port, a malformed request) use other formats and never reach Django, so they stay.
 ACCESS_LINE = '"%s" %s %s'
@@ -44,8 +46,6 @@ class ClientErrorTracebackFilter(logging.Filter):
 def heartbeat_tasks():
     """Names of the tasks beat runs every minute or more often (read from the apps' beat.py, so a new
     heartbeat is quiet without a list to keep up to date)."""
-    from config.celery import collect_beat_schedule
-
     names = set()
     for entry in collect_beat_schedule().values():
         every = entry["schedule"]

@@ -32,6 +32,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError
 
+from .celery import app as celery_app
 from .errors import UserError
 
 log = logging.getLogger(__name__)
@@ -54,15 +55,9 @@ class QueueUnavailable(UserError):
                            "Try again in a minute; if it keeps happening, tell your administrator."))
 
 
-def _app():
-    from .celery import app
-
-    return app
-
-
 def require():
     """Raise QueueUnavailable unless the broker takes connections; call it before writing the work."""
-    app = _app()
+    app = celery_app
     if app.conf.task_always_eager:
         return  # tasks run in this process: there is no broker to reach
     try:
@@ -87,7 +82,7 @@ def enqueue(task, *args, countdown=None):
 
     ``task`` is a Celery task or its dotted path ("inbox.tasks.message_send_task")."""
     task = _task(task)
-    if _app().conf.task_always_eager:
+    if celery_app.conf.task_always_eager:
         task.apply_async(args, countdown=countdown)  # runs here; its own errors are the caller's, not the broker's
         return True
     try:
