@@ -6,8 +6,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from config.errors import UserError
+from devices.models import Device
 
-from . import windows
+from . import services, windows
 from .models import DEFAULT_DELAY, DELAY_PRESETS
 
 SCHEDULE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
@@ -73,8 +74,6 @@ def delay_range(preset=None, delay_min=None, delay_max=None):
 
 
 def resolve_devices(workspace, session_names):
-    from devices.models import Device
-
     if not session_names:
         return []
     devices = list(Device.objects.for_workspace(workspace).filter(session_name__in=session_names))
@@ -103,8 +102,6 @@ def start_campaign(request, data, *, draft=False, campaign=None):
     """Shared by the API and the composer page: read the inputs, then create the campaign and start it, or
     only save it when `draft`. `campaign` is a draft being edited: it is saved with the inputs, then started
     (unless `draft`) by services.campaign_start_draft, the one start path for drafts."""
-    from . import services
-
     fields = campaign_fields(request, data)
     if campaign is None:
         return services.campaign_create(workspace=request.workspace, actor=request.user, draft=draft, **fields)

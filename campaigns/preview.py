@@ -11,6 +11,8 @@ import random
 from django.utils.translation import gettext as _
 
 from common import spintax
+from contacts.models import Contact
+from contacts.selectors import contact_variables
 
 SAMPLE_VARIABLES = {"name": "Budi", "phone": "6281234567890", "city": "Bandung"}
 # Renderings tried for one new variant (each costs microseconds): a variant left with a 1-in-3 chance is
@@ -44,9 +46,6 @@ def message_preview(workspace, message, *, contact=None, samples=3, rng=None):
     `samples` are distinct variants, at most `samples` of them; `sample_contacts[i]` is whose values
     filled `samples[i]` (every one is `contact` when given); `contact` is the first of them.
     """
-    from contacts.models import Contact
-    from contacts.selectors import contact_variables
-
     spintax.validate(message)
     variants = spintax.count_variants(message)
     people = [contact] if contact is not None else list(

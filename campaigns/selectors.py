@@ -3,16 +3,17 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from contacts.selectors import audience
+
 from .eta import campaign_eta
 from .models import Campaign, Recipient
+from .sent_today import sent_today
 
 SENT_STATUSES = (Recipient.Status.SENT, Recipient.Status.DELIVERED, Recipient.Status.READ)
 
 
 def messages_sent_today(workspace):
     """Messages this workspace's campaigns sent since midnight in the workspace's time zone."""
-    from .sent_today import sent_today
-
     return sent_today(workspace)
 
 
@@ -85,8 +86,6 @@ def scheduled_audience(campaign):
     """How many contacts a not-yet-started campaign would reach now (None once it has recipients)."""
     if campaign.status not in (Campaign.Status.SCHEDULED, Campaign.Status.DRAFT):
         return None
-    from contacts.selectors import audience
-
     return audience(campaign.workspace, tags=list(campaign.target_tags),
                     exclude_tags=list(campaign.exclude_tags)).count()
 

@@ -16,6 +16,8 @@ from accounts.tenancy_web import workspace_view
 from common import phones, spintax
 from config.errors import UserError
 from config.forms import apply_user_error
+from contacts.selectors import all_tags
+from devices.models import Device
 
 from . import inputs, selectors, services, trial
 from .export import recipients_csv_response
@@ -35,9 +37,6 @@ def campaign_list(request):
 
 
 def _composer_choices(workspace):
-    from contacts.selectors import all_tags
-    from devices.models import Device
-
     return {"tags": all_tags(workspace),
             "devices": list(Device.objects.for_workspace(workspace).filter(is_active_for_broadcast=True)
                             .order_by("created_at"))}
@@ -52,8 +51,6 @@ TEST_PHONE_KEY = "campaigns:test_phone"
 
 
 def _connected_devices(workspace):
-    from devices.models import Device
-
     return list(Device.objects.for_workspace(workspace).filter(status=Device.Status.CONNECTED)
                 .order_by("created_at", "pk"))
 

@@ -3,6 +3,7 @@ response for the OpenAPI schema, since the view builds that dict itself)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from campaigns.inputs import split_tags
 from campaigns.models import DELAY_PRESETS, Campaign, Recipient
 
 
@@ -12,8 +13,6 @@ class TagsField(serializers.Field):
     """A list of tag names; accepts a JSON list, repeated form keys or "VIP, Lead"."""
 
     def to_internal_value(self, data):
-        from campaigns.inputs import split_tags
-
         return split_tags(data)
 
     def to_representation(self, value):

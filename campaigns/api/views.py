@@ -17,6 +17,7 @@ from campaigns.models import Campaign, Recipient
 from campaigns.preview import message_preview
 from common import spintax
 from config.errors import ERRORS, UserError
+from contacts.models import Contact
 
 from .serializers import (
     AudienceCountSerializer,
@@ -56,8 +57,6 @@ class CampaignPreviewView(WorkspaceAPIView):
     @extend_schema(tags=TAG, summary="Render a message's spintax and variables without sending",
                    request=PreviewSerializer, responses={200: PreviewResultSerializer, **ERRORS})
     def post(self, request):
-        from contacts.models import Contact
-
         data = PreviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contact = None
