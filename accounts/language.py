@@ -19,6 +19,14 @@ def workspace_language(workspace):
     return translation.override(supported_language(getattr(workspace, "language", "")) or settings.LANGUAGE_CODE)
 
 
+def writer_language(user, workspace):
+    """`with writer_language(inviter, ws):` for mail a member has Sebar write on their behalf (an invitation):
+    the language saved on them, else the workspace's; never the language of the thread that happens to send it
+    (a worker's default, a resend, an API client's Accept-Language)."""
+    language = user_language(user)
+    return translation.override(language) if language else workspace_language(workspace)
+
+
 def user_language(user):
     """The language the user chose for the pages, or "" when they never chose one."""
     if not getattr(user, "is_authenticated", False):

@@ -21,6 +21,7 @@ from config.errors import UserError
 from . import tokens
 from .hooks import seat_policy
 from .invitations import Invitation, default_expiry, new_token
+from .language import writer_language
 from .models import Membership, User
 from .workspace_settings import supported_language
 
@@ -70,15 +71,17 @@ def invitation_create(*, workspace, actor, email):
 
 
 def invitation_send(invitation):
-    context = {"invitation": invitation, "workspace": invitation.workspace, "link": invitation.link,
-               "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else invitation.workspace.name,
+    """The email is written in the inviter's language (else the workspace's): the person invited has no
+    language on Sebar yet, and the one who invites them is the one who knows which they read."""
+    workspace, inviter = invitation.workspace, invitation.invited_by
+    context = {"invitation": invitation, "workspace": workspace, "link": invitation.link,
+               "inviter": inviter.get_full_name() if inviter else workspace.name,
                "days": settings.INVITATION_VALID_DAYS}
-    send_mail(
-        subject=_("You're invited to %(workspace)s on Sebar") % {"workspace": invitation.workspace.name},
-        message=render_to_string("accounts/team_invitation_email.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[invitation.email],
-    )
+    with writer_language(inviter, workspace):
+        subject = _("You're invited to %(workspace)s on Sebar") % {"workspace": workspace.name}
+        message = render_to_string("accounts/team_invitation_email.txt", context)
+    send_mail(subject=subject, message=message, from_email=settings.DEFAULT_FROM_EMAIL,
+              recipient_list=[invitation.email])
 
 
 def invitation_revoke(*, workspace, invitation_id):

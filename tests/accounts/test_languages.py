@@ -155,3 +155,41 @@ def test_an_invited_agent_keeps_the_language_they_signed_up_in(client, workspace
                            HTTP_ACCEPT_LANGUAGE="id")
     assert response.status_code == 302
     assert User.objects.get(email="sari@example.com").language == "id"
+
+
+# ---------------------------------------------------------------- mail written for a member
+
+
+def _invite(workspace, owner, email, django_capture_on_commit_callbacks, language="en"):
+    from django.core import mail
+
+    from accounts import team
+
+    with translation.override(language), django_capture_on_commit_callbacks(execute=True):
+        team.invitation_create(workspace=workspace, actor=owner, email=email)
+    return mail.outbox[-1]
+
+
+def test_an_invitation_is_written_in_the_inviter_s_saved_language(workspace, owner,
+                                                                  django_capture_on_commit_callbacks):
+    owner.language = "id"
+    owner.save(update_fields=["language"])
+    # Sent from a thread speaking English (a worker, an API client's Accept-Language): the inviter's choice wins.
+    email = _invite(workspace, owner, "siti@example.com", django_capture_on_commit_callbacks)
+    assert email.subject == "Anda diundang ke Alpha Store di Sebar"
+    assert "invites you" not in email.body and "Alpha Store" in email.body
+
+
+def test_without_a_saved_language_the_invitation_speaks_the_workspace_s(indonesian, owner,
+                                                                        django_capture_on_commit_callbacks):
+    assert owner.language == ""
+    email = _invite(indonesian, owner, "siti@example.com", django_capture_on_commit_callbacks)
+    assert email.subject == "Anda diundang ke Alpha Store di Sebar"
+
+
+def test_an_english_inviter_writes_english_from_an_indonesian_thread(workspace, owner,
+                                                                     django_capture_on_commit_callbacks):
+    owner.language = "en"
+    owner.save(update_fields=["language"])
+    email = _invite(workspace, owner, "siti@example.com", django_capture_on_commit_callbacks, language="id")
+    assert email.subject == "You're invited to Alpha Store on Sebar" and "invites you" in email.body
