@@ -50,3 +50,30 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+# Reports each Content-Security-Policy violation to Python through a binding, installed before any page script,
+# so nothing is lost when the page navigates.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspReport(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} `
+                     + `(${e.sourceFile || "page"}:${e.lineNumber}) ${e.sample || ""}`);
+});
+"""
+
+
+@pytest.fixture
+def watched(browser):
+    """A page whose CSP violations, CSP console errors and uncaught errors land in `problems`
+    (tests/browser/test_csp.py for the site, test_admin_csp.py for the admin and the browsable API)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-US")
+    context.set_default_timeout(15_000)
+    problems = []
+    context.expose_binding("__cspReport", lambda source, text: problems.append(f"{source['page'].url}: {text}"))
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text
+            and problems.append(f"{page.url}: console: {m.text}"))
+    page.on("pageerror", lambda exc: problems.append(f"{page.url}: uncaught: {exc}"))
+    yield page, problems
+    context.close()

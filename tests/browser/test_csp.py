@@ -2,8 +2,9 @@
 script into static/ still works: confirm dialogs, selects that apply at once, the link form's extra rows, the
 statistics charts, Print, the inbox composer's reset, htmx's polling and posting (without eval).
 
-A violation is seen two ways: a `securitypolicyviolation` listener installed before any page script, which
-reports to Python through a binding (so nothing is lost when the page navigates), and Chromium's console error
+A violation is seen two ways (the `watched` fixture, tests/browser/conftest.py): a `securitypolicyviolation`
+listener installed before any page script, which reports to Python through a binding (so nothing is lost when
+the page navigates), and Chromium's console error
 "Refused to … because it violates the following Content Security Policy directive". An uncaught page error
 fails the test too: a script the policy broke half-way shows up there.
 
@@ -29,30 +30,6 @@ def _boom(request):
 
 # The test swaps in this URLconf (the project's, plus one view that fails) to reach the 500 page.
 urlpatterns = [path("csp-test-boom/", _boom), path("", include("config.urls"))]
-
-LISTENER = """
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspReport(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} `
-                     + `(${e.sourceFile || "page"}:${e.lineNumber}) ${e.sample || ""}`);
-});
-"""
-
-
-@pytest.fixture
-def watched(browser):
-    """A page whose CSP violations, CSP console errors and uncaught errors land in `problems`."""
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-US")
-    context.set_default_timeout(15_000)
-    problems = []
-    context.expose_binding("__cspReport", lambda source, text: problems.append(f"{source['page'].url}: {text}"))
-    context.add_init_script(LISTENER)
-    page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text
-            and problems.append(f"{page.url}: console: {m.text}"))
-    page.on("pageerror", lambda exc: problems.append(f"{page.url}: uncaught: {exc}"))
-    yield page, problems
-    context.close()
-
 
 def _visit(page, url, status=200):
     response = page.goto(url)
