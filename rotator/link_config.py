@@ -5,6 +5,11 @@ device is connected). Services forget it on every save; a slug that does not exi
 so bots probing random slugs cannot reach the database. Device status can change by bulk updates that
 bypass any hook, so links that route only to connected numbers keep their entry for a short time.
 
+A forget that cannot reach Redis is logged and the save goes on: it has committed, and refusing it would not
+bring the old copy back. The copy Redis may still hold (a blip, or a restart from its snapshot) is what
+bounds how long visitors can be sent to the old numbers, so every entry expires within a minute: a popular
+link then costs one database read a minute for the whole platform.
+
 Each web process also keeps what it read for LOCAL_SECONDS: a Redis round trip costs as much as the rest
 of the redirect, so a popular link is read from Redis once per process every two seconds instead of on
 every click. An edit therefore reaches other processes within LOCAL_SECONDS (this process at once).
@@ -21,7 +26,7 @@ from .models import LinkRotator
 
 logger = logging.getLogger(__name__)
 
-TTL_SECONDS = 3600
+TTL_SECONDS = 60
 TTL_ONLY_CONNECTED = 15
 TTL_MISSING = 30
 LOCAL_SECONDS = 2.0
@@ -96,5 +101,11 @@ def forget(*slugs):
     keys = [cache_key(s) for s in slugs if s]
     for k in keys:
         _local.pop(k, None)
-    if keys:
+    if not keys:
+        return
+    try:
         get_redis().delete(*keys)
+    except RedisError as exc:
+        # After the commit there is nothing to undo, and the copy expires within TTL_SECONDS (see above).
+        logger.warning("Redis unavailable: could not forget the cached copy of link %s (%s); it expires "
+                       "within %s s", ", ".join(repr(s) for s in slugs if s), exc, TTL_SECONDS)

@@ -2,8 +2,9 @@
 
 `broker_down` turns the session's eager Celery off and points the broker at a closed port, so every publish
 fails the way it does in production (kombu's OperationalError after its retries); `.end()` brings the eager
-test broker back mid-test, for the sweepers. `cache_down` does the same to Django's cache. A test module
-imports `broker_down_fixture` / `cache_down_fixture` and lists them in `__all__`, as tests/devices does.
+test broker back mid-test, for the sweepers. `cache_down` does the same to Django's cache, `redis_down` to
+Sebar's own Redis client (config/redis.py). A test module imports `broker_down_fixture` / `cache_down_fixture`
+/ `redis_down_fixture` and lists them in `__all__`, as tests/devices does.
 """
 import pytest
 
@@ -44,3 +45,17 @@ def broker_down_fixture(monkeypatch):
 @pytest.fixture(name="cache_down")
 def cache_down_fixture(settings):
     settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": CLOSED}}
+
+
+@pytest.fixture(name="redis_down")
+def redis_down_fixture(settings):
+    """Sebar's own Redis client (config/redis.py: pacing, click counters, the links' cache) on the closed port."""
+    from rotator import link_config
+
+    working = settings.REDIS_URL
+    settings.REDIS_URL = CLOSED
+    link_config._local.clear()  # what this process read before the outage
+    yield
+    # Back before other fixtures' teardown, which cleans the test's keys in the real Redis.
+    settings.REDIS_URL = working
+    link_config._local.clear()
