@@ -398,7 +398,10 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     started = timezone.now()
     wait = _claim_slot(device, delay)
     if wait:
-        _arm_deliver(recipient.pk, chain, wait, chat_id)
+        # Back for when the slot opens, still due at its own slot (or that opening, if later): the run that
+        # finally sends makes up its lateness from when the send was due instead of counting from zero.
+        due = max(slot or 0.0, started.timestamp() + wait)
+        _arm_deliver(recipient.pk, chain, wait, chat_id, due)
         return "slot_busy"
     late = max(0.0, started.timestamp() - slot) if slot else 0.0
     if not attempted:

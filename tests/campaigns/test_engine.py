@@ -333,3 +333,28 @@ def test_a_send_reads_the_waha_server_with_its_device(driver, waha, workspace, o
              if q["sql"].lstrip().upper().startswith("SELECT") and "wahaserver" in q["sql"].lower()
              and "devices_device" not in q["sql"].lower() and "campaigns_recipient" not in q["sql"].lower()]
     assert alone == []
+
+
+def test_a_delivery_sent_back_for_a_busy_slot_keeps_its_slot(driver, waha, workspace, owner, make_device,
+                                                              make_contacts, monkeypatch):
+    """A delivery that found its slot not yet open is queued again; when that run starts late, the lateness
+    is made up from the slot it was due at (issue 21 #5), as for a delivery that ran late the first time."""
+    device = make_device(workspace)
+    make_contacts(workspace, 1)
+    campaign = start(driver, workspace, owner, delay=(5, 15))
+    driver.queue.clear()
+    monkeypatch.setattr(engine, "draw_delay", lambda campaign: 10.0)
+    row = Recipient.objects.get(campaign=campaign)
+    Recipient.objects.filter(pk=row.pk).update(status="SENDING", device_used=device, claimed_at=timezone.now())
+    slot = later(1)
+    DevicePace.objects.filter(device=device).update(next_send_at=slot)
+    chain = DevicePace.objects.get(device=device).chain
+    assert driver.call(engine.deliver, row.pk, chain, slot=slot.timestamp()) == "slot_busy"
+    [(_due, _seq, fn, args)] = driver.queue
+    driver.queue.clear()
+    driver.traveller.move_to(slot + timedelta(seconds=4))  # a busy worker runs it 4 s after its slot
+    assert driver.call(fn, *args) == "sent"
+    # Due at `slot`, started 4 s late: 4 s of the 10 s delay are made up (at most 10 - 5), so the next
+    # slot is slot + 10, on the device's cadence; a re-queue that forgot its slot would say slot + 14.
+    next_at = DevicePace.objects.get(device=device).next_send_at
+    assert abs((next_at - slot).total_seconds() - 10) < 0.01
