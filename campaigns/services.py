@@ -357,26 +357,31 @@ def _chat_phones(payload):
 
 def recipient_sent_seen(*, device, event):
     """message.any for our own send: a row the worker died on (SENDING, or FAILED "outcome unknown")
-    whose text went out to that chat is SENT after all. Matched on device, text and phone."""
+    whose message went out is SENT after all.
+
+    Matched on what proves it is that person's row: the message id, when the row already holds it (a
+    pre-generated id, or one seen before), or else device, text and the chat's phone. A chat named only by
+    its @lid (no phone in the event) matches on the id alone: the same text went to every person of the
+    campaign, so text and device would settle another person's row as sent.
+    """
     from devices.waha_ids import short_id_of
 
     payload = event.get("payload") or {}
-    if not payload.get("fromMe") or not payload.get("body"):
-        return 0
-    settled = Q(status=Recipient.Status.SENDING, attempted_at__isnull=False) | Q(
-        status=Recipient.Status.FAILED, error_code=Recipient.OUTCOME_UNKNOWN)
-    rows = Recipient.objects.filter(settled, workspace_id=device.workspace_id, device_used=device,
-                                    text=payload["body"])
-    phones = [p for p in _chat_phones(payload) if p != (device.phone_number or "")]
-    if phones:
-        rows = rows.filter(phone__in=phones)
-    row = rows.order_by("pk").first()
-    if row is None:
+    if not payload.get("fromMe"):
         return 0
     try:
         short_id = short_id_of(payload.get("id")) or ""
     except ValueError:
         short_id = ""
+    settled = Q(status=Recipient.Status.SENDING, attempted_at__isnull=False) | Q(
+        status=Recipient.Status.FAILED, error_code=Recipient.OUTCOME_UNKNOWN)
+    mine = Recipient.objects.filter(settled, workspace_id=device.workspace_id)
+    row = mine.filter(waha_short_id=short_id).order_by("pk").first() if short_id else None
+    phones = [p for p in _chat_phones(payload) if p != (device.phone_number or "")]
+    if row is None and phones and payload.get("body"):
+        row = mine.filter(device_used=device, text=payload["body"], phone__in=phones).order_by("pk").first()
+    if row is None:
+        return 0
     return Recipient.objects.filter(settled, pk=row.pk).update(
         status=Recipient.Status.SENT, sent_at=row.sent_at or timezone.now(), waha_message_id=payload.get("id") or "",
         waha_short_id=short_id, error="", error_code="")

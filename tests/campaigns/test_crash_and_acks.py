@@ -130,3 +130,29 @@ def test_a_send_that_finishes_after_the_reaper_still_counts_as_sent(driver, waha
     assert driver.call(engine.deliver, row.pk, 0) == "sent"
     row.refresh_from_db()
     assert row.status == Recipient.Status.SENT and row.waha_short_id and row.error_code == ""
+
+
+def test_message_any_for_a_lid_chat_settles_only_the_row_its_id_names(driver, waha, workspace, owner, make_device,
+                                                                      make_contacts):
+    """Every person of a campaign without variables gets the same text: a message.any naming the chat by
+    @lid only (no phone to compare) must not settle somebody else's row; its message id may (issue 21 #5)."""
+    device = make_device(workspace)
+    make_contacts(workspace, 2)
+    campaign = start(driver, workspace, owner, message="Promo hari ini", delay=(60, 60))
+    first, second = Recipient.objects.filter(campaign=campaign).order_by("pk")
+    Recipient.objects.filter(campaign=campaign).update(status="SENDING", device_used=device,
+                                                       claimed_at=timezone.now(), attempted_at=timezone.now())
+
+    def seen(short_id):
+        return services.recipient_sent_seen(device=device, event=envelope("message.any", {
+            "id": f"true_555123@lid_{short_id}", "fromMe": True, "from": "555123@lid", "body": "Promo hari ini"}))
+
+    assert seen("3EB0AAAA") == 0  # whose send was this? Nothing here says: no row is touched
+    assert sorted(Recipient.objects.filter(campaign=campaign).values_list("status", flat=True)) == ["SENDING"] * 2
+    # The second row holds the id its send was given beforehand: that names it, whatever the chat.
+    Recipient.objects.filter(pk=second.pk).update(waha_short_id="3EB0BBBB")
+    assert seen("3EB0BBBB") == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (Recipient.Status.SENDING, Recipient.Status.SENT)
+    assert second.waha_message_id == "true_555123@lid_3EB0BBBB"
