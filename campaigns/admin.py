@@ -36,11 +36,11 @@ class CampaignAdmin(admin.ModelAdmin):
             except CampaignStateError as exc:
                 self.message_user(request, f"{campaign}: {exc.message}", messages.WARNING)
 
-    @admin.action(description="Pause the selected campaigns")
+    @admin.action(description=_("Pause the selected campaigns"))
     def pause(self, request, queryset):
         self._run(request, queryset, services.campaign_pause)
 
-    @admin.action(description="Cancel the selected campaigns")
+    @admin.action(description=_("Cancel the selected campaigns"))
     def cancel(self, request, queryset):
         self._run(request, queryset, services.campaign_cancel)
 

@@ -30,7 +30,7 @@ def _login(browser, live_server, width, locale="en-US"):
     return context, page
 
 
-SEBAR_APPS = {"accounts", "billing", "devices", "contacts", "campaigns", "rotator"}
+SEBAR_APPS = {"accounts", "billing", "devices", "contacts", "campaigns", "inbox", "rotator"}
 
 
 def _overflow(page):

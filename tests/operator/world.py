@@ -13,6 +13,7 @@ from billing.models import BillingPause, Package, Subscription
 from campaigns.models import Campaign, DevicePace, Recipient
 from contacts.models import Contact, ContactSettings, ImportJob, Tag
 from devices.models import Device, WahaServer, WebhookEvent
+from inbox.models import AutoReply, Chat, Message
 from rotator.models import LinkRotator
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 
@@ -30,6 +31,17 @@ def _line(workspace, code, *, status, created, paid=None, months=1, expiry=None,
     return Subscription.objects.create(
         workspace=workspace, package=package, months=months, amount=package.price * months,
         payment_status=status, reference=reference, created_at=created, note=LONG[:200], **fields)
+
+
+def chat(workspace, device, phone, *, messages=2, **fields):
+    """A conversation with `messages` long messages, alternately from the customer and from the shop."""
+    thread = Chat.objects.create(workspace=workspace, device=device, phone=phone, name="Pelanggan " * 8,
+                                 last_message_at=NOW, last_message_preview=LONG[:120], **fields)
+    Message.objects.bulk_create([
+        Message(workspace=workspace, chat=thread, device=device, direction="in" if i % 2 == 0 else "out",
+                sender="customer" if i % 2 == 0 else "agent", text=LONG, timestamp=NOW, waha_id=f"w-{phone}-{i}")
+        for i in range(messages)])
+    return thread
 
 
 def build(now=NOW):
@@ -128,6 +140,10 @@ def build(now=NOW):
     WebhookEvent.objects.create(device=devices["batik_sales"], workspace=batik, event="message.any",
                                 event_id="evt_01JABCDEFGHJKMNPQRSTVWXYZ0123456789", envelope={"payload": LONG},
                                 status=WebhookEvent.Status.FAILED, error=LONG)
+    chat(batik, devices["batik_sales"], "6281234567890", contact=contact, needs_human=True, unread_count=3,
+         handoff_reason=LONG[:200])
+    AutoReply.objects.create(workspace=batik, keyword="harga grosir batik tulis pekalongan " * 4,
+                             response_text=LONG, priority=10)
     BillingPause.objects.create(workspace=kopi, kind=BillingPause.Kind.DEVICE, object_id=devices["kopi_main"].pk)
     return {"batik": batik, "kopi": kopi, "owner": owner, "pro": pro, "enterprise": enterprise, "lines": lines,
             "servers": {"full": full, "roomy": roomy, "core": core}, "devices": devices,
