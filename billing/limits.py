@@ -118,6 +118,17 @@ def check(workspace, resource, adding=1):
     used = usage(workspace, resource)
     if used + adding <= limit:
         return
+    raise _refusal(plan, resource, limit=limit, used=used, adding=adding)
+
+
+def limit_reached(workspace, resource, *, used):
+    """The LimitReached `check` raises, for a caller that learnt on its own that the limit is used up
+    (the engine's and the test send's reservation of a daily message), in the same words."""
+    plan = _plan(workspace)
+    return _refusal(plan, resource, limit=plan.limit(resource, FREE_LIMITS.get(resource, UNLIMITED)), used=used)
+
+
+def _refusal(plan, resource, *, limit, used, adding=1):
     better = upgrade_for(plan, resource)
     values = {"plan": plan.name, "limit": _fmt(limit), "what": label(resource, limit), "used": _fmt(used),
               "better": better.name if better else ""}
@@ -132,8 +143,8 @@ def check(workspace, resource, adding=1):
         advice = (_("Remove one or upgrade to %(better)s.") if better and adding == 1
                   else _("Remove some or upgrade to %(better)s.") if better
                   else _("Remove some to make room."))
-    raise LimitReached(f"{message} {advice % values}", resource=resource, limit=limit, used=used,
-                       upgrade_to=better.name if better else None)
+    return LimitReached(f"{message} {advice % values}", resource=resource, limit=limit, used=used,
+                        upgrade_to=better.name if better else None)
 
 
 class AgentSeats:

@@ -360,20 +360,49 @@ def _chat_id(recipient):
     return chat_id_for_phone(recipient.phone)
 
 
-def _claim_slot(device, delay):
-    """Hold the device's slot for this send, or return the seconds until it opens."""
+def _claim_slot(device, delay, cap, today):
+    """Hold the device's slot for this send and take a unit of its daily `cap` (0 = none), in one UPDATE;
+    return 0.0 when held, the seconds until the slot opens, or None when the cap is used up today.
+
+    The cap is a condition of the UPDATE, not only of the step's earlier read: a second delivery of the
+    device (a duplicate chain) cannot pass it too.
+    """
     now = timezone.now()
     device_id = device.pk
-    today = windows.local_now(device.workspace, now).date()
-    held = DevicePace.objects.filter(Q(next_send_at__isnull=True) | Q(next_send_at__lte=now),
+    room = Q(day=today, sent_today__lt=cap) | ~Q(day=today) | Q(day__isnull=True) if cap else Q()
+    held = DevicePace.objects.filter(Q(next_send_at__isnull=True) | Q(next_send_at__lte=now), room,
                                      device_id=device_id).update(
         next_send_at=now + timedelta(seconds=delay + send_hold_seconds()),
         sent_today=Case(When(day=today, then=F("sent_today") + 1), default=Value(1)),
         day=today)
     if held:
         return 0.0
-    pace = DevicePace.objects.filter(device_id=device_id).values_list("next_send_at", flat=True).first()
-    return max(0.001, (pace - now).total_seconds()) if pace else 0.001
+    pace = DevicePace.objects.filter(device_id=device_id).values_list("next_send_at", "day", "sent_today").first()
+    if pace is None:
+        return 0.001
+    next_send_at, day, used = pace
+    if cap and day == today and used >= cap:
+        return None
+    return max(0.001, (next_send_at - now).total_seconds()) if next_send_at else 0.001
+
+
+def _cap_give_back(device_id, today):
+    """The unit of the device's daily cap `_claim_slot` took, back: its send never happened or never
+    reached WAHA, so it must not count against the number's day."""
+    DevicePace.objects.filter(device_id=device_id, day=today, sent_today__gt=0).update(
+        sent_today=F("sent_today") - 1)
+
+
+def _held_reason(workspace, used, *, capped):
+    """What a row held back for today says, in the workspace's language (its owner reads it in the list)."""
+    from accounts.language import workspace_language
+    from billing.limits import limit_reached
+
+    with workspace_language(workspace):
+        if capped:
+            return _("This number reached the campaign's daily cap per number; sending continues tomorrow "
+                     "or from another number.")
+        return limit_reached(workspace, "daily_messages", used=used).message
 
 
 def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None, slot=None):
@@ -383,7 +412,14 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     the reaper, which the attempt mark below guards against); a queued delivery reads it afresh.
     `slot` (epoch seconds) is when this send was due: a busy worker starting it late does not push
     every later send of the device back (see `_slot_done`).
+
+    Before the request leaves, the send takes one unit of the plan's daily messages (`sent_today.reserve`)
+    and one of the device's daily cap (`_claim_slot`), each by one atomic step, so concurrent devices never
+    pass either; both are given back when the row is not sent after all (released, reaped) or the send
+    failed in a way that proves it never reached WAHA. A send of unknown outcome keeps them.
     """
+    from billing.limits import limit_for
+
     recipient = claimed or (Recipient.objects.select_related("campaign", "device_used__workspace",
                                                             "device_used__server")
                             .filter(pk=recipient_id).first())
@@ -396,8 +432,22 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
         return "released"
     delay = draw_delay(campaign)
     started = timezone.now()
-    wait = _claim_slot(device, delay)
+    today = windows.local_now(device.workspace, started).date()
+    limit = limit_for(device.workspace, "daily_messages")
+    reserved = sent_today.reserve(device.workspace, limit, started)
+    if reserved is None:
+        # Other devices took today's last units since this one prepared: the row waits, saying why.
+        recipient_release(recipient, reason=_held_reason(device.workspace, limit, capped=False))
+        _continue(device.pk, chain, 0)  # the step sees the budget used up and holds the device
+        return "limit"
+    wait = _claim_slot(device, delay, campaign.daily_cap_per_device, today)
+    if wait is None:
+        sent_today.give_back(reserved)
+        recipient_release(recipient, reason=_held_reason(device.workspace, 0, capped=True))
+        _continue(device.pk, chain, 0)
+        return "capped"
     if wait:
+        sent_today.give_back(reserved)  # taken again when the slot opens
         # Back for when the slot opens, still due at its own slot (or that opening, if later): the run that
         # finally sends makes up its lateness from when the send was due instead of counting from zero.
         due = max(slot or 0.0, started.timestamp() + wait)
@@ -409,11 +459,16 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
         won = Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING,
                                        attempted_at__isnull=True).update(attempted_at=timezone.now())
         if not won:
+            sent_today.give_back(reserved)
+            _cap_give_back(device.pk, today)
             _slot_done(device.pk, chain, 0, rearm_chain=False)
             return "reaped"
     try:
         sent = _send(campaign, device, recipient, chat_id or _chat_id(recipient))
     except WahaError as exc:
+        if not isinstance(exc, WahaOutcomeUnknown):  # WAHA answered, or was never reached: nothing went out
+            sent_today.give_back(reserved)
+            _cap_give_back(device.pk, today)
         _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), rearm_chain=False,
                    started=started, late=late, floor=min_delay(campaign))
         return _send_failed(recipient, device, chain, exc)
@@ -424,7 +479,6 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     retry_on_deadlock(Recipient.objects.filter(in_flight, pk=recipient.pk).update,
                       status=Recipient.Status.SENT, sent_at=timezone.now(), waha_message_id=sent.id or "",
                       waha_short_id=sent.short_id or "", error="", error_code="")
-    sent_today.note_sent(device.workspace)
     _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), started=started, late=late,
                floor=min_delay(campaign))
     return "sent"

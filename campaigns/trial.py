@@ -3,8 +3,11 @@ from one connected number to a phone the user types, through the same WAHA clien
 sends use (devices.selectors.client_for → send_text / send_image / send_file).
 
 A test is a real WhatsApp message, so it is bounded like one: TEST_SENDS_PER_HOUR per workspace (a test
-button must not become a way round a campaign's pacing), and it counts against the plan's daily messages
-(refused once they are used up, and added to today's count after it went out).
+button must not become a way round a campaign's pacing), and it uses a unit of the plan's daily messages
+by the engine's rule (campaigns.sent_today): taken before the request leaves, so a test and a campaign's
+sends can never pass the limit together, and given back when WAHA answered with an error or was never
+reached; a test whose outcome is unknown keeps it. It has no recipient row, so a counter rebuilt from the
+rows after a flushed Redis forgets the day's tests (the limit errs by them for the rest of that day).
 """
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
@@ -35,9 +38,11 @@ def message_test_send(*, workspace, device, phone, message, media=None):
     """Send a test now; returns (the phone as E.164 digits, the text sent). Raises UserError saying what to
     fix: no connected number, a phone that is not one, a broken message or attachment, too many tests,
     the plan's daily messages used up, or what WhatsApp's gateway answered."""
-    from billing.limits import check
+    from billing.limits import check, limit_for, limit_reached
     from devices.errors import from_waha
-    from devices.waha import WahaError
+    from devices.waha import WahaError, WahaOutcomeUnknown
+
+    from . import sent_today
 
     if device is None or not device.is_connected:
         raise UserError(_("No connected number to send the test from. Connect one under Devices first."),
@@ -71,13 +76,16 @@ def message_test_send(*, workspace, device, phone, message, media=None):
             _("%(n)s tests an hour is the most; try again in %(minutes)s minutes.")
             % {"n": TEST_SENDS_PER_HOUR, "minutes": max(1, round(wait / 60))}, wait)
     text = spintax.render(message, _variables(workspace, phone))
+    limit = limit_for(workspace, "daily_messages")
+    reserved = sent_today.reserve(workspace, limit)
+    if reserved is None:  # a campaign took the last units since check() above
+        raise limit_reached(workspace, "daily_messages", used=limit)
     try:
         _send(device, phone, text, media)
     except WahaError as exc:
+        if not isinstance(exc, WahaOutcomeUnknown):
+            sent_today.give_back(reserved)
         raise from_waha(exc, _("sending the test message")) from exc
-    from .sent_today import note_sent
-
-    note_sent(workspace)  # check() above rebuilt today's counter if it was missing, so this one is kept
     return phone, text
 
 
