@@ -47,7 +47,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,6 +58,7 @@ from devices.models import Device
 from devices.waha import WahaError, WahaOutcomeUnknown, WahaSessionMissing, WahaSessionNotReady
 
 from . import sent_today, windows
+from .claims import claim_recipient
 from .models import Campaign, DevicePace, Recipient
 
 log = logging.getLogger(__name__)
@@ -311,47 +312,6 @@ def _prepare(device, campaign, recipient):
         client.send_seen(device.session_name, chat_id)
         client.start_typing(device.session_name, chat_id)
     return chat_id
-
-
-def claim_recipient(campaign, device, *, attempt, batch=8):
-    """Claim one PENDING row of the campaign for the device, or None when others took them all.
-
-    Where the database has SKIP LOCKED (MariaDB 10.6+), the oldest row no other claimer holds is locked and
-    claimed: many devices of one campaign never queue behind each other's row locks. Elsewhere (SQLite,
-    which serialises writers anyway) a conditional UPDATE per candidate, candidates shuffled so devices of
-    one campaign rarely collide.
-    """
-    now = timezone.now()
-    claim = {"status": Recipient.Status.SENDING, "device_used": device, "claimed_at": now,
-             "attempted_at": now if attempt else None, "attempts": F("attempts") + 1}
-    if connection.features.has_select_for_update_skip_locked:
-        row = _claim_skip_locked(campaign, claim)
-    else:
-        row = _claim_first_free(campaign, claim, batch)
-    if row is not None:
-        # What the UPDATE wrote, without reading the row back.
-        row.status, row.device_used, row.campaign = Recipient.Status.SENDING, device, campaign
-        row.claimed_at, row.attempted_at, row.attempts = now, now if attempt else None, row.attempts + 1
-    return row
-
-
-def _claim_skip_locked(campaign, claim):
-    with transaction.atomic():
-        row = (Recipient.objects.select_for_update(skip_locked=True)
-               .filter(campaign=campaign, status=Recipient.Status.PENDING).order_by("pk").first())
-        if row is not None:
-            Recipient.objects.filter(pk=row.pk).update(**claim)
-    return row
-
-
-def _claim_first_free(campaign, claim, batch):
-    candidates = list(Recipient.objects.filter(campaign=campaign, status=Recipient.Status.PENDING)
-                      .order_by("pk")[:batch])
-    random.shuffle(candidates)
-    for row in candidates:
-        if Recipient.objects.filter(pk=row.pk, status=Recipient.Status.PENDING).update(**claim):
-            return row
-    return None
 
 
 def _chat_id(recipient):

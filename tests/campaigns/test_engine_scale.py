@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns import engine, engine_beat, services
+from campaigns.claims import claim_recipient
 from campaigns.models import Campaign, DevicePace, Recipient
 
 from .helpers import later, start
@@ -69,7 +70,7 @@ def test_claims_lock_and_skip_where_the_database_can(driver, workspace, owner, m
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.PROCESSING, freeze_cursor=0)
     services.recipients_freeze(campaign=campaign)
     with CaptureQueriesContext(connection) as queries:
-        row = engine.claim_recipient(campaign, device, attempt=False)
+        row = claim_recipient(campaign, device, attempt=False)
     assert row is not None and Recipient.objects.get(pk=row.pk).status == Recipient.Status.SENDING
     sql = " ".join(q["sql"] for q in queries.captured_queries).upper()
     if connection.features.has_select_for_update_skip_locked:

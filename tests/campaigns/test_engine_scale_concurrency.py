@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns import engine, services
+from campaigns.claims import claim_recipient
 from campaigns.models import Campaign, Recipient
 
 from .helpers import later
@@ -53,7 +54,7 @@ def test_a_claim_skips_rows_another_device_holds_instead_of_waiting(workspace, o
         with connection.cursor() as cursor:
             cursor.execute("SET SESSION innodb_lock_wait_timeout = 2")
         started = timezone.now()
-        row = engine.claim_recipient(campaign, device, attempt=False)
+        row = claim_recipient(campaign, device, attempt=False)
         waited = (timezone.now() - started).total_seconds()
     finally:
         release.set()

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns import engine, engine_beat, services
+from campaigns.claims import claim_recipient
 from campaigns.models import Recipient
 from contacts.models import Contact
 from devices.emulator import EmulatorServer
@@ -119,7 +120,7 @@ def test_a_row_claimed_before_a_cancel_ends_skipped_not_pending(driver, waha, wo
     campaign = start(driver, workspace, owner, delay=(30, 30))
     driver.run(until=timezone.now() + timedelta(seconds=1))
     # Claim the next row as a device's step would, then the owner cancels before it is sent.
-    claimed = engine.claim_recipient(campaign, Device.objects.get(workspace=workspace), attempt=False)
+    claimed = claim_recipient(campaign, Device.objects.get(workspace=workspace), attempt=False)
     assert claimed is not None
     services.campaign_cancel(campaign=campaign)
     driver.run(until=timezone.now() + timedelta(seconds=120))
@@ -135,7 +136,7 @@ def test_a_pause_still_puts_claimed_rows_back(driver, waha, workspace, owner, ma
     make_contacts(workspace, 3)
     campaign = start(driver, workspace, owner, delay=(30, 30))
     driver.run(until=timezone.now() + timedelta(seconds=1))
-    claimed = engine.claim_recipient(campaign, Device.objects.get(workspace=workspace), attempt=False)
+    claimed = claim_recipient(campaign, Device.objects.get(workspace=workspace), attempt=False)
     services.campaign_pause(campaign=campaign)
     engine.recipient_release(claimed, reason="paused")
     assert Recipient.objects.get(pk=claimed.pk).status == Recipient.Status.PENDING

@@ -1,0 +1,54 @@
+"""Claiming a campaign's next recipient for a device: the one write that decides which number sends to whom.
+
+A claimed row is SENDING with its device; only one claimer can win a row, on every database (see
+`claim_recipient`). The engine (`campaigns/engine.py`) claims; the reaper (`engine_beat.py`) frees rows
+whose claim was lost.
+"""
+import random
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Recipient
+
+
+def claim_recipient(campaign, device, *, attempt, batch=8):
+    """Claim one PENDING row of the campaign for the device, or None when others took them all.
+
+    Where the database has SKIP LOCKED (MariaDB 10.6+), the oldest row no other claimer holds is locked and
+    claimed: many devices of one campaign never queue behind each other's row locks. Elsewhere (SQLite,
+    which serialises writers anyway) a conditional UPDATE per candidate, candidates shuffled so devices of
+    one campaign rarely collide.
+    """
+    now = timezone.now()
+    claim = {"status": Recipient.Status.SENDING, "device_used": device, "claimed_at": now,
+             "attempted_at": now if attempt else None, "attempts": F("attempts") + 1}
+    if connection.features.has_select_for_update_skip_locked:
+        row = _claim_skip_locked(campaign, claim)
+    else:
+        row = _claim_first_free(campaign, claim, batch)
+    if row is not None:
+        # What the UPDATE wrote, without reading the row back.
+        row.status, row.device_used, row.campaign = Recipient.Status.SENDING, device, campaign
+        row.claimed_at, row.attempted_at, row.attempts = now, now if attempt else None, row.attempts + 1
+    return row
+
+
+def _claim_skip_locked(campaign, claim):
+    with transaction.atomic():
+        row = (Recipient.objects.select_for_update(skip_locked=True)
+               .filter(campaign=campaign, status=Recipient.Status.PENDING).order_by("pk").first())
+        if row is not None:
+            Recipient.objects.filter(pk=row.pk).update(**claim)
+    return row
+
+
+def _claim_first_free(campaign, claim, batch):
+    candidates = list(Recipient.objects.filter(campaign=campaign, status=Recipient.Status.PENDING)
+                      .order_by("pk")[:batch])
+    random.shuffle(candidates)
+    for row in candidates:
+        if Recipient.objects.filter(pk=row.pk, status=Recipient.Status.PENDING).update(**claim):
+            return row
+    return None
