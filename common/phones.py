@@ -17,16 +17,45 @@ import re
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
 
 from config.errors import UserError
 
+# Why a value is not a mobile number: a stable reason code → its message. Imports store the code and its
+# params and translate when the row is read (contacts/importing/reasons.py); forms show the message at once.
+MESSAGES = {
+    "phone_empty": gettext_lazy("The phone is empty."),
+    "phone_not_a_number": gettext_lazy("“%(value)s” is not a phone number."),
+    "phone_excel_shortened": gettext_lazy("Excel shortened this number to %(value)s and lost its last digits. "
+                                          "Format the column as Text in Excel and export again."),
+    "phone_letters": gettext_lazy("“%(value)s” contains letters; a phone number has only digits."),
+    "phone_too_short": gettext_lazy("“%(value)s” is too short to be a phone number."),
+    "phone_too_long": gettext_lazy("“%(value)s” is too long to be a phone number."),
+    "phone_landline": gettext_lazy("“%(value)s” is a landline or service number, not a mobile number."),
+    "phone_no_country": gettext_lazy("“%(value)s” does not start with a known country code. Check the digits "
+                                     "after the +."),
+    "phone_wrong_length": gettext_lazy("“%(value)s” has the wrong number of digits for a +%(code)s mobile "
+                                       "number."),
+    "phone_invalid": gettext_lazy("“%(value)s” is not a valid phone number. Write it with + and the country code."),
+    "phone_invalid_for_region": gettext_lazy("“%(value)s” is not a valid +%(code)s mobile number. If it is from "
+                                             "another country, write it with + and that country's code."),
+}
+
 
 class InvalidPhone(UserError):
-    """A value that cannot be a WhatsApp (mobile) number; `message` is the reason shown per row."""
+    """A value that cannot be a WhatsApp (mobile) number; `message` is the reason shown per row, in the
+    active language; `reason` (a key of MESSAGES) and `params` say the same for a reader in another one."""
 
     code = "invalid_phone"
+
+    def __init__(self, message, *, reason="", params=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.reason, self.params = reason, params or {}
+
+    @classmethod
+    def because(cls, reason, **params):
+        return cls(str(MESSAGES[reason]) % params, reason=reason, params=params)
 
 
 MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
@@ -52,25 +81,24 @@ def _from_excel_number(text):
         # Excel's scientific display keeps ~6 significant digits: zeros it filled in are not the number.
         significant = text.lower().split("e", 1)[0].replace(".", "").replace("-", "").lstrip("0")
         if len(significant) < len(integer):
-            raise InvalidPhone(_("Excel shortened this number to %(value)s and lost its last digits. Format "
-                                 "the column as Text in Excel and export again.") % {"value": text})
+            raise InvalidPhone.because("phone_excel_shortened", value=text)
     return integer
 
 
 def _clean(raw):
     if raw is None:
-        raise InvalidPhone(_("The phone is empty."))
+        raise InvalidPhone.because("phone_empty")
     if isinstance(raw, bool):
-        raise InvalidPhone(_("“%(value)s” is not a phone number.") % {"value": raw})
+        raise InvalidPhone.because("phone_not_a_number", value=raw)
     if isinstance(raw, int):
         return str(raw)
     if isinstance(raw, float):
         if raw != raw or raw != int(raw):
-            raise InvalidPhone(_("“%(value)s” is not a phone number.") % {"value": raw})
+            raise InvalidPhone.because("phone_not_a_number", value=raw)
         return str(int(raw))
     text = str(raw).strip()
     if not text:
-        raise InvalidPhone(_("The phone is empty."))
+        raise InvalidPhone.because("phone_empty")
     if ("." in text or "e" in text or "E" in text) and not any(c.isalpha() and c not in "eE" for c in text):
         number = _from_excel_number(text.replace(",", ""))
         if number:
@@ -127,14 +155,14 @@ def normalize(raw, region="ID"):
     text = _clean(raw)
     value = text[:40]
     if not _PLAIN.issuperset(text) and any(c.isalpha() for c in text):
-        raise InvalidPhone(_("“%(value)s” contains letters; a phone number has only digits.") % {"value": value})
+        raise InvalidPhone.because("phone_letters", value=value)
     kept = _NOT_KEPT.sub("", text)
     plus = kept.startswith("+")
     digits = kept.replace("+", "")
     if len(digits) < 6:
-        raise InvalidPhone(_("“%(value)s” is too short to be a phone number.") % {"value": value})
+        raise InvalidPhone.because("phone_too_short", value=value)
     if len(digits) > 17:
-        raise InvalidPhone(_("“%(value)s” is too long to be a phone number.") % {"value": value})
+        raise InvalidPhone.because("phone_too_long", value=value)
     if not plus and digits.startswith("00"):
         plus, digits = True, digits[2:]  # international prefix as typed in Indonesia and Europe
     if plus:
@@ -145,18 +173,14 @@ def normalize(raw, region="ID"):
     if phone is not None:
         return phone
     if reason == _LANDLINE:
-        raise InvalidPhone(_("“%(value)s” is a landline or service number, not a mobile number.") % {"value": value})
+        raise InvalidPhone.because("phone_landline", value=value)
     if reason == _NO_COUNTRY:
-        raise InvalidPhone(_("“%(value)s” does not start with a known country code. Check the digits after the +.")
-                           % {"value": value})
+        raise InvalidPhone.because("phone_no_country", value=value)
     if reason == _LENGTH:
-        raise InvalidPhone(_("“%(value)s” has the wrong number of digits for a +%(code)s mobile number.")
-                           % {"value": value, "code": code})
+        raise InvalidPhone.because("phone_wrong_length", value=value, code=code)
     if not code:
-        raise InvalidPhone(_("“%(value)s” is not a valid phone number. Write it with + and the country code.")
-                           % {"value": value})
-    raise InvalidPhone(_("“%(value)s” is not a valid +%(code)s mobile number. If it is from another country, "
-                         "write it with + and that country's code.") % {"value": value, "code": code})
+        raise InvalidPhone.because("phone_invalid", value=value)
+    raise InvalidPhone.because("phone_invalid_for_region", value=value, code=code)
 
 
 def display(phone):

@@ -93,7 +93,11 @@ class ImportRejectInline(admin.TabularInline):
     model = ImportReject
     extra = 0
     max_num = 0
-    readonly_fields = ["row_number", "value", "reason"]
+    fields = readonly_fields = ["row_number", "value", "code", "why"]
+
+    @admin.display(description=_("Reason"))
+    def why(self, obj):
+        return obj.text
 
 
 @admin.register(ImportJob)

@@ -22,6 +22,7 @@ from devices.selectors import client_for
 from devices.waha import WahaError
 from devices.waha_ids import phone_of_chat_id
 
+from .importing import reasons
 from .importing.merge import Budget, Record, TagCache, merge_records
 from .models import ImportJob, ImportReject
 from .services import clean_tag_names
@@ -134,7 +135,8 @@ def grab_run(job):
             try:
                 phone = normalize("+" + digits, job.workspace.default_region or "ID")
             except InvalidPhone as exc:
-                rejects.append(ImportReject(job_id=job.pk, row_number=row, value=digits, reason=exc.message))
+                rejects.append(ImportReject(job_id=job.pk, row_number=row, value=digits, code=exc.reason,
+                                            params=exc.params))
                 continue
             if phone in seen:
                 duplicates += 1
@@ -150,8 +152,7 @@ def grab_run(job):
         outcome = merge_records(workspace=job.workspace, records=records, tags=job.tags, source=job.source,
                                 budget=Budget(limits.remaining(job.workspace, "contacts", lock=True)),
                                 tag_cache=TagCache(job.workspace))
-        reason = _("Left out: your plan's contact limit is reached.")
-        rejects.extend(ImportReject(job_id=job.pk, row_number=r.row, value=r.phone, reason=reason)
+        rejects.extend(ImportReject(job_id=job.pk, row_number=r.row, value=r.phone, code=reasons.OVER_LIMIT_GRAB)
                        for r in outcome.over_limit)
         ImportReject.objects.bulk_create(rejects)
         ImportJob.objects.filter(pk=job.pk).update(

@@ -182,15 +182,32 @@ class ImportJob(WorkspaceOwned):
 
 
 class ImportReject(models.Model):
-    """A row an import did not take, with its row number and why (downloadable as CSV)."""
+    """A row an import did not take, with its row number and why (downloadable as CSV).
+
+    Why is a `code` of contacts/importing/reasons.py and its `params`, translated when read (`text`), so
+    the reader sees their own language, not the worker's. `reason` is the finished sentence rows written
+    before codes existed kept; it is shown when `code` is empty."""
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rejects")
     row_number = models.PositiveIntegerField()
     value = models.CharField(max_length=200, blank=True)
-    reason = models.CharField(max_length=300)
+    code = models.CharField(max_length=40, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["job", "row_number"], name="importreject_job_row")]
 
     def __str__(self):
-        return f"row {self.row_number}: {self.reason}"
+        return f"row {self.row_number}: {self.text}"
+
+    @property
+    def text(self):
+        return reject_text(self.code, self.params, self.reason)
+
+
+def reject_text(code, params, reason=""):
+    """Why a row was rejected, in the active language (or the stored sentence of a row without a code)."""
+    from .importing import reasons
+
+    return reasons.text(code, params) if code else reason

@@ -5,6 +5,7 @@ import json
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -20,7 +21,7 @@ from devices.models import Device
 
 from .. import bulk, exporting, grab, selectors, services
 from ..importing import jobs
-from ..models import Contact, ImportJob
+from ..models import Contact, ImportJob, reject_text
 from .serializers import (
     BulkResultSerializer,
     BulkSerializer,
@@ -255,14 +256,19 @@ class ImportJobView(WorkspaceAPIView):
 
 
 def rejects_csv(job):
-    """The rows an import did not take, as CSV: row, value, reason."""
+    """The rows an import did not take, as CSV: row, value, reason (in the reader's language), code (stable,
+    from contacts/importing/reasons.py; empty for rows rejected before codes existed)."""
     writer = csv.writer(Echo())
+    # The body streams after the view returns: keep the language of the request that asked for it.
+    language = translation.get_language()
 
     def body():
-        yield "\ufeff" + writer.writerow(["row", "value", "reason"])
-        for row in job.rejects.order_by("row_number").values_list("row_number", "value", "reason").iterator(
-                chunk_size=2000):
-            yield writer.writerow([row[0], safe_cell(row[1]), safe_cell(row[2])])
+        yield "\ufeff" + writer.writerow(["row", "value", "reason", "code"])
+        rows = job.rejects.order_by("row_number").values_list("row_number", "value", "code", "params", "reason")
+        for number, value, code, params, reason in rows.iterator(chunk_size=2000):
+            with translation.override(language):  # not across the yield: the server's own code runs there
+                text = reject_text(code, params, reason)
+            yield writer.writerow([number, safe_cell(value), safe_cell(text), code])
 
     response = StreamingHttpResponse(body(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rejected-rows-{job.public_id}.csv"'

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import limits
@@ -31,7 +31,7 @@ from common.phones import InvalidPhone, normalize
 from ..errors import ImportFileError
 from ..models import ImportJob, ImportReject
 from ..services import clean_tag_names
-from . import columns, readers
+from . import columns, readers, reasons
 from .merge import Budget, Record, TagCache, merge_records
 from .sniff import FileInfo
 
@@ -63,12 +63,12 @@ class Chunk:
 
     last_row: int = 0
     records: list = field(default_factory=list)
-    rejects: list = field(default_factory=list)  # (row, value, reason)
+    rejects: list = field(default_factory=list)  # (row, value, reason code, params)
     duplicates: int = 0
 
 
 class RowParser:
-    """Turns rows into Records or reject reasons, per the job's mapping; no database access."""
+    """Turns rows into Records or reject reason codes, per the job's mapping; no database access."""
 
     def __init__(self, job):
         self.region = job.workspace.default_region or "ID"
@@ -106,7 +106,7 @@ class RowParser:
     def _phone(self, cells):
         raw = cells[self.phone_col]
         if not raw:
-            raise InvalidPhone(_("No phone number in this row."))
+            raise InvalidPhone(str(reasons.REASONS[reasons.NO_PHONE]), reason=reasons.NO_PHONE)
         return normalize(raw, self.region)
 
     def chunks(self, rows, after_row):
@@ -133,7 +133,7 @@ class RowParser:
                 try:
                     phone = self._phone(cells)
                 except InvalidPhone as exc:
-                    chunk.rejects.append((row, cells[self.phone_col][:200], exc.message[:300]))
+                    chunk.rejects.append((row, cells[self.phone_col][:200], exc.reason, exc.params))
                 else:
                     key = int(phone)
                     if key in seen:
@@ -161,8 +161,8 @@ class RowParser:
 
 def _commit_chunk(job, chunk, state):
     """Write one parsed chunk; raises Superseded if another run got ahead."""
-    rejects = [ImportReject(job_id=job.pk, row_number=row, value=value, reason=reason)
-               for row, value, reason in chunk.rejects]
+    rejects = [ImportReject(job_id=job.pk, row_number=row, value=value, code=code, params=params)
+               for row, value, code, params in chunk.rejects]
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("last_row", flat=True).first()
         if locked != state["last_row"]:
@@ -173,9 +173,7 @@ def _commit_chunk(job, chunk, state):
         budget = Budget(limits.remaining(job.workspace, "contacts", lock=True))
         outcome = merge_records(workspace=job.workspace, records=chunk.records, tags=job.tags, source=job.source,
                                 budget=budget, tag_cache=state["tags"])
-        limit_reason = _("Left out: your plan's contact limit is reached. Upgrade or remove contacts, then "
-                         "import this row again.")
-        rejects.extend(ImportReject(job_id=job.pk, row_number=r.row, value=r.phone, reason=limit_reason)
+        rejects.extend(ImportReject(job_id=job.pk, row_number=r.row, value=r.phone, code=reasons.OVER_LIMIT)
                        for r in outcome.over_limit)
         ImportReject.objects.bulk_create(rejects, batch_size=1000)
         ImportJob.objects.filter(pk=job.pk).update(
@@ -214,11 +212,9 @@ def _quick_handover():
 def _write_chunks(job, state):
     """Parse the file chunk by chunk in a helper thread, one chunk ahead of the writes here."""
     chunks = RowParser(job).chunks(data_rows(job), after_row=job.last_row)
-    language = translation.get_language()  # reject reasons are written in the language of this run
 
-    def parse_next():
-        with translation.override(language):
-            return next(chunks, None)
+    def parse_next():  # rejects keep reason codes, so parsing needs no language (reasons.py translates on read)
+        return next(chunks, None)
 
     # The writes are the critical path: while a query runs, parsing fills the wait; when the query
     # returns, the writer must get the GIL back soon, not after the interpreter's 5 ms switch interval,

@@ -80,7 +80,7 @@ def test_garbage_rows_are_rejected_with_row_and_reason(owner_api, workspace):
     assert set(contacts(workspace)) == {"6281234567895", "6281234567896"}
     rejects = owner_api.get(r.json()["rejects_url"])
     rows = list(csv.reader(io.StringIO(b"".join(rejects.streaming_content).decode("utf-8-sig"))))
-    assert rows[0] == ["row", "value", "reason"]
+    assert rows[0] == ["row", "value", "reason", "code"]
     by_row = {int(row[0]): row[2] for row in rows[1:]}
     assert sorted(by_row) == [5, 6, 7, 8, 10]  # spreadsheet rows: header is row 1, empty lines skipped
     assert "letters" in by_row[5] and "landline" in by_row[6] and "Excel shortened" in by_row[7]
@@ -216,7 +216,7 @@ def test_plan_limit_imports_up_to_the_limit_and_says_how_many_were_left(owner_ap
     assert report["created"] == 2 and report["updated"] == 1 and report["left_out_plan_limit"] == 3
     assert Contact.objects.for_workspace(workspace).count() == 3
     job = ImportJob.objects.get()
-    assert job.rejects.filter(reason__contains="plan").count() == 3
+    assert job.rejects.filter(code="over_limit").count() == 3
 
 
 def test_contacts_added_while_an_import_runs_count_against_its_limit(owner_api, workspace, make_contact,
@@ -317,14 +317,49 @@ def test_a_broken_row_after_committed_chunks_fails_the_job_with_its_row(workspac
     assert job.last_row == 21 and Contact.objects.for_workspace(workspace).count() == 20
 
 
-def test_reject_reasons_are_written_in_the_language_of_the_run(workspace, owner):
+def test_reject_reasons_are_shown_in_the_readers_language_not_the_workers(workspace, owner, owner_client):
+    """Issue 20 #6: a worker running in English stores codes; an Indonesian reader gets Indonesian text."""
     from django.utils import translation
 
-    job = _queued_job(workspace, owner, b"name,phone\nSiti,081234567890\nTanpa,\nKosong,,\n")
-    with translation.override("id"):
+    job = _queued_job(workspace, owner, b"name,phone\nSiti,081234567890\nTanpa,\nHuruf,08abc123\n")
+    with translation.override("en"):
         job = runner.import_run(job)
     assert job.created_count == 1
-    assert list(job.rejects.values_list("reason", flat=True)) == ["Tidak ada nomor telepon di baris ini."] * 2
+    assert sorted(job.rejects.values_list("code", flat=True)) == ["no_phone", "phone_letters"]
+    r = owner_client.get(f"/contacts/imports/{job.public_id}/rejects.csv", HTTP_ACCEPT_LANGUAGE="id")
+    rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode("utf-8-sig"))))
+    by_row = {row[0]: (row[2], row[3]) for row in rows[1:]}
+    assert by_row["3"] == ("Tidak ada nomor telepon di baris ini.", "no_phone")
+    assert by_row["4"][1] == "phone_letters" and "08abc123" in by_row["4"][0] and "huruf" in by_row["4"][0]
+    with translation.override("id"):
+        assert str(job.rejects.get(row_number=3)) == "row 3: Tidak ada nomor telepon di baris ini."
+
+
+def test_an_old_reject_without_a_code_still_shows_its_text(workspace, owner, owner_client):
+    from contacts.models import ImportReject
+
+    job = _queued_job(workspace, owner, b"name,phone\nSiti,081234567890\n")
+    ImportReject.objects.create(job=job, row_number=2, value="x", reason="Old stored sentence.")
+    ImportJob.objects.filter(pk=job.pk).update(rejected_count=1)
+    r = owner_client.get(f"/contacts/imports/{job.public_id}/rejects.csv", HTTP_ACCEPT_LANGUAGE="id")
+    rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode("utf-8-sig"))))
+    assert rows[1] == ["2", "x", "Old stored sentence.", ""]
+
+
+def test_every_reject_reason_has_an_indonesian_translation():
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils import translation
+
+    from contacts.importing.reasons import REASONS
+
+    assert Path(settings.BASE_DIR, "locale/id/LC_MESSAGES/django.mo").exists()
+    for code, message in REASONS.items():
+        with translation.override("en"):
+            english = str(message)
+        with translation.override("id"):
+            assert str(message) != english, f"{code} has no Indonesian translation"
 
 
 def test_switch_interval_is_restored_after_overlapping_imports():
