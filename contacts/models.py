@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import WorkspaceOwned
 
+from .importing import reasons
+
 DEFAULT_OPT_OUT_WORDS = ["STOP", "BERHENTI", "UNSUBSCRIBE"]
 
 
@@ -208,6 +210,4 @@ class ImportReject(models.Model):
 
 def reject_text(code, params, reason=""):
     """Why a row was rejected, in the active language (or the stored sentence of a row without a code)."""
-    from .importing import reasons
-
     return reasons.text(code, params) if code else reason

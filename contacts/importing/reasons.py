@@ -8,7 +8,7 @@ gets a new code here, and tests/contacts check that each has its Indonesian tran
 
 from django.utils.translation import gettext_lazy
 
-from common.phones import MESSAGES as PHONE_MESSAGES
+from common.phone_reasons import MESSAGES as PHONE_MESSAGES
 
 NO_PHONE = "no_phone"
 OVER_LIMIT = "over_limit"  # a file import: the row can be imported again after an upgrade
