@@ -1,16 +1,18 @@
 """Operators edit plans and confirm bank transfers here ("Mark paid" calls the billing service)."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.admin_cells import cut, when
+from common.admin_cells import cut, short_datetime, when
 from config.errors import UserError
 
 from . import services
 from .models import BillingPause, Package, Subscription
 from .money import rupiah
+from .views import proof_response
 
 
 @admin.register(Package)
@@ -36,8 +38,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     # What an operator matching a bank transfer needs, narrow enough for a laptop: the note, the dates of
     # payment and activation are on the line's page.
-    list_display = ["reference", "workspace_name", "plan", "amount_idr", "payment_status", "mark_paid_button",
-                    "created", "expires"]
+    list_display = ["reference", "workspace_name", "plan", "amount_idr", "payment_status", "proof_cell",
+                    "mark_paid_button", "created", "expires"]
     list_display_links = ["reference"]
     list_select_related = ["workspace", "package"]
     workspace_name = cut("workspace__name", _("Workspace"), chars=24)
@@ -49,8 +51,33 @@ class SubscriptionAdmin(admin.ModelAdmin):
     actions = ["mark_paid", "mark_failed", "refund"]
     readonly_fields = ["workspace", "package", "months", "amount", "currency", "reference", "provider",
                        "payment_status", "created_by", "created_at", "paid_at", "activated_at", "starts_at",
-                       "expiry_date", "failed_at", "refunded_at", "lapse_handled_at"]
-    fields = readonly_fields[:8] + ["note"] + readonly_fields[8:]
+                       "expiry_date", "failed_at", "refunded_at", "lapse_handled_at", "proof_link"]
+    fields = readonly_fields[:8] + ["proof_link", "note"] + readonly_fields[8:-1]
+
+    def get_urls(self):
+        # The proof is served only through this staff view (and the owner's page): MEDIA_ROOT is never public.
+        return [path("<path:object_id>/proof/", self.admin_site.admin_view(self.proof_view),
+                     name="billing_subscription_proof"), *super().get_urls()]
+
+    def proof_view(self, request, object_id):
+        line = self.get_object(request, object_id)
+        if line is None or not self.has_view_permission(request, line):
+            raise Http404("No such invoice")
+        return proof_response(line)
+
+    @admin.display(description=_("Proof of transfer"))
+    def proof_link(self, obj):
+        if not obj.proof:
+            return _("None uploaded")
+        return format_html('<a href="{}">{}</a> · {}', reverse("admin:billing_subscription_proof", args=[obj.pk]),
+                           obj.proof_filename or _("Download"), short_datetime(obj.proof_uploaded_at))
+
+    @admin.display(description=_("Proof"), ordering="proof_uploaded_at")
+    def proof_cell(self, obj):
+        if not obj.proof:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("admin:billing_subscription_proof", args=[obj.pk]),
+                           _("Download"))
 
     def has_add_permission(self, request):
         return False  # lines come from the owner's choice; the admin only confirms them

@@ -120,6 +120,16 @@ class Subscription(WorkspaceOwned):
     refunded_at = models.DateTimeField(null=True, blank=True)
     # Set once the expiry beat has handled this line, so running it twice pauses nothing twice.
     lapse_handled_at = models.DateTimeField(null=True, blank=True)
+    # The payer's proof of transfer (a receipt photo or PDF). Stored under MEDIA_ROOT, which is never served
+    # as static files: it goes out only through billing's views (members with billing rights, or staff).
+    proof = models.FileField(_("proof of transfer"), upload_to="billing/proofs/%Y/%m/", blank=True,
+                             max_length=200)
+    # The type read from the file's bytes at upload, and the name the payer's file had (for the download).
+    proof_mimetype = models.CharField(max_length=40, blank=True)
+    proof_filename = models.CharField(max_length=120, blank=True)
+    proof_uploaded_at = models.DateTimeField(_("proof uploaded"), null=True, blank=True)
+    proof_uploaded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -137,6 +147,16 @@ class Subscription(WorkspaceOwned):
 
     def __str__(self):
         return f"{self.reference} {self.package} x{self.months}"
+
+    @property
+    def is_unpaid(self):
+        """Still waiting for money: a failed transfer can be retried and confirmed late."""
+        return self.payment_status in (self.Status.PENDING, self.Status.FAILED)
+
+    @property
+    def proof_waiting(self):
+        """A proof is in and an operator has yet to confirm the transfer."""
+        return bool(self.proof) and self.is_unpaid
 
     @property
     def is_active(self):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .money import rupiah
+from .money import rupiah, rupiah_digits
 
 
 @dataclass
@@ -23,9 +23,18 @@ class PaymentInstructions:
     details: dict = field(default_factory=dict)  # label -> value, shown as a table
     steps: list = field(default_factory=list)
     pay_url: str = ""  # a gateway's checkout page; empty for bank transfers
+    # label -> what its "Copy" button puts on the clipboard (the amount as bare digits). Pages only.
+    copy: dict = field(default_factory=dict)
 
     def as_dict(self):
-        return asdict(self)
+        data = asdict(self)
+        del data["copy"]  # the API already gives `amount` as a number and each detail as its text
+        return data
+
+    def rows(self):
+        """The details table for a page: label, value shown, value copied ("" when it has no button)."""
+        return [{"label": label, "value": value, "copy": self.copy.get(label, "")}
+                for label, value in self.details.items()]
 
 
 class PaymentProvider:
@@ -52,15 +61,22 @@ class ManualBankTransfer(PaymentProvider):
 
     def instructions(self, subscription):
         amount = rupiah(subscription.amount)
+        account, amount_label, reference_label = _("Account number"), _("Amount"), _("Transfer description")
         return PaymentInstructions(
             method=self.code, title=str(self.name), amount=subscription.amount, currency=subscription.currency,
             reference=subscription.reference,
             details={
                 _("Bank"): settings.BILLING_BANK_NAME,
-                _("Account number"): settings.BILLING_BANK_ACCOUNT_NUMBER,
+                account: settings.BILLING_BANK_ACCOUNT_NUMBER,
                 _("Account holder"): settings.BILLING_BANK_ACCOUNT_HOLDER,
-                _("Amount"): amount,
-                _("Transfer description"): subscription.reference,
+                amount_label: amount,
+                reference_label: subscription.reference,
+            },
+            copy={
+                # Bank apps refuse spaces or dashes in an account number and "Rp"/dots in an amount.
+                account: _account_digits(settings.BILLING_BANK_ACCOUNT_NUMBER),
+                amount_label: rupiah_digits(subscription.amount),
+                reference_label: subscription.reference,
             },
             steps=[
                 _("Transfer exactly %(amount)s to the account above.") % {"amount": amount},
@@ -70,6 +86,12 @@ class ManualBankTransfer(PaymentProvider):
                   "Questions? Reply to %(email)s.") % {"email": settings.BILLING_CONTACT_EMAIL},
             ],
         )
+
+
+def _account_digits(number):
+    """'123-456 7890' -> '1234567890'; a number written with letters (an IBAN) stays as it is."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return digits if digits and all(ch.isdigit() or ch in " -." for ch in number) else number
 
 
 PROVIDERS = {provider.code: provider for provider in [ManualBankTransfer()]}

@@ -4,6 +4,8 @@ Every change of plan goes through here, so pausing (when a plan shrinks) and res
 activates one) happen in exactly one place: `billing.enforcement`.
 """
 import calendar
+import os
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.files import EXTENSIONS, sniff_type
 from config.errors import UserError
 
 from . import enforcement
@@ -122,6 +125,64 @@ def subscription_sandbox_pay(*, subscription_id):
         raise BillingError(_("Only an operator can confirm payments on this server."), code="sandbox_payments_off",
                            status_code=403)
     return subscription_mark_paid(subscription_id=subscription_id, note=_("Sandbox payment (no money moved)"))
+
+
+PROOF_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+
+
+def proof_max_bytes():
+    return settings.BILLING_PROOF_MAX_MB * 1024 * 1024
+
+
+def _proof_check(file):
+    """The proof's real type, read from its bytes; a clear error for anything too big or not a receipt."""
+    if not file:
+        raise BillingError(_("Choose the photo or PDF of your transfer receipt."), code="proof_missing",
+                           fields={"proof": _("Choose a file.")})
+    if file.size > proof_max_bytes():
+        message = _("The file is larger than %(mb)s MB. Upload a smaller photo or PDF of the receipt.") % {
+            "mb": settings.BILLING_PROOF_MAX_MB}
+        raise BillingError(message, code="proof_too_large", fields={"proof": message})
+    mimetype = sniff_type(file, PROOF_TYPES)
+    if mimetype is None:
+        message = _("“%(name)s” is not a JPEG, PNG or WebP image or a PDF. Upload a photo, screenshot or PDF "
+                    "of the transfer receipt.") % {"name": os.path.basename(file.name or "")[:80]}
+        raise BillingError(message, code="proof_type", fields={"proof": message})
+    return mimetype
+
+
+def subscription_proof_upload(*, workspace, actor, reference, file):
+    """The payer attaches a proof of transfer to an unpaid invoice. It does not mark the invoice paid: an
+    operator still confirms the transfer. A new proof replaces the previous one (whose file is removed)."""
+    mimetype = _proof_check(file)
+    with transaction.atomic():
+        line = Subscription.objects.for_workspace(workspace).select_for_update().get(reference=reference)
+        if not line.is_unpaid:
+            raise BillingError(_("Invoice %(ref)s is %(status)s; it needs no proof of transfer.") % {
+                "ref": line.reference, "status": line.get_payment_status_display()}, code="invalid_transition")
+        previous = line.proof.name if line.proof else ""
+        storage = line.proof.storage
+        # A name of our own: the payer's file name is kept for the download only, never used as a path.
+        line.proof.save(f"{line.reference}-{uuid.uuid4().hex[:12]}{EXTENSIONS[mimetype]}", file, save=False)
+        if previous:
+            transaction.on_commit(lambda: storage.delete(previous))  # the replaced proof, once this one holds
+        line.proof_mimetype = mimetype
+        line.proof_filename = _download_name(file.name, fallback=line.proof.name)
+        line.proof_uploaded_at = timezone.now()
+        line.proof_uploaded_by = actor
+        try:
+            line.save(update_fields=["proof", "proof_mimetype", "proof_filename", "proof_uploaded_at",
+                                     "proof_uploaded_by"])
+        except Exception:
+            storage.delete(line.proof.name)  # nothing points at the new file: do not leave it behind
+            raise
+    return line
+
+
+def _download_name(name, *, fallback):
+    """The payer's file name, printable and short, for the Content-Disposition of the download."""
+    name = "".join(ch for ch in os.path.basename(name or "") if ch.isprintable())[-120:].strip()
+    return name or os.path.basename(fallback)
 
 
 def subscription_mark_failed(*, subscription_id, note=""):

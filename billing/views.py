@@ -1,12 +1,14 @@
 """Billing pages: plans and usage, choosing a plan, one invoice with how to pay, and the ledger history."""
 from django.conf import settings
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.tenancy import get_for_workspace_or_404
 from accounts.tenancy_web import workspace_view
+from common.files import private_file_response
 from config.errors import UserError
 
 from . import limits, selectors, services
@@ -56,14 +58,50 @@ def choose(request):
     return redirect("billing:invoice", reference=line.reference)
 
 
+def _invoice_context(request, reference):
+    line = get_for_workspace_or_404(request, Subscription.objects.select_related("package", "workspace"),
+                                    reference=reference)
+    instructions = provider_for(line).instructions(line) if line.is_unpaid else None
+    return {"line": line, "instructions": instructions, "sandbox_payments": settings.SANDBOX_PAYMENTS,
+            "proof_max_mb": settings.BILLING_PROOF_MAX_MB, "proof_accept": ",".join(services.PROOF_TYPES)}
+
+
 @workspace_view("billing:manage")
 def invoice(request, reference):
-    line = get_for_workspace_or_404(request, Subscription.objects.select_related("package"), reference=reference)
-    instructions = None
-    if line.payment_status in (Subscription.Status.PENDING, Subscription.Status.FAILED):
-        instructions = provider_for(line).instructions(line)
-    return render(request, "billing/invoice.html", {"line": line, "instructions": instructions,
-                                                    "sandbox_payments": settings.SANDBOX_PAYMENTS})
+    return render(request, "billing/invoice.html", _invoice_context(request, reference))
+
+
+@workspace_view("billing:manage")
+def invoice_print(request, reference):
+    """The invoice on its own, without the app around it: for the printer or "Save as PDF"."""
+    return render(request, "billing/invoice_print.html", {
+        **_invoice_context(request, reference), "seller_name": settings.BILLING_SELLER_NAME,
+        "seller_address": settings.BILLING_SELLER_ADDRESS, "seller_email": settings.BILLING_CONTACT_EMAIL})
+
+
+@workspace_view("billing:manage")
+def invoice_proof(request, reference):
+    """GET: the proof of transfer, as a download. POST: upload one (it does not mark the invoice paid)."""
+    line = get_for_workspace_or_404(request, Subscription, reference=reference)
+    if request.method == "POST":
+        try:
+            services.subscription_proof_upload(workspace=request.workspace, actor=request.user,
+                                               reference=line.reference, file=request.FILES.get("proof"))
+        except UserError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Proof received. We confirm the transfer and activate your plan, usually "
+                                        "within one working day."))
+        return redirect("billing:invoice", reference=line.reference)
+    return proof_response(line)
+
+
+def proof_response(line):
+    """The stored proof of `line` (the caller checked who may see it), always as a download."""
+    if not line.proof:
+        raise Http404("No proof of transfer")
+    return private_file_response(line.proof, mimetype=line.proof_mimetype, filename=line.proof_filename,
+                                 download=True)
 
 
 @require_POST

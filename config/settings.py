@@ -326,6 +326,11 @@ BILLING_BANK_ACCOUNT_HOLDER = env.str("BILLING_BANK_ACCOUNT_HOLDER", default="PT
 BILLING_CONTACT_EMAIL = env.str("BILLING_CONTACT_EMAIL", default="billing@localhost")
 # The longest period one invoice may cover.
 BILLING_MAX_MONTHS = _int("BILLING_MAX_MONTHS", 12, minimum=1)
+# Who sells, as printed on invoices (defaults to the bank account's holder), and an optional address line.
+BILLING_SELLER_NAME = env.str("BILLING_SELLER_NAME", default=BILLING_BANK_ACCOUNT_HOLDER)
+BILLING_SELLER_ADDRESS = env.str("BILLING_SELLER_ADDRESS", default="")
+# The largest proof of transfer (photo or PDF of the receipt) a payer may upload, in megabytes.
+BILLING_PROOF_MAX_MB = _int("BILLING_PROOF_MAX_MB", 5, minimum=1)
 # Invitations to join a workspace stay valid this many days.
 INVITATION_VALID_DAYS = _int("INVITATION_VALID_DAYS", 7, minimum=1)
 

@@ -8,15 +8,8 @@ document.addEventListener("click", (event) => {
     toggle.setAttribute("aria-expanded", String(open));
     return;
   }
-  const copy = event.target.closest("[data-copy]");
-  if (copy) {
-    navigator.clipboard?.writeText(copy.dataset.copy).then(() => {
-      const old = copy.textContent;
-      copy.textContent = copy.dataset.copied || "Copied";
-      setTimeout(() => { copy.textContent = old; }, 1500);
-    });
-  }
-  // <button data-print>: prints the page (the QR sheet).
+  // <button data-copy>: static/js/copy.js.
+  // <button data-print>: prints the page (the QR sheet, the printable invoice).
   if (event.target.closest("[data-print]")) window.print();
   if (document.body.classList.contains("sidebar-open") && !event.target.closest(".sidebar")) {
     document.body.classList.remove("sidebar-open");
