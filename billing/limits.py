@@ -128,21 +128,38 @@ def limit_reached(workspace, resource, *, used):
     return _refusal(plan, resource, limit=plan.limit(resource, FREE_LIMITS.get(resource, UNLIMITED)), used=used)
 
 
+def daily_limit_params(workspace, *, used):
+    """The figures of "the plan's daily messages are used up", kept by a row held for tomorrow and turned
+    into words by `daily_limit_words` when someone reads it, in their own language."""
+    plan = _plan(workspace)
+    better = upgrade_for(plan, "daily_messages")
+    return {"plan": plan.name, "limit": plan.limit("daily_messages", FREE_LIMITS.get("daily_messages", UNLIMITED)),
+            "used": used, "better": better.name if better else ""}
+
+
+def daily_limit_words(*, plan, limit, used, better=""):
+    """The daily-messages refusal in the active language (the same words `check` raises)."""
+    values = {"plan": plan, "limit": _fmt(limit or 0), "what": label("daily_messages", limit or 0), "used": _fmt(used),
+              "better": better}
+    message = _("Your %(plan)s plan allows %(limit)s %(what)s and you have sent %(used)s today.") % values
+    advice = _("Sending continues tomorrow, or upgrade to %(better)s.") if better else _("Sending continues tomorrow.")
+    return f"{message} {advice % values}"
+
+
 def _refusal(plan, resource, *, limit, used, adding=1):
     better = upgrade_for(plan, resource)
+    if resource == "daily_messages":
+        return LimitReached(daily_limit_words(plan=plan.name, limit=limit, used=used,
+                                              better=better.name if better else ""),
+                            resource=resource, limit=limit, used=used, upgrade_to=better.name if better else None)
     values = {"plan": plan.name, "limit": _fmt(limit), "what": label(resource, limit), "used": _fmt(used),
               "better": better.name if better else ""}
-    if resource == "daily_messages":
-        message = _("Your %(plan)s plan allows %(limit)s %(what)s and you have sent %(used)s today.") % values
-        advice = (_("Sending continues tomorrow, or upgrade to %(better)s.") if better
-                  else _("Sending continues tomorrow."))
-    else:
-        message = _("Your %(plan)s plan allows %(limit)s %(what)s and you have %(used)s.") % values
-        if adding > 1:
-            message += " " + _("This would add %(adding)s.") % {"adding": _fmt(adding)}
-        advice = (_("Remove one or upgrade to %(better)s.") if better and adding == 1
-                  else _("Remove some or upgrade to %(better)s.") if better
-                  else _("Remove some to make room."))
+    message = _("Your %(plan)s plan allows %(limit)s %(what)s and you have %(used)s.") % values
+    if adding > 1:
+        message += " " + _("This would add %(adding)s.") % {"adding": _fmt(adding)}
+    advice = (_("Remove one or upgrade to %(better)s.") if better and adding == 1
+              else _("Remove some or upgrade to %(better)s.") if better
+              else _("Remove some to make room."))
     return LimitReached(f"{message} {advice % values}", resource=resource, limit=limit, used=used,
                         upgrade_to=better.name if better else None)
 

@@ -52,6 +52,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.limits import daily_limit_params, limit_for
 from config import queue
 from config.db import retry_on_deadlock
 from devices.models import Device
@@ -60,6 +61,7 @@ from devices.waha import WahaError, WahaOutcomeUnknown, WahaSessionMissing, Waha
 from . import sent_today, windows
 from .claims import claim_recipient
 from .models import Campaign, DevicePace, Recipient
+from .reasons import reason
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +285,7 @@ def device_step(device_id, chain):
         chat_id = _prepare(device, chosen, recipient)
     except NotOnWhatsApp:
         Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
-            status=Recipient.Status.SKIPPED, error_code="not_on_whatsapp", error="This number is not on WhatsApp.")
+            status=Recipient.Status.SKIPPED, **reason("not_on_whatsapp"))
         _not_on_whatsapp(recipient)
         rearm(device_id, chain, 0)  # no slot was used
         return "skipped"
@@ -353,18 +355,6 @@ def _cap_give_back(device_id, today):
         sent_today=F("sent_today") - 1)
 
 
-def _held_reason(workspace, used, *, capped):
-    """What a row held back for today says, in the workspace's language (its owner reads it in the list)."""
-    from accounts.language import workspace_language
-    from billing.limits import limit_reached
-
-    with workspace_language(workspace):
-        if capped:
-            return _("This number reached the campaign's daily cap per number; sending continues tomorrow "
-                     "or from another number.")
-        return limit_reached(workspace, "daily_messages", used=used).message
-
-
 def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None, slot=None):
     """Send one claimed row through its device, respecting the device's slot.
 
@@ -378,8 +368,6 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     pass either; both are given back when the row is not sent after all (released, reaped) or the send
     failed in a way that proves it never reached WAHA. A send of unknown outcome keeps them.
     """
-    from billing.limits import limit_for
-
     recipient = claimed or (Recipient.objects.select_related("campaign", "device_used__workspace",
                                                             "device_used__server")
                             .filter(pk=recipient_id).first())
@@ -387,7 +375,7 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
         return "gone"
     campaign, device = recipient.campaign, recipient.device_used
     if campaign.status != Campaign.Status.PROCESSING or not device_can_send(device):
-        recipient_release(recipient, reason="paused" if campaign.status == Campaign.Status.PAUSED else "")
+        recipient_release(recipient, why=reason("paused") if campaign.status == Campaign.Status.PAUSED else None)
         _continue(device.pk, chain, 0)
         return "released"
     delay = draw_delay(campaign)
@@ -397,13 +385,13 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     reserved = sent_today.reserve(device.workspace, limit, started)
     if reserved is None:
         # Other devices took today's last units since this one prepared: the row waits, saying why.
-        recipient_release(recipient, reason=_held_reason(device.workspace, limit, capped=False))
+        recipient_release(recipient, why=reason("daily_limit", **daily_limit_params(device.workspace, used=limit)))
         _continue(device.pk, chain, 0)  # the step sees the budget used up and holds the device
         return "limit"
     wait = _claim_slot(device, delay, campaign.daily_cap_per_device, today)
     if wait is None:
         sent_today.give_back(reserved)
-        recipient_release(recipient, reason=_held_reason(device.workspace, 0, capped=True))
+        recipient_release(recipient, why=reason("device_cap"))
         _continue(device.pk, chain, 0)
         return "capped"
     if wait:
@@ -438,7 +426,7 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     # The message is out: this write must not be lost to a deadlock, or a sent row is reaped as unknown.
     retry_on_deadlock(Recipient.objects.filter(in_flight, pk=recipient.pk).update,
                       status=Recipient.Status.SENT, sent_at=timezone.now(), waha_message_id=sent.id or "",
-                      waha_short_id=sent.short_id or "", error="", error_code="")
+                      waha_short_id=sent.short_id or "", error="", error_code="", error_params={})
     _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), started=started, late=late,
                floor=min_delay(campaign))
     return "sent"
@@ -509,22 +497,22 @@ def _send_failed(recipient, device, chain, exc):
     if isinstance(exc, WahaSessionMissing):
         from devices.services import device_status_apply
 
-        recipient_release(recipient, reason=message)
+        recipient_release(recipient, why=reason("will_retry", detail=message))
         device_status_apply(device=device, status="STOPPED", error=_(
             "WAHA no longer has this number's session. Press Reconnect and scan the QR again."))
         return "session_missing"
     if exc.is_transient or isinstance(exc, WahaSessionNotReady):
         if recipient.attempts >= MAX_ATTEMPTS:
             Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
-                status=Recipient.Status.FAILED, error_code="waha_unavailable",
-                error=f"Gave up after {recipient.attempts} attempts: {message}")
+                status=Recipient.Status.FAILED, **reason("waha_unavailable", attempts=recipient.attempts,
+                                                         detail=message))
         else:
-            recipient_release(recipient, reason=message)
+            recipient_release(recipient, why=reason("will_retry", detail=message))
         # This device backs off; the others keep their own clocks and take the row.
         rearm(device.pk, chain, retry_backoff_seconds())
         return "retry"
     Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
-        status=Recipient.Status.FAILED, error_code="waha_error", error=message)
+        status=Recipient.Status.FAILED, **reason("waha_error", detail=message))
     rearm(device.pk, chain, 0)
     return "failed"
 
@@ -536,16 +524,16 @@ def _not_on_whatsapp(recipient):
     contacts_mark_on_whatsapp(workspace=recipient.workspace, phones=[recipient.phone], on_whatsapp=False)
 
 
-def recipient_release(recipient, *, reason=""):
+def recipient_release(recipient, *, why=None):
     """A claimed row goes back to PENDING (nothing was sent) for any device to take later, unless its
     campaign was cancelled meanwhile: then it ends SKIPPED like the campaign's other unsent rows (only a
     pause puts rows back; a cancelled campaign must not keep "Pending" rows for ever)."""
     mine = Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING)
     if Campaign.objects.filter(pk=recipient.campaign_id, status=Campaign.Status.CANCELLED).exists():
-        mine.update(status=Recipient.Status.SKIPPED, error_code="cancelled", error=_("The campaign was cancelled."))
+        mine.update(status=Recipient.Status.SKIPPED, **reason("cancelled"))
         return
     mine.update(status=Recipient.Status.PENDING, device_used=None, claimed_at=None, attempted_at=None,
-                error=reason[:500])
+                **(why or {"error_code": "", "error_params": {}, "error": ""}))
 
 
 OPEN_STATUSES = (Recipient.Status.PENDING, Recipient.Status.SENDING)

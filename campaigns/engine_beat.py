@@ -4,12 +4,12 @@ campaigns/engine.py for the chains themselves)."""
 from datetime import timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from config.db import retry_on_deadlock
 
 from .engine import campaigns_complete, devices_due, lease_seconds, start_chain, unattempted_lease_seconds
 from .models import Campaign, Recipient
+from .reasons import reason
 
 
 def engine_kick():
@@ -37,13 +37,10 @@ def recipients_reap(now=None):
     back = unknown = 0
     if pks := list(lost.values_list("pk", flat=True)[:REAP_BATCH]):
         cancelled = lost.filter(pk__in=pks, campaign__status=Campaign.Status.CANCELLED)
-        retry_on_deadlock(cancelled.update, status=Recipient.Status.SKIPPED, error_code="cancelled",
-                          error=_("The campaign was cancelled."))
+        retry_on_deadlock(cancelled.update, status=Recipient.Status.SKIPPED, **reason("cancelled"))
         back = retry_on_deadlock(lost.filter(pk__in=pks).update, status=Recipient.Status.PENDING,
                                  device_used=None, claimed_at=None)
     if pks := list(stuck.values_list("pk", flat=True)[:REAP_BATCH]):
         unknown = retry_on_deadlock(
-            stuck.filter(pk__in=pks).update, status=Recipient.Status.FAILED, error_code=Recipient.OUTCOME_UNKNOWN,
-            error=_("Outcome unknown: the worker stopped while sending. Not re-sent, so nobody gets it twice; "
-                    "WhatsApp's own record will mark it sent if it went out."))
+            stuck.filter(pk__in=pks).update, status=Recipient.Status.FAILED, **reason(Recipient.OUTCOME_UNKNOWN))
     return back, unknown

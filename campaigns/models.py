@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.tenancy import WorkspaceOwned
 
 from .media import validate_media
+from .reasons import reason_text
 
 # Presets of the delay range in seconds; "safe" is what WAHA's docs advise for new numbers.
 DELAY_PRESETS = {
@@ -67,7 +68,8 @@ class Campaign(WorkspaceOwned):
     freeze_cursor = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     # Paused because the plan lapsed (not by a person): exactly these resume after payment.
     paused_by_billing = models.BooleanField(default=False)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = models.TextField(_("last error"), blank=True)  # text of old rows; new ones keep a code
+    last_error_code = models.CharField(max_length=40, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -103,6 +105,10 @@ class Campaign(WorkspaceOwned):
         return self.status in self.ACTIVE
 
     @property
+    def last_error_text(self):
+        return reason_text(self.last_error_code, {}, self.last_error)
+
+    @property
     def mean_delay(self):
         return (self.delay_min + self.delay_max) / 2
 
@@ -134,7 +140,8 @@ class Recipient(WorkspaceOwned):
     waha_message_id = models.CharField(max_length=200, blank=True)
     waha_short_id = models.CharField(max_length=100, blank=True, db_index=True)
     error_code = models.CharField(max_length=40, blank=True)
-    error = models.TextField(_("reason"), blank=True)
+    error = models.TextField(_("reason"), blank=True)  # text of old rows and unknown codes
+    error_params = models.JSONField(default=dict, blank=True)  # the figures `error_code`'s words need
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
     # Set right before the HTTP send: a SENDING row without it was certainly not sent.
@@ -160,6 +167,11 @@ class Recipient(WorkspaceOwned):
 
     def __str__(self):
         return f"{self.phone} ({self.status})"
+
+    @property
+    def reason(self):
+        """Why the row is where it is, in the active language (campaigns/reasons.py)."""
+        return reason_text(self.error_code, self.error_params, self.error)
 
 
 class DevicePace(models.Model):

@@ -21,6 +21,7 @@ from config.errors import UserError
 from . import engine
 from .errors import CampaignStateError
 from .models import Campaign, Recipient
+from .reasons import reason
 
 log = logging.getLogger(__name__)
 FREEZE_BATCH = 2000
@@ -181,7 +182,7 @@ def campaign_launch(*, campaign_id):
     if total == 0:
         Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PROCESSING).update(
             status=Campaign.Status.COMPLETED, finished_at=timezone.now(),
-            last_error=_("No contacts matched the tags when the campaign started."))
+            last_error_code="empty_audience", last_error="")
     return campaign
 
 
@@ -291,7 +292,7 @@ def _cancel(campaign):
             raise CampaignStateError(_("This campaign is already %(status)s.")
                                      % {"status": campaign.get_status_display()})
         Recipient.objects.filter(campaign=campaign, status=Recipient.Status.PENDING).update(
-            status=Recipient.Status.SKIPPED, error_code="cancelled", error=_("The campaign was cancelled."))
+            status=Recipient.Status.SKIPPED, **reason("cancelled"))
     return campaign
 
 
@@ -300,7 +301,7 @@ def campaigns_pause_for_billing(*, workspace, plan):
     return Campaign.objects.for_workspace(workspace).filter(
         status__in=[Campaign.Status.PROCESSING, Campaign.Status.SCHEDULED]).update(
         status=Campaign.Status.PAUSED, paused_by_billing=True,
-        last_error=_("Paused because the plan lapsed. It resumes by itself after payment."))
+        last_error_code="plan_lapsed", last_error="")
 
 
 def campaigns_resume_for_billing(*, workspace, plan):
@@ -308,7 +309,7 @@ def campaigns_resume_for_billing(*, workspace, plan):
     resumed = 0
     for campaign in Campaign.objects.for_workspace(workspace).filter(status=Campaign.Status.PAUSED,
                                                                      paused_by_billing=True):
-        Campaign.objects.filter(pk=campaign.pk).update(paused_by_billing=False, last_error="")
+        Campaign.objects.filter(pk=campaign.pk).update(paused_by_billing=False, last_error="", last_error_code="")
         _resume(campaign)  # never refused: a payment is not undone because the queue is down
         resumed += 1
     return resumed
@@ -338,8 +339,7 @@ def recipient_ack_apply(*, device, event):
             status=Recipient.Status.READ, read_at=now, delivered_at=Coalesce("delivered_at", now))
     if ack == -1:
         return rows.filter(status=Recipient.Status.SENT).update(
-            status=Recipient.Status.FAILED, error_code="waha_ack_error",
-            error=_("WhatsApp reported an error delivering this message."))
+            status=Recipient.Status.FAILED, **reason("waha_ack_error"))
     return 0
 
 
@@ -384,7 +384,7 @@ def recipient_sent_seen(*, device, event):
         return 0
     return Recipient.objects.filter(settled, pk=row.pk).update(
         status=Recipient.Status.SENT, sent_at=row.sent_at or timezone.now(), waha_message_id=payload.get("id") or "",
-        waha_short_id=short_id, error="", error_code="")
+        waha_short_id=short_id, error="", error_code="", error_params={})
 
 
 REPLY_WINDOW_DAYS = 7

@@ -51,23 +51,29 @@ class PreviewSerializer(serializers.Serializer):
 
 class CampaignSerializer(serializers.ModelSerializer):
     devices = serializers.SlugRelatedField(slug_field="session_name", many=True, read_only=True)
+    last_error = serializers.CharField(source="last_error_text", read_only=True,
+                                       help_text="why the campaign stopped or paused, in the client's language")
+    last_error_code = serializers.CharField(read_only=True, help_text="stable id of `last_error`")
 
     class Meta:
         model = Campaign
         fields = ["id", "public_id", "name", "message_template", "target_tags", "exclude_tags", "status",
                   "scheduled_at", "devices", "media", "delay_min", "delay_max", "typing_simulation",
                   "daily_cap_per_device", "quiet_start", "quiet_end", "total_recipients", "last_error",
-                  "created_at", "started_at", "finished_at"]
+                  "last_error_code", "created_at", "started_at", "finished_at"]
         read_only_fields = fields
 
 
 class RecipientSerializer(serializers.ModelSerializer):
     device = serializers.CharField(source="device_used.session_name", default=None, read_only=True)
+    error = serializers.CharField(source="reason", read_only=True,
+                                  help_text="why the row is where it is, in the client's language")
+    error_code = serializers.CharField(read_only=True, help_text="stable id of `error` (campaigns/reasons.py)")
 
     class Meta:
         model = Recipient
         fields = ["id", "contact", "phone", "name", "device", "status", "text", "waha_message_id", "error",
-                  "attempts", "claimed_at", "sent_at", "delivered_at", "read_at", "replied_at"]
+                  "error_code", "attempts", "claimed_at", "sent_at", "delivered_at", "read_at", "replied_at"]
         read_only_fields = fields
 
 

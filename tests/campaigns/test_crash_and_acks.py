@@ -35,7 +35,7 @@ def test_a_row_left_sending_by_a_killed_worker_becomes_outcome_unknown(driver, w
     assert engine_beat.recipients_reap() == (0, 1)
     row.refresh_from_db()
     assert row.status == Recipient.Status.FAILED and row.error_code == Recipient.OUTCOME_UNKNOWN
-    assert "not re-sent" in row.error.lower()
+    assert "not re-sent" in row.reason.lower()
     # It is never picked up again: the rest of the campaign goes out, and WhatsApp never gets this row's number.
     driver.run()
     row.refresh_from_db()
@@ -57,7 +57,7 @@ def test_message_any_shows_the_send_happened(sending_campaign):
     assert services.recipient_sent_seen(device=device, event=envelope("message.any", {
         "id": f"true_{row.phone}@c.us_3EB0FF", "fromMe": True, "from": f"{row.phone}@c.us", "body": row.text})) == 1
     row.refresh_from_db()
-    assert row.status == Recipient.Status.SENT and row.waha_short_id == "3EB0FF" and row.error == ""
+    assert row.status == Recipient.Status.SENT and row.waha_short_id == "3EB0FF" and row.reason == ""
 
 
 def test_a_claim_whose_task_was_lost_goes_back_to_pending(driver, sending_campaign):

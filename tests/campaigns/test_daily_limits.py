@@ -47,8 +47,8 @@ def test_four_devices_that_prepare_together_send_only_the_plans_two(driver, waha
     waiting = Recipient.objects.filter(campaign=campaign, status=Recipient.Status.PENDING)
     assert waiting.count() == 2
     for row in waiting:  # the list says why they wait
-        assert "allows 2 messages a day and you have sent 2 today" in row.error
-        assert "Sending continues tomorrow" in row.error
+        assert "allows 2 messages a day and you have sent 2 today" in row.reason
+        assert "Sending continues tomorrow" in row.reason
     driver.run()
     assert len(sent_to(waha)) == 4 and len(set(sent_to(waha))) == 4
     assert not Recipient.objects.filter(campaign=campaign).exclude(status=Recipient.Status.SENT).exists()

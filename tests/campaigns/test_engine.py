@@ -176,7 +176,7 @@ def test_transient_errors_retry_and_not_on_whatsapp_is_final(driver, waha, works
     driver.run()
     rows = {r.contact_id: r for r in Recipient.objects.filter(campaign=campaign)}
     assert rows[contacts[2].pk].status == Recipient.Status.SKIPPED
-    assert "not on WhatsApp" in rows[contacts[2].pk].error
+    assert "not on WhatsApp" in rows[contacts[2].pk].reason
     assert sorted(r.status for r in rows.values()) == ["SENT", "SENT", "SKIPPED"]
     assert max(r.attempts for r in rows.values()) == 2  # the refused one went back to PENDING and was retried
     assert contacts[2].phone not in sent_to(waha)
@@ -194,7 +194,7 @@ def test_transient_errors_give_up_after_max_attempts(driver, waha, workspace, ow
     driver.run()
     row = Recipient.objects.get(campaign=campaign)
     assert row.status == Recipient.Status.FAILED and row.attempts == engine.MAX_ATTEMPTS
-    assert "Gave up" in row.error
+    assert "Gave up" in row.reason
 
 
 def test_a_500_while_sending_is_never_retried(driver, waha, workspace, owner, make_device, make_contacts):
@@ -262,7 +262,7 @@ def test_billing_pauses_and_resumes_only_what_it_paused(driver, workspace, owner
     services.campaign_pause(campaign=by_hand)
     assert services.campaigns_pause_for_billing(workspace=workspace, plan=None) == 1
     running.refresh_from_db()
-    assert running.status == Campaign.Status.PAUSED and "plan" in running.last_error
+    assert running.status == Campaign.Status.PAUSED and "plan" in running.last_error_text
     # Resume by hand while the plan is still lapsed: refused, it waits for the payment (issue 12 #16).
     with pytest.raises(services.CampaignStateError) as refused:
         services.campaign_resume(campaign=running)

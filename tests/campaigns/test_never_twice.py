@@ -10,6 +10,7 @@ from django.utils import timezone
 from campaigns import engine, engine_beat, services
 from campaigns.claims import claim_recipient
 from campaigns.models import Recipient
+from campaigns.reasons import reason
 from contacts.models import Contact
 from devices.emulator import EmulatorServer
 from devices.models import Device
@@ -138,5 +139,5 @@ def test_a_pause_still_puts_claimed_rows_back(driver, waha, workspace, owner, ma
     driver.run(until=timezone.now() + timedelta(seconds=1))
     claimed = claim_recipient(campaign, Device.objects.get(workspace=workspace), attempt=False)
     services.campaign_pause(campaign=campaign)
-    engine.recipient_release(claimed, reason="paused")
+    engine.recipient_release(claimed, why=reason("paused"))
     assert Recipient.objects.get(pk=claimed.pk).status == Recipient.Status.PENDING
