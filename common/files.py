@@ -9,6 +9,7 @@ something else nor run (nosniff, and a sandboxing Content-Security-Policy on the
 `sniff_type` reads the type from the file's first bytes, never from its name or the browser's
 Content-Type, so a renamed .exe or .html is recognised as neither an image nor a PDF.
 """
+
 from django.http import FileResponse
 
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})

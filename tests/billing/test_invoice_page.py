@@ -1,5 +1,6 @@
 """The invoice page (#20.12): Copy buttons carrying what a bank app accepts, the proof of transfer (uploaded by
 billing members, sniffed from its bytes, capped, private), and the printable invoice."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -29,8 +30,11 @@ def line(workspace, owner, settings):
 
 
 def upload(client, line, name, data, content_type="image/png"):
-    return client.post(reverse("billing:invoice-proof", args=[line.reference]),
-                       {"proof": SimpleUploadedFile(name, data, content_type=content_type)}, follow=True)
+    return client.post(
+        reverse("billing:invoice-proof", args=[line.reference]),
+        {"proof": SimpleUploadedFile(name, data, content_type=content_type)},
+        follow=True,
+    )
 
 
 def test_copy_buttons_carry_bare_digits_and_the_page_has_one_amount_format(owner_client, line):

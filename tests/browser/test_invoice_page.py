@@ -1,5 +1,6 @@
 """The invoice page in a browser (#20.12): Copy puts bare digits on the clipboard, a proof uploads, the printable
 invoice has no app navigation; no CSP violation on either page, at a laptop's and a phone's width."""
+
 import os
 
 import pytest
@@ -21,8 +22,9 @@ def test_copy_upload_and_print(browser, live_server, settings, tmp_path, width):
     workspace = Workspace.objects.create(name="Toko Maju")
     owner = User.objects.create_user("maju@example.com", PASSWORD, full_name="Maju")
     Membership.objects.create(user=owner, workspace=workspace, role=Membership.Role.OWNER)
-    line = services.subscription_choose(workspace=workspace, actor=owner,
-                                        package_id=Package.objects.get(code="pro").pk, months=3)
+    line = services.subscription_choose(
+        workspace=workspace, actor=owner, package_id=Package.objects.get(code="pro").pk, months=3
+    )
     base = live_server.url
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
