@@ -38,6 +38,9 @@ CODES = {
     # Billing
     "plan_limit_reached": "Your plan's limit for this resource is reached; upgrade or free one up.",
     "billing_invalid": "The billing request is not valid; the message says why.",
+    "proof_missing": "No file was sent as the proof of transfer; send the receipt in the `proof` field.",
+    "proof_too_large": "The proof of transfer is larger than the limit (5 MB unless the operator changed it).",
+    "proof_type": "The proof of transfer is not a JPEG, PNG or WebP image or a PDF (read from its bytes).",
     "already_on_plan": "The workspace is already on this plan.",
     "invalid_transition": "The invoice cannot move to that state from the one it is in.",
     "invoice_refunded": "The invoice was refunded and cannot change any more.",
