@@ -185,11 +185,12 @@ def _queue_step(device_id, chain, countdown):
     queue.enqueue(device_send_task, device_id, chain, countdown=countdown or None)
 
 
-def _arm_deliver(recipient_id, chain, countdown, chat_id=None, slot=None):
+def _arm_deliver(recipient_id, chain, countdown, chat_id=None, slot=None, message_id=None):
     from .tasks import recipient_deliver_task
 
     # Not taken by the broker: the row stays SENDING unattempted and the reaper gives it back (never sent twice).
-    queue.enqueue(recipient_deliver_task, recipient_id, chain, chat_id, slot, countdown=_countdown(countdown) or None)
+    queue.enqueue(recipient_deliver_task, recipient_id, chain, chat_id, slot, message_id,
+                  countdown=_countdown(countdown) or None)
 
 
 def rearm(device_id, chain, countdown):
@@ -282,7 +283,7 @@ def device_step(device_id, chain):
         return "raced"
     # Preparation before the slot: the WhatsApp check and typing, so the send itself is on time.
     try:
-        chat_id = _prepare(device, chosen, recipient)
+        chat_id, message_id = _prepare(device, chosen, recipient)
     except NotOnWhatsApp:
         Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
             status=Recipient.Status.SKIPPED, **reason("not_on_whatsapp"))
@@ -296,13 +297,15 @@ def device_step(device_id, chain):
     wait = max(typing, until_slot)
     slot = pace.next_send_at.timestamp() if pace.next_send_at else None
     if wait > 0.002:
-        _arm_deliver(recipient.pk, chain, wait, chat_id, slot)
+        _arm_deliver(recipient.pk, chain, wait, chat_id, slot, message_id)
         return "prepared"
-    return deliver(recipient.pk, chain, chat_id=chat_id, claimed=recipient, slot=slot)
+    return deliver(recipient.pk, chain, chat_id=chat_id, claimed=recipient, slot=slot, message_id=message_id)
 
 
 def _prepare(device, campaign, recipient):
-    """Check the number is on WhatsApp (WAHA's chat id is the one to send to) and start typing."""
+    """Check the number is on WhatsApp (WAHA's chat id is the one to send to), take a pre-generated
+    message id where the engine makes them (devices/message_ids.py), and start typing."""
+    from devices.message_ids import new_message_id
     from devices.selectors import client_for
 
     client = client_for(device)
@@ -310,10 +313,11 @@ def _prepare(device, campaign, recipient):
     if not exists:
         raise NotOnWhatsApp(recipient.phone)
     chat_id = chat_id or _chat_id(recipient)
+    message_id = new_message_id(device)
     if campaign.typing_simulation:
         client.send_seen(device.session_name, chat_id)
         client.start_typing(device.session_name, chat_id)
-    return chat_id
+    return chat_id, message_id
 
 
 def _chat_id(recipient):
@@ -355,13 +359,15 @@ def _cap_give_back(device_id, today):
         sent_today=F("sent_today") - 1)
 
 
-def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None, slot=None):
+def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None, slot=None, message_id=None):
     """Send one claimed row through its device, respecting the device's slot.
 
     `claimed` is the row as the step just claimed it (same task, nothing else can have changed it but
     the reaper, which the attempt mark below guards against); a queued delivery reads it afresh.
     `slot` (epoch seconds) is when this send was due: a busy worker starting it late does not push
-    every later send of the device back (see `_slot_done`).
+    every later send of the device back (see `_slot_done`). `message_id` is the pre-generated id the
+    send carries, if the engine makes them: written with the attempt mark, so an answer lost on the way
+    back still leaves the row recognisable by its ack or ``message.any``.
 
     Before the request leaves, the send takes one unit of the plan's daily messages (`sent_today.reserve`)
     and one of the device's daily cap (`_claim_slot`), each by one atomic step, so concurrent devices never
@@ -399,20 +405,21 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
         # Back for when the slot opens, still due at its own slot (or that opening, if later): the run that
         # finally sends makes up its lateness from when the send was due instead of counting from zero.
         due = max(slot or 0.0, started.timestamp() + wait)
-        _arm_deliver(recipient.pk, chain, wait, chat_id, due)
+        _arm_deliver(recipient.pk, chain, wait, chat_id, due, message_id)
         return "slot_busy"
     late = max(0.0, started.timestamp() - slot) if slot else 0.0
     if not attempted:
         # The last moment a lost task can be told from a send that may have happened.
         won = Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING,
-                                       attempted_at__isnull=True).update(attempted_at=timezone.now())
+                                       attempted_at__isnull=True).update(attempted_at=timezone.now(),
+                                                                         waha_short_id=message_id or "")
         if not won:
             sent_today.give_back(reserved)
             _cap_give_back(device.pk, today)
             _slot_done(device.pk, chain, 0, rearm_chain=False)
             return "reaped"
     try:
-        sent = _send(campaign, device, recipient, chat_id or _chat_id(recipient))
+        sent = _send(campaign, device, recipient, chat_id or _chat_id(recipient), message_id)
     except WahaError as exc:
         if not isinstance(exc, WahaOutcomeUnknown):  # WAHA answered, or was never reached: nothing went out
             sent_today.give_back(reserved)
@@ -426,13 +433,13 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     # The message is out: this write must not be lost to a deadlock, or a sent row is reaped as unknown.
     retry_on_deadlock(Recipient.objects.filter(in_flight, pk=recipient.pk).update,
                       status=Recipient.Status.SENT, sent_at=timezone.now(), waha_message_id=sent.id or "",
-                      waha_short_id=sent.short_id or "", error="", error_code="", error_params={})
+                      waha_short_id=sent.short_id or message_id or "", error="", error_code="", error_params={})
     _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), started=started, late=late,
                floor=min_delay(campaign))
     return "sent"
 
 
-def _send(campaign, device, recipient, chat_id):
+def _send(campaign, device, recipient, chat_id, message_id=None):
     from devices.selectors import client_for
 
     from .media import kind_of, waha_file
@@ -444,9 +451,10 @@ def _send(campaign, device, recipient, chat_id):
     if campaign.media:
         file = waha_file(campaign.media)
         if kind_of(campaign.media.name) == "image":
-            return client.send_image(session, chat_id, file=file, caption=recipient.text or None)
-        return client.send_file(session, chat_id, file=file, caption=recipient.text or None)
-    return client.send_text(session, chat_id, recipient.text)
+            return client.send_image(session, chat_id, file=file, caption=recipient.text or None,
+                                     message_id=message_id)
+        return client.send_file(session, chat_id, file=file, caption=recipient.text or None, message_id=message_id)
+    return client.send_text(session, chat_id, recipient.text, message_id=message_id)
 
 
 def _slot_done(device_id, chain, delay, *, lead=0.0, rearm_chain=True, started=None, late=0.0, floor=0.0):

@@ -318,8 +318,18 @@ def campaigns_resume_for_billing(*, workspace, plan):
 # ---------------------------------------------------------------- WAHA webhooks (devices/dispatch.py)
 
 
+def _in_flight():
+    """A row whose send left and whose answer never came: still SENDING after its attempt, or settled by
+    the reaper as "outcome unknown". Only WhatsApp's own word about the message may move it on."""
+    return Q(status=Recipient.Status.SENDING, attempted_at__isnull=False) | Q(
+        status=Recipient.Status.FAILED, error_code=Recipient.OUTCOME_UNKNOWN)
+
+
 def recipient_ack_apply(*, device, event):
-    """message.ack: DELIVERED for DEVICE(2), READ for READ(3)/PLAYED(4); never downgrades a row."""
+    """message.ack: DELIVERED for DEVICE(2), READ for READ(3)/PLAYED(4); never downgrades a row.
+
+    An ack of SERVER(1) or more for a row still in flight proves its send went out: the row held its
+    pre-generated id (devices/message_ids.py) before the answer was lost, and is SENT first."""
     from devices.waha_ids import short_id_of
 
     payload = event.get("payload") or {}
@@ -332,6 +342,12 @@ def recipient_ack_apply(*, device, event):
         return 0
     now = timezone.now()
     rows = Recipient.objects.filter(workspace_id=device.workspace_id, waha_short_id=short_id)
+    settled = 0
+    if ack >= 1:
+        settled = rows.filter(_in_flight()).update(status=Recipient.Status.SENT, sent_at=now, error="",
+                                                   error_code="", error_params={})
+    if ack == 1:
+        return settled
     if ack == 2:
         return rows.filter(status=Recipient.Status.SENT).update(status=Recipient.Status.DELIVERED, delivered_at=now)
     if ack in (3, 4):
@@ -373,8 +389,7 @@ def recipient_sent_seen(*, device, event):
         short_id = short_id_of(payload.get("id")) or ""
     except ValueError:
         short_id = ""
-    settled = Q(status=Recipient.Status.SENDING, attempted_at__isnull=False) | Q(
-        status=Recipient.Status.FAILED, error_code=Recipient.OUTCOME_UNKNOWN)
+    settled = _in_flight()
     mine = Recipient.objects.filter(settled, workspace_id=device.workspace_id)
     row = mine.filter(waha_short_id=short_id).order_by("pk").first() if short_id else None
     phones = [p for p in _chat_phones(payload) if p != (device.phone_number or "")]

@@ -10,8 +10,9 @@ def device_send_task(device_id, chain):
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def recipient_deliver_task(recipient_id, chain, chat_id=None, slot=None):
-    return engine.run_chain(None, chain, lambda: engine.deliver(recipient_id, chain, chat_id=chat_id, slot=slot))
+def recipient_deliver_task(recipient_id, chain, chat_id=None, slot=None, message_id=None):
+    return engine.run_chain(None, chain, lambda: engine.deliver(recipient_id, chain, chat_id=chat_id, slot=slot,
+                                                                message_id=message_id))
 
 
 @shared_task(ignore_result=True)

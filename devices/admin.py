@@ -15,7 +15,8 @@ from .webhook_events import webhook_events_rerun
 
 @admin.register(WahaServer)
 class WahaServerAdmin(admin.ModelAdmin):
-    list_display = ["name", "url", "capacity", "sessions", "room", "core_only_default_session", "is_active"]
+    # Sessions show "used / capacity" in one column so the engine fits beside them at 1366 px.
+    list_display = ["name", "url", "engine", "sessions", "room", "core_only_default_session", "is_active"]
     list_filter = ["is_active", "core_only_default_session"]
     url = cut("base_url", _("Base URL"), chars=36)
 
@@ -24,7 +25,7 @@ class WahaServerAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Sessions"), ordering="used")
     def sessions(self, obj):
-        return obj.used
+        return f"{obj.used} / {obj.capacity}" if obj.capacity else obj.used
 
     @admin.display(description=_("Room"))
     def room(self, obj):

@@ -19,6 +19,13 @@ class WahaServer(models.Model):
         _("only the session 'default'"), default=False,
         help_text=_("Old WAHA Core images before 2026.6 accept only a session named 'default'."))
     is_active = models.BooleanField(_("accepts new devices"), default=True)
+    # WAHA runs one engine per server (API.md §2); learned from its session events. It decides whether a
+    # campaign send carries a pre-generated message id (NOWEB and GOWS only).
+    engine = models.CharField(_("engine"), max_length=16, blank=True,
+                              help_text=_("Learned from WAHA: WEBJS, NOWEB, GOWS, WPP."))
+    pregenerated_ids = models.BooleanField(
+        _("pre-generated message ids"), default=True,
+        help_text=_("Off by itself when this WAHA cannot make message ids (before 2026.4.3)."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -23,6 +23,7 @@ from billing.selectors import device_paused_by_billing
 from config.errors import UserError
 
 from . import errors, waha
+from .message_ids import engine_learn, engine_of
 from .models import Device, WahaServer
 from .selectors import client_for, server_client, servers_with_room
 
@@ -110,12 +111,13 @@ def device_create(*, workspace, label="", pairing_phone=None) -> Device:
         device.full_clean()
         device.save()
     try:
-        client_for(device).session_create(
+        info = client_for(device).session_create(
             device.session_name, webhook_url=settings.WAHA_WEBHOOK_URL, hmac_key=device.webhook_secret,
             metadata={"sebar.workspace": workspace.pk, "sebar.device": device.pk})
     except waha.WahaError as exc:
         device.delete()
         raise errors.from_waha(exc, _("creating the WhatsApp session")) from exc
+    engine_learn(server_id=device.server_id, engine=engine_of(info))
     return device
 
 
@@ -343,6 +345,7 @@ def session_status_event_apply(*, device, event):
         at = _ms_to_datetime(statuses[-1].get("timestamp"))
     at = at or _ms_to_datetime(event.get("timestamp"))
     history = [str(s.get("status")) for s in statuses if isinstance(s, dict)]
+    engine_learn(server_id=device.server_id, engine=engine_of(event))
     if status:
         device_status_apply(device=device, status=status, at=at, me=event.get("me"), history=history)
 

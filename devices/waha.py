@@ -413,22 +413,25 @@ class WahaClient:
 
     # -- sending (session in the body; success is 201)
 
-    def _send(self, endpoint, session, chat_id, payload) -> SentMessage:
+    def _send(self, endpoint, session, chat_id, payload, message_id=None) -> SentMessage:
         body = {"session": session, "chatId": chat_id, **payload}
+        if message_id:  # a pre-generated id (``new_message_id``; NOWEB/GOWS): the send is recognisable
+            body["id"] = message_id
         raw = self._request("POST", f"/api/{endpoint}", session=session, json=body, sending=True)
         return SentMessage.from_response(raw, chat_id)
 
-    def send_text(self, session, chat_id, text, *, reply_to=None, link_preview=True) -> SentMessage:
+    def send_text(self, session, chat_id, text, *, reply_to=None, link_preview=True,
+                  message_id=None) -> SentMessage:
         payload = {"text": text, "linkPreview": bool(link_preview)}
         if reply_to:
             payload["reply_to"] = reply_to
-        return self._send("sendText", session, chat_id, payload)
+        return self._send("sendText", session, chat_id, payload, message_id)
 
-    def send_image(self, session, chat_id, *, file, caption=None) -> SentMessage:
-        return self._send("sendImage", session, chat_id, self._media_payload(file, caption))
+    def send_image(self, session, chat_id, *, file, caption=None, message_id=None) -> SentMessage:
+        return self._send("sendImage", session, chat_id, self._media_payload(file, caption), message_id)
 
-    def send_file(self, session, chat_id, *, file, caption=None) -> SentMessage:
-        return self._send("sendFile", session, chat_id, self._media_payload(file, caption))
+    def send_file(self, session, chat_id, *, file, caption=None, message_id=None) -> SentMessage:
+        return self._send("sendFile", session, chat_id, self._media_payload(file, caption), message_id)
 
     @staticmethod
     def _media_payload(file, caption):

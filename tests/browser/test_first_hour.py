@@ -60,7 +60,7 @@ def queued(monkeypatch):
     work = []
     monkeypatch.setattr(engine, "_arm_step", lambda d, c, cd: work.append((engine.device_step, (d, c))))
     monkeypatch.setattr(engine, "_arm_deliver",
-                        lambda r, c, cd, chat=None, slot=None: work.append((engine.deliver, (r, c))))
+                        lambda r, c, cd, *rest: work.append((engine.deliver, (r, c))))
     return work
 
 

@@ -68,8 +68,8 @@ def make_contacts(db):
     return make
 
 
-def _deliver(recipient_id, chain, chat_id, slot=None):
-    return engine.deliver(recipient_id, chain, chat_id=chat_id, slot=slot)
+def _deliver(recipient_id, chain, chat_id, slot=None, message_id=None):
+    return engine.deliver(recipient_id, chain, chat_id=chat_id, slot=slot, message_id=message_id)
 
 
 class EngineDriver:
@@ -83,7 +83,8 @@ class EngineDriver:
         self.traveller = None
         monkeypatch.setattr(engine, "_arm_step", lambda d, c, cd: self.push(cd, engine.device_step, d, c))
         monkeypatch.setattr(engine, "_arm_deliver",
-                            lambda r, c, cd, chat=None, slot=None: self.push(cd, _deliver, r, c, chat, slot))
+                            lambda r, c, cd, chat=None, slot=None, mid=None: self.push(cd, _deliver, r, c, chat,
+                                                                                       slot, mid))
 
     def push(self, countdown, fn, *args):
         heapq.heappush(self.queue, (timezone.now() + timedelta(seconds=countdown), next(self.seq), fn, args))
