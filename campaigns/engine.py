@@ -55,15 +55,25 @@ from django.utils.translation import gettext as _
 from billing.limits import daily_limit_params, limit_for
 from config import queue
 from config.db import retry_on_deadlock
+from contacts.services import contacts_mark_on_whatsapp
+from devices.message_ids import new_message_id
 from devices.models import Device
+from devices.selectors import client_for
+from devices.services import device_status_apply
 from devices.waha import WahaError, WahaOutcomeUnknown, WahaSessionMissing, WahaSessionNotReady
+from devices.waha_ids import chat_id_for_phone
 
 from . import sent_today, windows
 from .claims import claim_recipient
+from .media import kind_of, waha_file
 from .models import Campaign, DevicePace, Recipient
 from .reasons import reason
 
 log = logging.getLogger(__name__)
+
+# The engine's tasks by dotted path: tasks.py imports this module at its top (tasks sit above the engine).
+STEP_TASK = "campaigns.tasks.device_send_task"
+DELIVER_TASK = "campaigns.tasks.recipient_deliver_task"
 
 
 def lease_seconds():
@@ -177,19 +187,15 @@ def _arm_step(device_id, chain, countdown):
 
 
 def _queue_step(device_id, chain, countdown):
-    from .tasks import device_send_task
-
     countdown = _countdown(countdown)
     # No ETA for a step due now: the worker runs it at once instead of parking it on its timer. A step the
     # broker did not take is not lost: the chain's armed_until runs out and the kick starts another.
-    queue.enqueue(device_send_task, device_id, chain, countdown=countdown or None)
+    queue.enqueue(STEP_TASK, device_id, chain, countdown=countdown or None)
 
 
 def _arm_deliver(recipient_id, chain, countdown, chat_id=None, slot=None, message_id=None):
-    from .tasks import recipient_deliver_task
-
     # Not taken by the broker: the row stays SENDING unattempted and the reaper gives it back (never sent twice).
-    queue.enqueue(recipient_deliver_task, recipient_id, chain, chat_id, slot, message_id,
+    queue.enqueue(DELIVER_TASK, recipient_id, chain, chat_id, slot, message_id,
                   countdown=_countdown(countdown) or None)
 
 
@@ -265,7 +271,7 @@ def device_step(device_id, chain):
     now = timezone.now()
     chosen, wait = None, None
     for campaign in campaigns:
-        blocked = windows.seconds_blocked(campaign, device, pace, now)
+        blocked = sent_today.seconds_blocked(campaign, device, pace, now)
         if not blocked:
             chosen = campaign
             break
@@ -305,9 +311,6 @@ def device_step(device_id, chain):
 def _prepare(device, campaign, recipient):
     """Check the number is on WhatsApp (WAHA's chat id is the one to send to), take a pre-generated
     message id where the engine makes them (devices/message_ids.py), and start typing."""
-    from devices.message_ids import new_message_id
-    from devices.selectors import client_for
-
     client = client_for(device)
     exists, chat_id = client.check_exists(device.session_name, recipient.phone)
     if not exists:
@@ -321,8 +324,6 @@ def _prepare(device, campaign, recipient):
 
 
 def _chat_id(recipient):
-    from devices.waha_ids import chat_id_for_phone
-
     return chat_id_for_phone(recipient.phone)
 
 
@@ -440,10 +441,6 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
 
 
 def _send(campaign, device, recipient, chat_id, message_id=None):
-    from devices.selectors import client_for
-
-    from .media import kind_of, waha_file
-
     client = client_for(device)
     session = device.session_name
     if campaign.typing_simulation:
@@ -503,8 +500,6 @@ def _send_failed(recipient, device, chain, exc):
         rearm(device.pk, chain, retry_backoff_seconds())
         return "unknown"
     if isinstance(exc, WahaSessionMissing):
-        from devices.services import device_status_apply
-
         recipient_release(recipient, why=reason("will_retry", detail=message))
         device_status_apply(device=device, status="STOPPED", error=_(
             "WAHA no longer has this number's session. Press Reconnect and scan the QR again."))
@@ -527,8 +522,6 @@ def _send_failed(recipient, device, chain, exc):
 
 def _not_on_whatsapp(recipient):
     """The contact list shows it too, so the owner can clean the list."""
-    from contacts.services import contacts_mark_on_whatsapp
-
     contacts_mark_on_whatsapp(workspace=recipient.workspace, phones=[recipient.phone], on_whatsapp=False)
 
 

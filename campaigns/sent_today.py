@@ -16,9 +16,11 @@ the units of sends between their reservation and their attempt mark, never a wro
 from django.db.models import Q
 from django.utils import timezone
 
+from billing.limits import limit_for
 from config.redis import get_redis, key
 
 from . import windows
+from .models import Recipient
 
 KEEP_SECONDS = 2 * 24 * 3600  # a day's counter outlives its day, whatever the time zone
 NO_LIMIT = -1
@@ -55,8 +57,6 @@ def _key(workspace, now=None):
 
 def count_from_rows(workspace, now=None):
     """Sends of today in the rows: those sent, and those attempted today whose unit is still taken."""
-    from .models import Recipient
-
     local = windows.local_now(workspace, now)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     in_flight = Q(status=Recipient.Status.SENDING) | Q(status=Recipient.Status.FAILED,
@@ -98,3 +98,18 @@ def give_back(reserved):
     """Return a unit `reserve` took: its send never reached WAHA, or never happened."""
     if reserved:
         _script(_GIVE_BACK)(keys=[reserved])
+
+
+def seconds_blocked(campaign, device, pace, now):
+    """0 when the device may send for this campaign now; otherwise seconds until it may."""
+    local = windows.local_now(device.workspace, now)
+    quiet = windows.quiet_seconds(campaign, local)
+    if quiet:
+        return quiet
+    cap = campaign.daily_cap_per_device
+    if cap and pace.day == local.date() and pace.sent_today >= cap:
+        return windows.seconds_to_midnight(local)
+    limit = limit_for(device.workspace, "daily_messages")
+    if limit is not None and sent_today(device.workspace, now) >= limit:
+        return min(windows.RECHECK_SECONDS, windows.seconds_to_midnight(local))
+    return 0.0

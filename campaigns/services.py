@@ -17,6 +17,9 @@ from common import spintax
 from config import queue
 from config.db import retry_on_deadlock
 from config.errors import UserError
+from contacts.selectors import audience, contact_variables
+from devices.selectors import broadcast_devices
+from devices.waha_ids import parse_message_id, phone_of_chat_id, short_id_of
 
 from . import engine
 from .errors import CampaignStateError
@@ -24,6 +27,7 @@ from .models import Campaign, Recipient
 from .reasons import reason
 
 log = logging.getLogger(__name__)
+LAUNCH_TASK = "campaigns.tasks.campaign_launch_task"  # by path: tasks.py imports this module at its top
 FREEZE_BATCH = 2000
 
 
@@ -76,8 +80,6 @@ def _message_check(message):
 
 def _start_check(campaign, devices, schedule, now):
     """What a campaign must have to start: a time not in the past, a number to send from, an audience."""
-    from devices.selectors import broadcast_devices
-
     if schedule is not None and schedule < now - timedelta(minutes=1):
         raise UserError(_("The schedule is in the past. Pick a later time, or leave it empty to send now."),
                         fields={"schedule": _("in the past")})
@@ -145,14 +147,10 @@ def campaign_start_draft(*, campaign):
 def _launch_later(campaign_id):
     """Start a due campaign at once. Only a shortcut: the row is SCHEDULED and due, so the beat's
     ``campaigns_start_due`` starts it anyway when this message is lost (the launch runs once either way)."""
-    from .tasks import campaign_launch_task
-
-    queue.enqueue(campaign_launch_task, campaign_id)
+    queue.enqueue(LAUNCH_TASK, campaign_id)
 
 
 def audience_count(workspace, tags, exclude_tags=()):
-    from contacts.selectors import audience
-
     return audience(workspace, tags=list(tags), exclude_tags=list(exclude_tags)).count()
 
 
@@ -163,8 +161,6 @@ def campaign_launch(*, campaign_id):
     retried, or the beat finding the freeze stalled) carries on from the campaign's cursor, and every step
     after it is safe to run twice. Returns the campaign, or None when there was nothing to start or resume.
     """
-    from devices.selectors import broadcast_devices
-
     now = timezone.now()
     with transaction.atomic():
         won = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SCHEDULED,
@@ -196,8 +192,6 @@ def recipients_freeze(*, campaign):
     cancel waits for the chunk in flight (its PENDING rows are then skipped with the rest). Rows are unique
     per contact and per phone, so rewriting a chunk whose commit was not recorded adds nothing.
     """
-    from contacts.selectors import audience, contact_variables
-
     contacts = (audience(campaign.workspace, tags=campaign.target_tags, exclude_tags=campaign.exclude_tags)
                 .order_by("pk"))
     writing = [Campaign.Status.PROCESSING, Campaign.Status.PAUSED]
@@ -330,8 +324,6 @@ def recipient_ack_apply(*, device, event):
 
     An ack of SERVER(1) or more for a row still in flight proves its send went out: the row held its
     pre-generated id (devices/message_ids.py) before the answer was lost, and is SENT first."""
-    from devices.waha_ids import short_id_of
-
     payload = event.get("payload") or {}
     try:
         short_id = short_id_of(payload.get("id") or payload)
@@ -360,8 +352,6 @@ def recipient_ack_apply(*, device, event):
 
 
 def _chat_phones(payload):
-    from devices.waha_ids import parse_message_id, phone_of_chat_id
-
     chats = []
     try:
         chats.append(parse_message_id(payload.get("id") or "")[1])
@@ -380,8 +370,6 @@ def recipient_sent_seen(*, device, event):
     its @lid (no phone in the event) matches on the id alone: the same text went to every person of the
     campaign, so text and device would settle another person's row as sent.
     """
-    from devices.waha_ids import short_id_of
-
     payload = event.get("payload") or {}
     if not payload.get("fromMe"):
         return 0
@@ -407,8 +395,6 @@ REPLY_WINDOW_DAYS = 7
 
 def recipient_reply_apply(*, device, event):
     """message (incoming): the sender's latest campaign message in the last week counts as replied."""
-    from devices.waha_ids import phone_of_chat_id
-
     payload = event.get("payload") or {}
     if payload.get("fromMe"):
         return 0

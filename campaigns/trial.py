@@ -14,8 +14,19 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from accounts import ratelimit
+from billing.limits import check, limit_for, limit_reached
 from common import phones, spintax
 from config.errors import UserError
+from contacts.models import Contact
+from contacts.selectors import contact_variables
+from devices.errors import from_waha
+from devices.selectors import client_for
+from devices.waha import WahaError, WahaOutcomeUnknown
+from devices.waha_ids import chat_id_for_phone
+
+from . import sent_today
+from .media import kind_of, validate_media, waha_file, waha_upload
+from .preview import SAMPLE_VARIABLES
 
 TEST_SENDS_PER_HOUR = 10
 _WINDOW = 3600
@@ -24,11 +35,6 @@ _WINDOW = 3600
 def _variables(workspace, phone):
     """Whose values fill the test: the contact with that phone, else the first contact (the preview's
     first sample), else the preview's sample values."""
-    from contacts.models import Contact
-    from contacts.selectors import contact_variables
-
-    from .preview import SAMPLE_VARIABLES
-
     contacts = Contact.objects.for_workspace(workspace)
     contact = contacts.filter(phone=phone).first() or contacts.order_by("pk").first()
     return contact_variables(contact) if contact else SAMPLE_VARIABLES
@@ -38,12 +44,6 @@ def message_test_send(*, workspace, device, phone, message, media=None):
     """Send a test now; returns (the phone as E.164 digits, the text sent). Raises UserError saying what to
     fix: no connected number, a phone that is not one, a broken message or attachment, too many tests,
     the plan's daily messages used up, or what WhatsApp's gateway answered."""
-    from billing.limits import check, limit_for, limit_reached
-    from devices.errors import from_waha
-    from devices.waha import WahaError, WahaOutcomeUnknown
-
-    from . import sent_today
-
     if device is None or not device.is_connected:
         raise UserError(_("No connected number to send the test from. Connect one under Devices first."),
                         code="device_not_connected", status_code=409,
@@ -63,8 +63,6 @@ def message_test_send(*, workspace, device, phone, message, media=None):
     except spintax.SpintaxError as exc:
         raise UserError(exc.message, code="spintax_error", fields={"message": exc.message}) from exc
     if media and not isinstance(media, FieldFile):
-        from .media import validate_media
-
         try:
             validate_media(media)
         except ValidationError as exc:
@@ -90,11 +88,6 @@ def message_test_send(*, workspace, device, phone, message, media=None):
 
 
 def _send(device, phone, text, media):
-    from devices.selectors import client_for
-    from devices.waha_ids import chat_id_for_phone
-
-    from .media import kind_of, waha_file, waha_upload
-
     client, session, chat_id = client_for(device), device.session_name, chat_id_for_phone(phone)
     if not media:
         return client.send_text(session, chat_id, text)

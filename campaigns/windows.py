@@ -1,6 +1,6 @@
-"""When a device may send for a campaign: quiet hours, the per-device daily cap and the plan's daily
-messages, all read in the workspace's time zone. Each returns the seconds until sending may resume, so
-the engine re-arms for then instead of dropping anything.
+"""Time in the workspace's zone: quiet hours and the day's edges. Each returns the seconds until sending may
+resume, so the engine re-arms for then instead of dropping anything; sent_today.seconds_blocked adds the daily
+cap and the plan's budget (it sits above this module, which imports nothing of the app).
 """
 from datetime import datetime, time, timedelta
 
@@ -43,22 +43,3 @@ def quiet_seconds(campaign, local):
 
 def seconds_to_midnight(local):
     return _seconds_until(local, time(0, 0))
-
-
-def seconds_blocked(campaign, device, pace, now):
-    """0 when the device may send for this campaign now; otherwise seconds until it may."""
-    from billing.limits import limit_for
-
-    from .sent_today import sent_today
-
-    local = local_now(device.workspace, now)
-    quiet = quiet_seconds(campaign, local)
-    if quiet:
-        return quiet
-    cap = campaign.daily_cap_per_device
-    if cap and pace.day == local.date() and pace.sent_today >= cap:
-        return seconds_to_midnight(local)
-    limit = limit_for(device.workspace, "daily_messages")
-    if limit is not None and sent_today(device.workspace, now) >= limit:
-        return min(RECHECK_SECONDS, seconds_to_midnight(local))
-    return 0.0

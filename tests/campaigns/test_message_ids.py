@@ -118,7 +118,7 @@ def impatient_client(monkeypatch):
     def client_for(device):
         return WahaClient(device.server.base_url, device.server.api_key, timeout=(2, 0.3))
 
-    monkeypatch.setattr("devices.selectors.client_for", client_for)
+    monkeypatch.setattr("campaigns.engine.client_for", client_for)
     monkeypatch.setattr("devices.message_ids.client_for", client_for)
 
 
