@@ -73,7 +73,8 @@ IMPORT_LATER = {
 }
 
 
-@pytest.mark.parametrize("app", ["inbox", "devices", "accounts", "contacts", "rotator", "billing", "config", "campaigns"])
+@pytest.mark.parametrize("app", ["inbox", "devices", "accounts", "contacts", "rotator", "billing", "config",
+                                 "campaigns"])
 def test_these_apps_import_at_the_top(app):
     """Issue 21 #10: function-level imports hid a services ↔ replies ↔ tasks cycle. The inbox now has a one-way
     order (models, selectors → services → replies → receive → tasks, which queue by dotted path); only the
