@@ -5,11 +5,20 @@ A Chat is one customer on one device: the same phone writing to two of the works
 chats. Messages are keyed by WhatsApp's short id per device (API.md §3: the chat part of a serialized
 id flips between @c.us and @lid), which is also what makes a webhook delivered twice store one row.
 """
+import datetime
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import WorkspaceOwned
+
+# Chat.bot_paused_until for "paused until someone resumes it" (AssistantSettings.bot_pause_minutes = 0): a
+# date no pause reaches, so "is it paused?" stays one comparison. MariaDB's DATETIME ends at 9999-12-31.
+PAUSED_UNTIL_RESUMED = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
+MAX_BOT_PAUSE_MINUTES = 7 * 24 * 60
 
 
 class Chat(WorkspaceOwned):
@@ -30,6 +39,9 @@ class Chat(WorkspaceOwned):
     # The customer's @lid address, cached so later @lid messages join this chat without a WAHA call.
     lid = models.CharField(max_length=64, blank=True, db_index=True)
     bot_enabled = models.BooleanField(_("bot on"), default=True)
+    # Set when a person answered (from Sebar or from the phone): keyword rules and the assistant stay quiet
+    # in this chat until then. Opt-out words still work.
+    bot_paused_until = models.DateTimeField(null=True, blank=True)
     needs_human = models.BooleanField(_("needs a human"), default=False)
     handoff_reason = models.CharField(max_length=200, blank=True)
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -56,6 +68,14 @@ class Chat(WorkspaceOwned):
         if self.contact_id and self.contact.name:
             return self.contact.name
         return self.name or (f"+{self.phone}" if self.phone_known and self.kind == self.Kind.DIRECT else self.phone)
+
+    @property
+    def bot_paused(self):
+        return self.bot_paused_until is not None and self.bot_paused_until > timezone.now()
+
+    @property
+    def bot_paused_until_resumed(self):
+        return self.bot_paused_until is not None and self.bot_paused_until >= PAUSED_UNTIL_RESUMED
 
     @property
     def chat_jid(self):
@@ -235,6 +255,11 @@ class AssistantSettings(WorkspaceOwned):
     bot_replies_per_hour = models.PositiveIntegerField(
         _("bot replies per chat per hour"), default=5,
         help_text=_("Stops loops with other bots: after this many bot replies in an hour the bot waits."))
+    bot_pause_minutes = models.PositiveIntegerField(
+        _("bot pause after a person answers (minutes)"), default=120,
+        validators=[MaxValueValidator(MAX_BOT_PAUSE_MINUTES)],
+        help_text=_("When an agent or the phone answers a customer, the bot stays quiet in that chat this long. "
+                    "0 keeps it quiet until someone resumes it."))
     include_groups = models.BooleanField(_("show group chats"), default=False)
     include_status = models.BooleanField(_("show status broadcasts"), default=False)
     cs_rotator_enabled = models.BooleanField(

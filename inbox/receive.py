@@ -5,6 +5,7 @@ and the full `event=`).
   phone, make a new customer a contact, then run the reply pipeline (`inbox.replies`).
 - `outbound_message_record` (`message.any`): our own messages (phone app, campaigns, the API) appear
   in the conversation, de-duplicated by WhatsApp's short id against the rows we wrote when sending.
+  One typed on the phone itself (not sent through WAHA) is a person answering: the bot steps back.
 - `message_ack_apply` (`message.ack`): the ticks. Acks only move forward.
 
 This module sits above `services` and `replies` in the inbox's one-way order (models, selectors →
@@ -24,7 +25,7 @@ from devices.waha_ids import short_id_of
 
 from .models import AssistantSettings, Chat, Message
 from .replies import reply_pipeline
-from .services import settings_for, waha_client
+from .services import chat_bot_pause, settings_for, waha_client
 from .waha_events import media_type_of, read_message
 
 logger = logging.getLogger(__name__)
@@ -139,12 +140,36 @@ def _kept(incoming, settings):
     return incoming.kind == "direct"
 
 
+def _sent_from_the_phone(device, incoming):
+    """Whether a fromMe message was typed on the phone rather than sent by Sebar (or anything else through WAHA).
+
+    Sebar sends only through WAHA, and WAHA marks what it sent `source: "api"` (API.md §6); a row of ours
+    with this short id (an inbox send already recorded) is ours too.
+    """
+    if incoming.source == "api":
+        return False
+    return not Message.objects.filter(device=device, short_id=incoming.short_id).exists()
+
+
+def _pause_for_phone_reply(device, incoming):
+    """`message` carrying fromMe (API.md says it should not; engines differ): the bot steps back in that chat
+    if it exists. Recording the message stays `message.any`'s job."""
+    if incoming.kind != "direct" or not _sent_from_the_phone(device, incoming):
+        return
+    address = Q(lid=incoming.chat_jid) if incoming.is_lid else Q(phone=incoming.phone or "")
+    chat = Chat.objects.filter(address, device=device, kind=Chat.Kind.DIRECT).select_related("workspace").first()
+    if chat is not None:
+        chat_bot_pause(chat=chat, since=incoming.timestamp)
+
+
 # ---------------------------------------------------------------- dispatch handlers
 
 
 def inbound_message_receive(*, device, event):
     """`message`: a customer wrote. Stored once per WhatsApp message id, then the bot may answer."""
     incoming = read_message(event)
+    if incoming is not None and incoming.from_me:
+        _pause_for_phone_reply(device, incoming)
     if incoming is None or incoming.from_me:
         return None  # never answer our own messages
     settings = settings_for(device.workspace)
@@ -210,6 +235,9 @@ def outbound_message_record(*, device, event):
         except IntegrityError:
             return None  # our own send recorded it meanwhile
         _touch_chat(chat, message, unread=False)
+        if sender == Message.Sender.AGENT and chat.kind == Chat.Kind.DIRECT:
+            # Typed on the phone (not one of our sends, which are "api" or already stored): a person answered.
+            chat_bot_pause(chat=chat, since=message.timestamp)
         if message.media_remote_url:
             queue.enqueue_on_commit("inbox.tasks.message_media_download_task", message.pk)
     return message

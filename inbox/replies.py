@@ -1,9 +1,9 @@
 """The reply pipeline and the one way a message leaves the inbox.
 
 For each inbound message of a direct chat whose bot is on, in this order: an opt-out word (the
-contacts app marks the contact; one confirmation is sent), the loop guard (at most N bot replies per
-chat per hour), keyword rules in priority order, the AI assistant; otherwise nothing and the chat
-waits for an agent.
+contacts app marks the contact; one confirmation is sent), the pause after a person answered (the bot
+steps back: `Chat.bot_paused_until`), the loop guard (at most N bot replies per chat per hour), keyword
+rules in priority order, the AI assistant; otherwise nothing and the chat waits for an agent.
 
 Sending follows WAHA's human-like flow without sleeping a worker: seen and typing go out at once, and
 the send itself is a task queued with a countdown that grows with the reply's length.
@@ -31,7 +31,7 @@ from devices.waha import WahaError, WahaSessionNotReady
 from .assistant import assistant_answer
 from .matching import first_match
 from .models import AutoReply, Chat, Message
-from .services import chat_handoff, settings_for, waha_client
+from .services import chat_bot_pause, chat_bot_paused, chat_handoff, settings_for, waha_client
 from .waha_events import media_type_of
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def message_queue(*, chat, text, sender, upload=None, media_file=None, sent_by=N
 
 
 def chat_send_by_agent(*, chat, user, text="", upload=None):
-    """A person's reply: queued and sent through the chat's device. The bot is not involved."""
+    """A person's reply: queued and sent through the chat's device. The bot steps back in this chat."""
     text = (text or "").strip()
     if not text and upload is None:
         raise UserError(_("Write a message or attach a file."), fields={"text": "required"})
@@ -111,6 +111,8 @@ def chat_send_by_agent(*, chat, user, text="", upload=None):
         Chat.objects.filter(pk=chat.pk).update(unread_count=0, needs_human=False, handoff_reason="")
         # Whoever answers an unassigned chat takes it, so two agents do not answer the same customer.
         Chat.objects.filter(pk=chat.pk, assigned_to__isnull=True).update(assigned_to=user)
+        # The customer is talking to a person now: a bot answering too would talk over them.
+        chat_bot_pause(chat=chat)
     return message
 
 
@@ -134,8 +136,15 @@ def message_send(*, message_id, final=True):
         send_state=Message.SendState.SENDING)
     if claimed != 1:
         return None
-    message = Message.objects.select_related("chat", "device").get(pk=message_id)
+    message = Message.objects.select_related("chat", "device", "workspace").get(pk=message_id)
     chat, device = message.chat, message.device
+    if message.sender == Message.Sender.BOT and message.reply_source != "opt_out" and chat.bot_paused:
+        # A person answered while this bot reply waited (typing delay, queue): it would talk over them.
+        with workspace_language(message.workspace):
+            reason = _("Not sent: a person answered this customer, so the bot stepped back.")
+        Message.objects.filter(pk=message.pk).update(send_state=Message.SendState.FAILED, error=reason[:300])
+        logger.info("Bot reply %s dropped: the bot is paused in chat %s", message.pk, chat.pk)
+        return None
     client = waha_client(device)
     try:
         if message.media:
@@ -248,6 +257,8 @@ def reply_pipeline(*, message):
     with transaction.atomic():
         if _opt_out(chat, message):
             return "opt_out"
+        if chat.bot_paused:
+            return "paused"  # a person answered lately: keyword rules and the assistant stay quiet
         settings = settings_for(chat.workspace)
         if _bot_replies_last_hour(chat) >= settings.bot_replies_per_hour:
             logger.info("Chat %s reached %s bot replies this hour: the bot waits", chat.pk,
@@ -281,8 +292,12 @@ def assistant_reply(*, message_id):
     chat = Chat.objects.select_related("device", "workspace", "contact").get(pk=message.chat_id)
     if not chat.bot_enabled:
         return "skipped"  # an agent took the chat over while the answer waited in the queue
+    if chat.bot_paused:
+        return "paused"  # a person answered while the answer waited in the queue
     with workspace_language(chat.workspace):  # a handoff reason is stored: in the shop's language
         outcome = assistant_answer(chat=chat, message=message, settings=settings_for(chat.workspace))
+    if chat_bot_paused(chat_id=chat.pk):
+        return "paused"  # a person answered during the model's call (seconds)
     if outcome.reply:
         with transaction.atomic():
             message_queue(chat=chat, sender=Message.Sender.BOT, source=outcome.source, text=outcome.reply)

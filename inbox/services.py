@@ -4,7 +4,9 @@ WAHA's message events come in through `inbox.receive`, and every message going o
 `inbox.replies` (an agent's reply included); both build on this module, which imports neither.
 """
 import logging
+from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +14,7 @@ from accounts.models import Membership
 from config.errors import UserError
 from devices.selectors import client_for
 
-from .models import AssistantSettings, Chat
+from .models import PAUSED_UNTIL_RESUMED, AssistantSettings, Chat
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,33 @@ def chat_bot_set(*, chat, enabled):
         chat.needs_human, chat.handoff_reason = False, ""
         fields += ["needs_human", "handoff_reason"]
     chat.save(update_fields=fields)
+    return chat
+
+
+def chat_bot_pause(*, chat, since=None):
+    """A person answered this customer: the bot steps back for the workspace's pause (0 = until resumed).
+
+    Counted from `since` (when the person's message was written; a webhook may arrive late). A pause only
+    grows: a later answer extends it, and an earlier one never shortens a longer or open-ended pause.
+    Returns the end of the pause.
+    """
+    minutes = settings_for(chat.workspace).bot_pause_minutes
+    until = PAUSED_UNTIL_RESUMED if minutes == 0 else (since or timezone.now()) + timedelta(minutes=minutes)
+    Chat.objects.filter(pk=chat.pk).filter(Q(bot_paused_until__isnull=True) | Q(bot_paused_until__lt=until)).update(
+        bot_paused_until=until)
+    chat.bot_paused_until = Chat.objects.filter(pk=chat.pk).values_list("bot_paused_until", flat=True).first()
+    return chat.bot_paused_until
+
+
+def chat_bot_paused(*, chat_id):
+    """Whether the bot is paused in this chat now, read from the database (a queued task's chat may be stale)."""
+    return Chat.objects.filter(pk=chat_id, bot_paused_until__gt=timezone.now()).exists()
+
+
+def chat_bot_resume(*, chat):
+    """The bot may answer this customer again before its pause ends."""
+    Chat.objects.filter(pk=chat.pk).update(bot_paused_until=None)
+    chat.bot_paused_until = None
     return chat
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("c/<int:pk>/messages/", views.chat_messages, name="chat_messages"),
     path("c/<int:pk>/send/", views.chat_send, name="chat_send"),
     path("c/<int:pk>/bot/", views.chat_bot, name="chat_bot"),
+    path("c/<int:pk>/resume-bot/", views.chat_resume_bot, name="chat_resume_bot"),
     path("c/<int:pk>/assign/", views.chat_assign, name="chat_assign"),
     path("media/<int:pk>/", views.message_media, name="message_media"),
     path("auto-replies/", views.autoreply_list, name="autoreplies"),

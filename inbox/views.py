@@ -122,6 +122,15 @@ def chat_bot(request, pk):
 
 
 @require_POST
+@workspace_view("inbox:use")
+def chat_resume_bot(request, pk):
+    chat = _visible_chat(request, pk)
+    services.chat_bot_resume(chat=chat)
+    messages.success(request, _("The bot answers this customer again."))
+    return redirect("inbox:chat", pk=chat.pk)
+
+
+@require_POST
 @workspace_view("inbox:assign")
 def chat_assign(request, pk):
     chat = _visible_chat(request, pk)
@@ -290,7 +299,7 @@ def assistant(request):
     fields = [f for f in AssistantSettingsForm.base_fields if f not in ("api_key", "clear_api_key")]
     form = AssistantSettingsForm(request.POST or None, initial={f: getattr(row, f) for f in fields})
     if request.method == "POST" and form.is_valid():
-        values = {f: form.cleaned_data[f] for f in fields}
+        values = {f: form.cleaned_data[f] for f in fields if form.cleaned_data[f] is not None}
         if form.cleaned_data["clear_api_key"]:
             values["api_key"] = ""
         elif form.cleaned_data["api_key"]:

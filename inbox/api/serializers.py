@@ -14,12 +14,16 @@ class ChatSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
     assigned_to = serializers.IntegerField(source="assigned_to_id", read_only=True)
     contact = serializers.IntegerField(source="contact_id", read_only=True)
+    bot_paused = serializers.BooleanField(read_only=True, help_text="The bot stays quiet: a person answered lately.")
+    bot_paused_until = serializers.DateTimeField(
+        read_only=True, allow_null=True,
+        help_text="When the pause ends; 9999-01-01T00:00:00Z means until resumed. Kept after it passed.")
 
     class Meta:
         model = Chat
         fields = ["id", "phone", "phone_known", "kind", "name", "device", "device_label", "contact", "lid",
-                  "bot_enabled", "needs_human", "handoff_reason", "assigned_to", "unread_count",
-                  "last_message_at", "last_message_preview"]
+                  "bot_enabled", "bot_paused", "bot_paused_until", "needs_human", "handoff_reason", "assigned_to",
+                  "unread_count", "last_message_at", "last_message_preview"]
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -105,8 +109,8 @@ class AssistantSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = AssistantSettings
         fields = ["ai_enabled", "instructions", "min_similarity", "faq_min_score", "bot_replies_per_hour",
-                  "include_groups", "include_status", "cs_rotator_enabled", "base_url", "chat_model",
-                  "embedding_model", "api_key", "has_api_key"]
+                  "bot_pause_minutes", "include_groups", "include_status", "cs_rotator_enabled", "base_url",
+                  "chat_model", "embedding_model", "api_key", "has_api_key"]
 
     def get_has_api_key(self, row) -> bool:
         return bool(row.api_key)

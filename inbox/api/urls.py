@@ -15,6 +15,7 @@ urlpatterns = [
     path("chats/<str:phone>/messages/<int:pk>/media", views.ChatMessageMediaView.as_view(), name="chat-message-media"),
     path("chats/<str:phone>/send", views.ChatSendView.as_view(), name="chat-send"),
     path("chats/<str:phone>/toggle-bot", views.ChatToggleBotView.as_view(), name="chat-toggle-bot"),
+    path("chats/<str:phone>/resume-bot", views.ChatResumeBotView.as_view(), name="chat-resume-bot"),
     path("chats/<str:phone>/assign", views.ChatAssignView.as_view(), name="chat-assign"),
     path("auto-replies/test", views.AutoReplyTestView.as_view(), name="autoreply-test"),
     path("assistant-settings", views.AssistantSettingsView.as_view(), name="assistant-settings"),

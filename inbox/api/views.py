@@ -95,6 +95,14 @@ class ChatToggleBotView(_ChatView):
         return Response(ChatSerializer(services.chat_bot_set(chat=chat, enabled=enabled)).data)
 
 
+class ChatResumeBotView(_ChatView):
+    """The bot may answer again before its pause (after a person's reply) ends."""
+
+    @extend_schema(request=None, responses=ChatSerializer, parameters=[DEVICE_PARAM])
+    def post(self, request, phone):
+        return Response(ChatSerializer(services.chat_bot_resume(chat=self.chat(request, phone))).data)
+
+
 class ChatAssignView(_ChatView):
     permission_write = "inbox:assign"
 

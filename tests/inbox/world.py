@@ -29,6 +29,7 @@ def build(workspace, owner):
         "inbox:chat_messages": {"pk": chat.pk},
         "inbox:chat_send": {"pk": chat.pk},
         "inbox:chat_bot": {"pk": chat.pk},
+        "inbox:chat_resume_bot": {"pk": chat.pk},
         "inbox:chat_assign": {"pk": chat.pk},
         "inbox:autoreply_edit": {"pk": rule.pk},
         "inbox:autoreply_delete": {"pk": rule.pk},
