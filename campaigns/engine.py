@@ -327,37 +327,51 @@ def _chat_id(recipient):
     return chat_id_for_phone(recipient.phone)
 
 
-def _claim_slot(device, delay, cap, today):
-    """Hold the device's slot for this send and take a unit of its daily `cap` (0 = none), in one UPDATE;
-    return 0.0 when held, the seconds until the slot opens, or None when the cap is used up today.
+def _claim_slot(device, delay, cap, today, hourly=0):
+    """Hold the device's slot for this send and take a unit of its daily `cap` and of its hourly package
+    (`hourly` sends per hour; 0 = none for either), in one UPDATE; return 0.0 when held, the seconds until
+    the slot opens, or the reason code when a cap is used up ("device_cap" today, "hourly_cap" this hour).
 
-    The cap is a condition of the UPDATE, not only of the step's earlier read: a second delivery of the
-    device (a duplicate chain) cannot pass it too.
+    The caps are conditions of the UPDATE, not only of the step's earlier read: a second delivery of the
+    device (a duplicate chain) cannot pass them too. A package starts with its first send and lasts an
+    hour (windows.HOUR), so a cap of N never lets 2N through around a clock hour's edge.
     """
     now = timezone.now()
     device_id = device.pk
     room = Q(day=today, sent_today__lt=cap) | ~Q(day=today) | Q(day__isnull=True) if cap else Q()
-    held = DevicePace.objects.filter(Q(next_send_at__isnull=True) | Q(next_send_at__lte=now), room,
+    package = Q(hour_started_at__gt=now - windows.HOUR)
+    hour_room = (package & Q(sent_this_hour__lt=hourly)) | ~package | Q(hour_started_at__isnull=True) \
+        if hourly else Q()
+    held = DevicePace.objects.filter(Q(next_send_at__isnull=True) | Q(next_send_at__lte=now), room, hour_room,
                                      device_id=device_id).update(
         next_send_at=now + timedelta(seconds=delay + send_hold_seconds()),
         sent_today=Case(When(day=today, then=F("sent_today") + 1), default=Value(1)),
-        day=today)
+        day=today,
+        # Counted even with no hourly cap, so a cap set later sees the package as it is.
+        sent_this_hour=Case(When(package, then=F("sent_this_hour") + 1), default=Value(1)),
+        hour_started_at=Case(When(package, then=F("hour_started_at")), default=Value(now)))
     if held:
         return 0.0
-    pace = DevicePace.objects.filter(device_id=device_id).values_list("next_send_at", "day", "sent_today").first()
+    pace = DevicePace.objects.filter(device_id=device_id).values_list(
+        "next_send_at", "day", "sent_today", "hour_started_at", "sent_this_hour").first()
     if pace is None:
         return 0.001
-    next_send_at, day, used = pace
+    next_send_at, day, used, package_start, used_hour = pace
     if cap and day == today and used >= cap:
-        return None
+        return "device_cap"
+    if hourly and package_start and package_start > now - windows.HOUR and used_hour >= hourly:
+        return "hourly_cap"
     return max(0.001, (next_send_at - now).total_seconds()) if next_send_at else 0.001
 
 
 def _cap_give_back(device_id, today):
-    """The unit of the device's daily cap `_claim_slot` took, back: its send never happened or never
-    reached WAHA, so it must not count against the number's day."""
+    """The units of the device's caps `_claim_slot` took, back: its send never happened or never reached
+    WAHA, so it must not count against the number's day or hour."""
     DevicePace.objects.filter(device_id=device_id, day=today, sent_today__gt=0).update(
         sent_today=F("sent_today") - 1)
+    DevicePace.objects.filter(device_id=device_id, sent_this_hour__gt=0,
+                              hour_started_at__gt=timezone.now() - windows.HOUR).update(
+        sent_this_hour=F("sent_this_hour") - 1)
 
 
 def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None, slot=None, message_id=None):
@@ -395,11 +409,11 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
         recipient_release(recipient, why=reason("daily_limit", **daily_limit_params(device.workspace, used=limit)))
         _continue(device.pk, chain, 0)  # the step sees the budget used up and holds the device
         return "limit"
-    wait = _claim_slot(device, delay, campaign.daily_cap_per_device, today)
-    if wait is None:
+    wait = _claim_slot(device, delay, campaign.daily_cap_per_device, today, campaign.hourly_cap_per_device)
+    if isinstance(wait, str):
         sent_today.give_back(reserved)
-        recipient_release(recipient, why=reason("device_cap"))
-        _continue(device.pk, chain, 0)
+        recipient_release(recipient, why=reason(wait))
+        _continue(device.pk, chain, 0)  # the step sees the cap and holds the device until it opens
         return "capped"
     if wait:
         sent_today.give_back(reserved)  # taken again when the slot opens

@@ -21,8 +21,12 @@ def campaign_eta(campaign, pending, now=None):
                    .values_list("pk", flat=True))
     count = max(1, len(devices))
 
+    # An hourly cap slows a number to at most that many an hour, whatever its delays.
+    hourly = campaign.hourly_cap_per_device
+    per_message = max(campaign.mean_delay, 3600 / hourly) if hourly else campaign.mean_delay
+
     def pace(messages):
-        return timedelta(seconds=messages * campaign.mean_delay / count)
+        return timedelta(seconds=messages * per_message / count)
 
     cap = campaign.daily_cap_per_device
     if not cap:

@@ -3,7 +3,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import DELAY_PRESETS
+from .models import DELAY_PRESETS, HOURLY_CAP_DEFAULT
 
 PRESET_CHOICES = [("", _("Custom (below)"))] + [
     # format_lazy, not an f-string: the label must be translated per request, not once at import.
@@ -68,6 +68,9 @@ class CampaignForm(forms.Form):
                                            initial=True)
     daily_cap_per_device = forms.IntegerField(label=_("Daily cap per number"), required=False, min_value=0,
                                               help_text=_("0 = no cap"), initial=0)
+    hourly_cap_per_device = forms.IntegerField(label=_("Hourly cap per number"), required=False, min_value=0,
+                                               help_text=_("Then a pause until the hour is over; 0 = no cap"),
+                                               initial=HOURLY_CAP_DEFAULT)
     quiet_start = forms.TimeField(label=_("Quiet hours from"), required=False, input_formats=TIME_FORMATS,
                                   widget=forms.TimeInput(attrs=_TIME_ATTRS, format=TIME_FORMAT))
     quiet_end = forms.TimeField(label=_("until"), required=False, input_formats=TIME_FORMATS,
@@ -117,5 +120,6 @@ def draft_initial(campaign):
             "exclude_tags": campaign.exclude_tags, "devices": [d.session_name for d in campaign.devices.all()],
             "media": campaign.media or None, "preset": preset, "delay_min": campaign.delay_min,
             "delay_max": campaign.delay_max, "typing_simulation": campaign.typing_simulation,
-            "daily_cap_per_device": campaign.daily_cap_per_device, "quiet_start": campaign.quiet_start,
+            "daily_cap_per_device": campaign.daily_cap_per_device,
+            "hourly_cap_per_device": campaign.hourly_cap_per_device, "quiet_start": campaign.quiet_start,
             "quiet_end": campaign.quiet_end, "schedule": when}

@@ -9,7 +9,7 @@ from config.errors import UserError
 from devices.models import Device
 
 from . import services, windows
-from .models import DEFAULT_DELAY, DELAY_PRESETS
+from .models import DEFAULT_DELAY, DELAY_PRESETS, HOURLY_CAP_DEFAULT
 
 SCHEDULE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
                     "%d/%m/%Y %H:%M")  # the last: what the composer shows (day first)
@@ -85,6 +85,11 @@ def resolve_devices(workspace, session_names):
     return devices
 
 
+def _hourly_cap(value):
+    """An empty field keeps the default cap; only a typed 0 turns it off."""
+    return HOURLY_CAP_DEFAULT if value in (None, "") else value
+
+
 def campaign_fields(request, data):
     """The keywords of services.campaign_create / campaign_draft_save from what the API or the composer read."""
     workspace = request.workspace
@@ -94,7 +99,8 @@ def campaign_fields(request, data):
         "exclude_tags": data.get("exclude_tags") or [],
         "devices": resolve_devices(workspace, data.get("devices") or []), "media": data.get("media"),
         "delay_min": low, "delay_max": high, "typing_simulation": data.get("typing_simulation", True),
-        "daily_cap_per_device": data.get("daily_cap_per_device") or 0, "quiet_start": data.get("quiet_start"),
+        "daily_cap_per_device": data.get("daily_cap_per_device") or 0,
+        "hourly_cap_per_device": _hourly_cap(data.get("hourly_cap_per_device")), "quiet_start": data.get("quiet_start"),
         "quiet_end": data.get("quiet_end"), "schedule": parse_schedule(data.get("schedule"), workspace)}
 
 

@@ -25,6 +25,9 @@ DELAY_PRESETS = {
     "fast": (5, 15),
 }
 DEFAULT_DELAY = (5, 20)  # the brief's range
+# Sends per number in any hour ("packages": this many, then a pause until the hour since the package's first
+# send is over). On by default: a burst is what WhatsApp's spam detection notices first.
+HOURLY_CAP_DEFAULT = 100
 
 
 class Campaign(WorkspaceOwned):
@@ -60,6 +63,9 @@ class Campaign(WorkspaceOwned):
     typing_simulation = models.BooleanField(_("show typing before each message"), default=True)
     daily_cap_per_device = models.PositiveIntegerField(
         _("daily cap per device"), default=0, help_text=_("0 means no cap beyond the plan's daily messages."))
+    hourly_cap_per_device = models.PositiveIntegerField(
+        _("hourly cap per device"), default=HOURLY_CAP_DEFAULT,
+        help_text=_("At most this many messages per number in an hour, then a pause; 0 means no hourly cap."))
     quiet_start = models.TimeField(_("quiet hours start"), null=True, blank=True,
                                    help_text=_("No sending from this time (workspace time zone)."))
     quiet_end = models.TimeField(_("quiet hours end"), null=True, blank=True)
@@ -191,6 +197,9 @@ class DevicePace(models.Model):
     day = models.DateField(null=True, blank=True)
     sent_today = models.PositiveIntegerField(default=0,
                                              validators=[MinValueValidator(0), MaxValueValidator(10 ** 9)])
+    # The hourly package: its first send, and the sends since (see campaigns.engine._claim_slot).
+    hour_started_at = models.DateTimeField(null=True, blank=True)
+    sent_this_hour = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("device pace")

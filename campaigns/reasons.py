@@ -24,6 +24,8 @@ TEXTS = {
     "will_retry": _("Not sent yet, tried again later: %(detail)s"),
     "device_cap": _("This number reached the campaign's daily cap per number; sending continues tomorrow "
                     "or from another number."),
+    "hourly_cap": _("This number sent its hourly cap per number; it pauses until that hour is over, or "
+                    "another number sends it."),
     "empty_audience": _("No contacts matched the tags when the campaign started."),
     "plan_lapsed": _("Paused because the plan lapsed. It resumes by itself after payment."),
 }

@@ -109,6 +109,9 @@ def seconds_blocked(campaign, device, pace, now):
     cap = campaign.daily_cap_per_device
     if cap and pace.day == local.date() and pace.sent_today >= cap:
         return windows.seconds_to_midnight(local)
+    hourly, started = campaign.hourly_cap_per_device, pace.hour_started_at
+    if hourly and started and started > now - windows.HOUR and pace.sent_this_hour >= hourly:
+        return max(0.001, (started + windows.HOUR - now).total_seconds())
     limit = limit_for(device.workspace, "daily_messages")
     if limit is not None and sent_today(device.workspace, now) >= limit:
         return min(windows.RECHECK_SECONDS, windows.seconds_to_midnight(local))

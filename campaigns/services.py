@@ -23,7 +23,7 @@ from devices.waha_ids import parse_message_id, phone_of_chat_id, short_id_of
 
 from . import engine
 from .errors import CampaignStateError
-from .models import Campaign, Recipient
+from .models import HOURLY_CAP_DEFAULT, Campaign, Recipient
 from .reasons import reason
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,8 @@ FREEZE_BATCH = 2000
 
 def campaign_create(*, workspace, actor, name, message, tags, exclude_tags=(), devices=None, media=None,
                     delay_min=None, delay_max=None, typing_simulation=True, daily_cap_per_device=0,
-                    quiet_start=None, quiet_end=None, schedule=None, draft=False):
+                    hourly_cap_per_device=HOURLY_CAP_DEFAULT, quiet_start=None, quiet_end=None, schedule=None,
+                    draft=False):
     """Create a campaign and start it now or at `schedule` (an aware datetime); returns the campaign.
 
     With `draft` it is only saved, as a DRAFT: no audience is frozen, nothing is queued or sent, and the
@@ -48,8 +49,8 @@ def campaign_create(*, workspace, actor, name, message, tags, exclude_tags=(), d
         workspace=workspace, created_by=actor, name=name.strip() or _("Untitled campaign"),
         message_template=message, target_tags=list(tags or []), exclude_tags=list(exclude_tags or []),
         media=media or "", typing_simulation=typing_simulation, daily_cap_per_device=daily_cap_per_device or 0,
-        quiet_start=quiet_start, quiet_end=quiet_end, status=Campaign.Status.SCHEDULED,
-        scheduled_at=schedule or now)
+        hourly_cap_per_device=hourly_cap_per_device or 0, quiet_start=quiet_start, quiet_end=quiet_end,
+        status=Campaign.Status.SCHEDULED, scheduled_at=schedule or now)
     if delay_min is not None:
         campaign.delay_min = delay_min
     if delay_max is not None:
@@ -101,7 +102,8 @@ def _draft_store(campaign, devices):
 
 _DRAFT_FIELDS = {"name": "name", "message": "message_template", "tags": "target_tags", "exclude_tags": "exclude_tags",
                  "delay_min": "delay_min", "delay_max": "delay_max", "typing_simulation": "typing_simulation",
-                 "daily_cap_per_device": "daily_cap_per_device", "quiet_start": "quiet_start",
+                 "daily_cap_per_device": "daily_cap_per_device", "hourly_cap_per_device": "hourly_cap_per_device",
+                 "quiet_start": "quiet_start",
                  "quiet_end": "quiet_end", "schedule": "scheduled_at"}
 
 
@@ -117,6 +119,7 @@ def campaign_draft_save(*, campaign, devices=None, media=None, **fields):
     campaign.name = campaign.name.strip() or _("Untitled campaign")
     campaign.target_tags, campaign.exclude_tags = list(campaign.target_tags or []), list(campaign.exclude_tags or [])
     campaign.daily_cap_per_device = campaign.daily_cap_per_device or 0
+    campaign.hourly_cap_per_device = campaign.hourly_cap_per_device or 0
     if media is False:
         campaign.media = ""
     elif media:

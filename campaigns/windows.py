@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+HOUR = timedelta(hours=1)  # an hourly package's length, from its first send
 RECHECK_SECONDS = 300  # how often a held device looks again (the plan may be upgraded meanwhile)
 
 

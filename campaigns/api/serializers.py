@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.inputs import split_tags
-from campaigns.models import DELAY_PRESETS, Campaign, Recipient
+from campaigns.models import DELAY_PRESETS, HOURLY_CAP_DEFAULT, Campaign, Recipient
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"},
@@ -34,6 +34,9 @@ class StartSerializer(serializers.Serializer):
     delay_max = serializers.FloatField(required=False, allow_null=True)
     typing_simulation = serializers.BooleanField(required=False, default=True)
     daily_cap_per_device = serializers.IntegerField(required=False, min_value=0, default=0)
+    hourly_cap_per_device = serializers.IntegerField(
+        required=False, min_value=0, default=HOURLY_CAP_DEFAULT,
+        help_text="messages per number in any hour, then a pause until that hour is over; 0 = no hourly cap")
     quiet_start = serializers.TimeField(required=False, allow_null=True)
     quiet_end = serializers.TimeField(required=False, allow_null=True)
     draft = serializers.BooleanField(
@@ -59,8 +62,8 @@ class CampaignSerializer(serializers.ModelSerializer):
         model = Campaign
         fields = ["id", "public_id", "name", "message_template", "target_tags", "exclude_tags", "status",
                   "scheduled_at", "devices", "media", "delay_min", "delay_max", "typing_simulation",
-                  "daily_cap_per_device", "quiet_start", "quiet_end", "total_recipients", "last_error",
-                  "last_error_code", "created_at", "started_at", "finished_at"]
+                  "daily_cap_per_device", "hourly_cap_per_device", "quiet_start", "quiet_end", "total_recipients",
+                  "last_error", "last_error_code", "created_at", "started_at", "finished_at"]
         read_only_fields = fields
 
 

@@ -160,7 +160,7 @@ def test_the_cap_is_a_condition_of_holding_the_slot(workspace, make_device):
     device = make_device(workspace)
     today = engine.windows.local_now(workspace).date()
     DevicePace.objects.create(device=device, day=today, sent_today=3)
-    assert engine._claim_slot(device, 5, 3, today) is None
+    assert engine._claim_slot(device, 5, 3, today) == "device_cap"
     assert engine._claim_slot(device, 5, 4, today) == 0.0
     assert DevicePace.objects.get(device=device).sent_today == 4
     DevicePace.objects.filter(device=device).update(next_send_at=None, day=today - timedelta(days=1))

@@ -55,7 +55,8 @@ def test_cancelled_campaign_is_not_100_percent(owner_client, workspace):
 
 def test_eta_spreads_over_the_days_the_cap_allows(workspace, make_device):
     device = make_device(workspace)
-    campaign = _campaign(workspace, Campaign.Status.PROCESSING, delay_min=10, delay_max=10, daily_cap_per_device=200)
+    campaign = _campaign(workspace, Campaign.Status.PROCESSING, delay_min=10, delay_max=10, daily_cap_per_device=200,
+                         hourly_cap_per_device=0)
     campaign.devices.set([device])
     now = datetime.datetime(2026, 6, 1, 3, 0, tzinfo=datetime.UTC)  # 10:00 in Jakarta
     DevicePace.objects.create(device=device, day=datetime.date(2026, 6, 1), sent_today=150)
@@ -65,6 +66,9 @@ def test_eta_spreads_over_the_days_the_cap_allows(workspace, make_device):
     assert campaign_eta(campaign, 40, now) == now + datetime.timedelta(seconds=400)
     campaign.daily_cap_per_device = 0
     assert campaign_eta(campaign, 1000, now) == now + datetime.timedelta(seconds=10_000)
+    # An hourly cap of 100 holds the number to 100 an hour although its delays would give 360.
+    campaign.hourly_cap_per_device = 100
+    assert campaign_eta(campaign, 1000, now) == now + datetime.timedelta(hours=10)
 
 
 def test_scheduled_campaign_shows_its_audience_and_no_pause(owner_client, workspace, make_contacts):
