@@ -5,6 +5,7 @@ import pytest
 
 from accounts.models import Membership
 from devices.models import Device, WahaServer
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -244,4 +245,19 @@ def test_the_schedule_picker_is_day_first_24_hours_and_speaks_indonesian(page, l
     assert page.locator(".flatpickr-calendar.open .flatpickr-weekday").first.inner_text().split()[0] == "Sen"
     month = page.locator(".flatpickr-calendar.open .flatpickr-monthDropdown-months option:checked").inner_text()
     assert month == "Juni"
+    assert_no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_hourly_cap_sits_beside_the_daily_cap(page, live_server, shop, width):
+    _workspace, user = shop
+    open_composer(page, live_server, user, width)
+    assert page.input_value("#id_hourly_cap_per_device") == "100"  # on by default
+    daily, hourly = page.locator("#id_daily_cap_per_device"), page.locator("#id_hourly_cap_per_device")
+    assert daily.is_visible() and hourly.is_visible()
+    box = hourly.bounding_box()
+    assert box["x"] + box["width"] <= width  # inside the screen
+    ARTIFACTS.mkdir(exist_ok=True)
+    hourly.locator("xpath=ancestor::div[contains(@class,'form-row')]").screenshot(
+        path=str(ARTIFACTS / f"composer-caps-{width}.png"))
     assert_no_sideways_scroll(page)
