@@ -270,8 +270,11 @@ def device_step(device_id, chain):
         return "idle"
     now = timezone.now()
     chosen, wait = None, None
+    # Read once per step and handed to the delivery below when it runs in this task (a plan lookup is two
+    # of a message's ten queries otherwise); a delivery queued for later reads it afresh.
+    limit = limit_for(device.workspace, "daily_messages")
     for campaign in campaigns:
-        blocked = sent_today.seconds_blocked(campaign, device, pace, now)
+        blocked = sent_today.seconds_blocked(campaign, device, pace, now, limit)
         if not blocked:
             chosen = campaign
             break
@@ -305,7 +308,8 @@ def device_step(device_id, chain):
     if wait > 0.002:
         _arm_deliver(recipient.pk, chain, wait, chat_id, slot, message_id)
         return "prepared"
-    return deliver(recipient.pk, chain, chat_id=chat_id, claimed=recipient, slot=slot, message_id=message_id)
+    return deliver(recipient.pk, chain, chat_id=chat_id, claimed=recipient, slot=slot, message_id=message_id,
+                   limit=limit)
 
 
 def _prepare(device, campaign, recipient):
@@ -374,7 +378,11 @@ def _cap_give_back(device_id, today):
         sent_this_hour=F("sent_this_hour") - 1)
 
 
-def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None, slot=None, message_id=None):
+_UNREAD = object()
+
+
+def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None, slot=None, message_id=None,
+            limit=_UNREAD):
     """Send one claimed row through its device, respecting the device's slot.
 
     `claimed` is the row as the step just claimed it (same task, nothing else can have changed it but
@@ -382,7 +390,8 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     `slot` (epoch seconds) is when this send was due: a busy worker starting it late does not push
     every later send of the device back (see `_slot_done`). `message_id` is the pre-generated id the
     send carries, if the engine makes them: written with the attempt mark, so an answer lost on the way
-    back still leaves the row recognisable by its ack or ``message.any``.
+    back still leaves the row recognisable by its ack or ``message.any``. `limit` is the plan's daily messages as the
+    step that ran this delivery in its own task just read them (unset: read here).
 
     Before the request leaves, the send takes one unit of the plan's daily messages (`sent_today.reserve`)
     and one of the device's daily cap (`_claim_slot`), each by one atomic step, so concurrent devices never
@@ -402,7 +411,8 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     delay = draw_delay(campaign)
     started = timezone.now()
     today = windows.local_now(device.workspace, started).date()
-    limit = limit_for(device.workspace, "daily_messages")
+    if limit is _UNREAD:
+        limit = limit_for(device.workspace, "daily_messages")
     reserved = sent_today.reserve(device.workspace, limit, started)
     if reserved is None:
         # Other devices took today's last units since this one prepared: the row waits, saying why.

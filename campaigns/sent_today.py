@@ -16,7 +16,6 @@ the units of sends between their reservation and their attempt mark, never a wro
 from django.db.models import Q
 from django.utils import timezone
 
-from billing.limits import limit_for
 from config.redis import get_redis, key
 
 from . import windows
@@ -100,8 +99,9 @@ def give_back(reserved):
         _script(_GIVE_BACK)(keys=[reserved])
 
 
-def seconds_blocked(campaign, device, pace, now):
-    """0 when the device may send for this campaign now; otherwise seconds until it may."""
+def seconds_blocked(campaign, device, pace, now, limit):
+    """0 when the device may send for this campaign now; otherwise seconds until it may. `limit` is the
+    plan's daily messages (billing.limits.limit_for), read once by the caller for all its campaigns."""
     local = windows.local_now(device.workspace, now)
     quiet = windows.quiet_seconds(campaign, local)
     if quiet:
@@ -112,7 +112,6 @@ def seconds_blocked(campaign, device, pace, now):
     hourly, started = campaign.hourly_cap_per_device, pace.hour_started_at
     if hourly and started and started > now - windows.HOUR and pace.sent_this_hour >= hourly:
         return max(0.001, (started + windows.HOUR - now).total_seconds())
-    limit = limit_for(device.workspace, "daily_messages")
     if limit is not None and sent_today(device.workspace, now) >= limit:
         return min(windows.RECHECK_SECONDS, windows.seconds_to_midnight(local))
     return 0.0
