@@ -34,6 +34,13 @@ CODES = {
     "owner_not_removable": "The workspace owner cannot be removed.",
     "invitation_invalid": "The invitation link is unknown, used, withdrawn or expired.",
     "invitation_other_email": "The invitation is for another email address than the one logged in.",
+    # Workspace API keys (Settings → API keys)
+    "api_key_invalid": "The API key is unknown, malformed, or its workspace has no active owner.",
+    "api_key_expired": "The API key passed its expiry date; the owner creates a new one.",
+    "api_key_revoked": "The API key was revoked by the owner or an operator; the owner creates a new one.",
+    "api_key_scope_missing": "The API key lacks the scope this endpoint needs; the message names it.",
+    "api_key_not_allowed": "API keys cannot use this endpoint (key management, team, billing, ...): log in instead.",
+    "api_key_input_invalid": "The new API key is not valid (no known scope, or an expiry in the past).",
     "outbound_refused": "The address is not allowed for outbound requests (not https, or a private network).",
     # Billing
     "plan_limit_reached": "Your plan's limit for this resource is reached; upgrade or free one up.",

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "campaigns",
     "inbox",
     "rotator",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,8 @@ MIDDLEWARE = [
     # Remembers browsers that logged in, so a guesser cannot lock their owner out: accounts/login_devices.py.
     "accounts.login_devices.KnownDeviceMiddleware",
     "accounts.tenancy.WorkspaceMiddleware",
+    # Records each API request made with a key, once its status is known (integrations/middleware.py).
+    "integrations.middleware.ApiKeyRequestLogMiddleware",
     # A member's saved language (User.language) wins over the cookie and the browser's guess.
     "accounts.language.UserLanguageMiddleware",
     "accounts.zone_middleware.WorkspaceZoneMiddleware",
@@ -202,11 +205,15 @@ TRUST_X_FORWARDED_FOR = _bool("TRUST_X_FORWARDED_FOR", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Workspace API keys (sk_...), first: it takes only key-shaped credentials and leaves JWTs to the next.
+        "integrations.authentication.ApiKeyAuthentication",
         # simplejwt's, plus the per-user token version that revocation bumps (accounts/authentication.py).
         "accounts.authentication.VersionedJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Each API key's own budget (API_KEY_RATE_LIMIT); requests without a key pass through it.
+    "DEFAULT_THROTTLE_CLASSES": ["integrations.throttles.ApiKeyRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -218,6 +225,18 @@ REST_FRAMEWORK = {
     ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+
+
+def _rate(name, default):
+    value = env.str(name, default=default).strip()
+    number, _sep, period = value.partition("/")
+    if not number.isdigit() or int(number) < 1 or period[:1] not in ("s", "m", "h", "d"):
+        raise ImproperlyConfigured(f"{name} must look like 120/min (a count per s, min, hour or day), got {value!r}")
+    return value
+
+
+# Requests one API key may make (each key counts alone), as DRF reads rates: 120/min, 5000/hour, 10/s.
+API_KEY_RATE_LIMIT = _rate("API_KEY_RATE_LIMIT", "120/min")
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=_int("JWT_ACCESS_MINUTES", 30, minimum=1)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=_int("JWT_REFRESH_DAYS", 14, minimum=1)),

@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("campaigns.api.urls")),
     path("", include("inbox.api.urls")),
     path("", include("rotator.api.urls")),
+    path("", include("integrations.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file (docs/?script), so the page has no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("inbox/", include("inbox.urls")),
     path("links/", include("rotator.urls")),
     path("billing/", include("billing.urls")),
+    path("settings/api-keys/", include("integrations.urls")),
     path("", include("accounts.urls")),
 ]
 
