@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Codes DRF itself answers with (its exceptions' default_code), rendered by config.errors.api_exception_handler.
 FROM_DRF = {"parse_error", "method_not_allowed", "unsupported_media_type", "not_acceptable", "not_authenticated",
             "authentication_failed", "throttled", "permission_denied", "not_found"}
-OTHER_RAISERS = {"AuthenticationFailed"}  # DRF's, raised with our own code
+OTHER_RAISERS = {"AuthenticationFailed", "PermissionDenied"}  # DRF's, raised with our own code
 
 
 def project_modules():

@@ -193,3 +193,11 @@ def test_only_the_hash_of_the_secret_is_stored(make_key):
     # Two keys never share a secret or a prefix.
     other, other_full = make_key()
     assert other.prefix != key.prefix and other_full[12:] != secret
+
+
+def test_the_docs_describe_keys_and_their_endpoints(api_client):
+    schema = api_client.get("/api/schema/?format=json").json()
+    scheme = schema["components"]["securitySchemes"]["ApiKeyAuth"]
+    assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "X-Api-Key")
+    assert {"get", "post"} <= set(schema["paths"]["/api/keys"]) and "delete" in schema["paths"]["/api/keys/{id}"]
+    assert "key" in schema["components"]["schemas"]["ApiKeyCreated"]["properties"]

@@ -95,6 +95,7 @@ def test_the_settings_page_creates_a_key_shown_once(owner_client, workspace):
 
     again = owner_client.get("/settings/api-keys/").content.decode()
     assert key.prefix in again and "n8n" in again and full not in again
+    assert "Authorization: Bearer sk_…" in again  # the header's name survives the translation tag
 
 
 def test_the_page_expiry_is_the_end_of_that_day_in_the_workspace_zone(owner_client, workspace):
