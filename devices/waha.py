@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -20,6 +21,7 @@ from urllib3.util.retry import Retry
 
 from config.redact import redact
 from devices.waha_ids import chat_id_for_phone, normalize_jid, parse_message_id, serialized_id_of
+from devices.waha_limits import AccountLimits, account_limits
 
 log = logging.getLogger(__name__)
 DEFAULT_EVENTS = ["session.status", "message", "message.any", "message.ack", "message.ack.group"]
@@ -103,6 +105,38 @@ class WahaNotImplemented(WahaError):
     """501: the server's engine lacks this feature (e.g. new-message-id on WEBJS)."""
 
 
+class WahaLimited(WahaError):
+    """WhatsApp refused the call because of a limit on the account (API.md §8), so nothing was sent:
+
+    - ``signal == "timelock"``: code 463, the reach-out timelock (no messages to new contacts for a while);
+    - ``signal == "rate_overlimit"``: WhatsApp's ``rate-overlimit`` (too many calls, often metadata ones).
+
+    Every engine reports these as an engine failure (500, or the 429 some proxies make of it) whose words
+    carry the code; the client recognises them by those words. Transient: the same call may pass later, and
+    another number may send the message meanwhile. ``devices.health`` records each one."""
+
+    transient = True
+
+    def __init__(self, waha_message, *, signal, **kwargs):
+        super().__init__(waha_message, **kwargs)
+        self.signal = signal
+
+
+# 463 is WhatsApp's "reachout timelocked" nack (whatsmeow: "server returned error 463"; Baileys and
+# whatsapp-web.js carry the number in their error text); rate-overlimit is named alike by all three.
+_TIMELOCK_RE = re.compile(r"(?<!\d)463(?!\d)|reach-?out ?time-?lock", re.IGNORECASE)
+_OVERLIMIT_RE = re.compile(r"rate[- _]?overlimit", re.IGNORECASE)
+
+
+def limit_signal(status: int | None, message: str) -> str | None:
+    """"timelock", "rate_overlimit" or None for a WAHA error's status and words."""
+    if status == 463 or _TIMELOCK_RE.search(message or ""):
+        return "timelock"
+    if _OVERLIMIT_RE.search(message or ""):
+        return "rate_overlimit"
+    return None
+
+
 def _waha_message(body, fallback: str) -> str:
     """What WAHA said, from any of its error body shapes (API.md §1)."""
     if not isinstance(body, dict):
@@ -154,6 +188,9 @@ def _error_for(status: int, body, session) -> WahaError:
         "body": body,
     }
     error_text = body.get("error", "") if isinstance(body, dict) else ""
+    signal = limit_signal(status, message) if status >= 429 else None
+    if signal:
+        return WahaLimited(message, signal=signal, **kwargs)
     if status in (401, 403):
         return WahaAuthError(message, **kwargs)
     if status == 404:
@@ -387,6 +424,12 @@ class WahaClient:
         """The logged-in account, or None while not authenticated (WAHA answers an empty body)."""
         me = self._request("GET", f"/api/sessions/{_seg(name)}/me", session=name)
         return me if isinstance(me, dict) and me else None
+
+    def session_limits(self, name) -> AccountLimits | None:
+        """WhatsApp's capping and reach-out timelock for the account (``account_limits``), or None while the
+        session is not authenticated. Fields WAHA does not send are unknown (None)."""
+        me = self.session_me(name)
+        return None if me is None else account_limits(me)
 
     # -- pairing
 
