@@ -34,8 +34,15 @@ Control API (emulator only, no API key), also available as ``EmulatorServer`` me
 - ``POST /_emulator/sessions/{name}/ack`` ``{"short_id" | "id", "ack": -1..4}`` → emit one ack now.
   (``server.push_ack(name, short_id, ack)``)
 - ``POST /_emulator/sessions/{name}/fail`` → FAILED + ``session.status``. (``server.fail_session``)
+- ``POST /_emulator/sessions/{name}/limits`` ``{"capping": {"status", "total"?, "used"?, "cycle_seconds"?} | null,
+  "timelock": {"seconds"} | null}`` → WhatsApp's new-chat quota and reach-out timelock: ``/me`` shows them as
+  ``messageCapping`` / ``reachoutTimelock``, and sends to new chats use the quota or fail with 463
+  (``limits.py``). (``server.set_limits(name, capping=, timelock=)``)
+- ``POST /_emulator/sessions/{name}/flap`` ``{"times"?, "gap"?}`` → FAILED → STARTING → WORKING, ``times``
+  rounds. (``server.flap(name, times, gap)``)
 - ``POST /_emulator/faults`` ``{"send_5xx": n, "unavailable": n, "slow_ms": ms,
-  "not_on_whatsapp": [phones], "session_fail": name}``, merged; ``GET`` shows them (``faults.py``).
+  "rate_overlimit": n, "not_on_whatsapp": [phones],
+  "session_fail": name}``, merged; ``GET`` shows them (``faults.py``).
   (``server.set_faults(**faults)``)
 - ``GET /_emulator/sent`` → every send received (``server.sent()``);
   ``GET /_emulator/webhooks`` → every delivery attempt and its outcome (``server.webhook_log()``).

@@ -12,12 +12,13 @@ import base64
 import io
 import re
 import secrets
+import time
 
 import qrcode
 import qrcode.image.pure
 
-from devices.emulator import engines, messages, sessions
-from devices.emulator.protocol import ApiError, Response, nest, not_ready, session_missing
+from devices.emulator import engines, limits, messages, sessions
+from devices.emulator.protocol import ApiError, Response, nest, not_ready, server_error, session_missing
 from devices.emulator.state import lid_for_phone, new_short_id
 from devices.emulator.webhooks import VERSION
 
@@ -119,7 +120,9 @@ def _session_action(action):
 def session_me(emu, request):
     with emu.state.lock:
         session = sessions.get(emu, request.params["session"])
-        return Response(200, session.me)  # None → empty body, as WAHA does before auth
+        if session.me is None:
+            return Response(200, None)  # empty body, as WAHA does before auth
+        return Response(200, {**session.me, **session.limits.me_fields(time.time())})
 
 
 # -- pairing
@@ -191,6 +194,8 @@ def check_exists(emu, request):
     digits = "".join(ch for ch in phone if ch.isdigit())
     with emu.state.lock:
         messages.working_session(emu, request.arg("session") or "default")
+        if emu.state.faults.take("rate_overlimit"):
+            raise server_error(limits.OVERLIMIT_ERRORS[emu.engine], request)
         if not digits or emu.state.faults.is_off_whatsapp(digits):
             return Response(200, {"numberExists": False})
         return Response(200, {"numberExists": True, "chatId": f"{digits}@c.us"})

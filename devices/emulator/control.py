@@ -7,8 +7,9 @@ things breaking. ``EmulatorServer`` exposes the same operations as Python method
 from __future__ import annotations
 
 import secrets
+import time
 
-from devices.emulator import messages, sessions
+from devices.emulator import limits, messages, sessions
 from devices.emulator.protocol import ApiError, Response, nest
 from devices.emulator.state import Group, Participant, lid_for_phone
 
@@ -57,6 +58,17 @@ def set_faults(emu, data: dict) -> dict:
         return emu.state.faults.as_dict()
 
 
+def set_limits(emu, name: str, data: dict) -> dict:
+    """Set WhatsApp's capping / timelock on an account (``limits.set_limits``); returns what /me now adds."""
+    with emu.state.lock:
+        session = sessions.get(emu, name)
+        try:
+            limits.set_limits(session.limits, data)
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise ApiError(400, nest(400, f"bad limits: {exc}")) from None
+        return session.limits.me_fields(time.time())
+
+
 def _body(request) -> dict:
     return request.data if isinstance(request.data, dict) else {}
 
@@ -79,6 +91,15 @@ def ack(emu, request):
 
 def fail(emu, request):
     return Response(200, sessions.fail(emu, request.params["name"]))
+
+
+def account_limits(emu, request):
+    return Response(200, set_limits(emu, request.params["name"], _body(request)))
+
+
+def flap(emu, request):
+    body = _body(request)
+    return Response(200, sessions.flap(emu, request.params["name"], body.get("times", 1), body.get("gap", 0.3)))
 
 
 def faults(emu, request):
@@ -109,6 +130,8 @@ ROUTES = [
     ("POST", "/_emulator/sessions/{name}/groups", groups),
     ("POST", "/_emulator/sessions/{name}/ack", ack),
     ("POST", "/_emulator/sessions/{name}/fail", fail),
+    ("POST", "/_emulator/sessions/{name}/limits", account_limits),
+    ("POST", "/_emulator/sessions/{name}/flap", flap),
     ("GET", "/_emulator/faults", faults),
     ("POST", "/_emulator/faults", faults),
     ("GET", "/_emulator/sent", sent),

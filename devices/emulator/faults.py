@@ -8,6 +8,8 @@ Set through ``POST /_emulator/faults`` (merged into the current set) or ``Emulat
 - ``slow_ms: ms``       every ``/api`` call waits this long before answering (timeouts);
 - ``slow_send_ms: ms``  a send is done (WhatsApp took it, ``message.any`` goes out) and only then does
                         its answer wait this long: the "timed out after it was sent" case;
+- ``rate_overlimit: n``  the next n sends or check-exists calls fail with WhatsApp's ``rate-overlimit``,
+                        worded as the engine words it (``limits.py``);
 - ``not_on_whatsapp: [phones]``  check-exists says no; sends to them never get past SERVER;
 - ``session_fail: name`` is an action, not a setting: the session drops to FAILED at once.
 """
@@ -19,7 +21,7 @@ import re
 
 _DIGITS = re.compile(r"\D+")
 
-SETTINGS = ("send_5xx", "send_503", "unavailable", "slow_ms", "slow_send_ms", "not_on_whatsapp")
+SETTINGS = ("send_5xx", "send_503", "unavailable", "slow_ms", "slow_send_ms", "rate_overlimit", "not_on_whatsapp")
 
 
 @dataclasses.dataclass
@@ -29,6 +31,7 @@ class Faults:
     unavailable: int = 0
     slow_ms: int = 0
     slow_send_ms: int = 0
+    rate_overlimit: int = 0
     not_on_whatsapp: set = dataclasses.field(default_factory=set)
 
     def update(self, changes: dict) -> None:
@@ -38,7 +41,7 @@ class Faults:
             raise ValueError(
                 f"unknown fault(s): {', '.join(sorted(unknown))}; known: {', '.join(SETTINGS)}, session_fail"
             )
-        for name in ("send_5xx", "send_503", "unavailable", "slow_ms", "slow_send_ms"):
+        for name in ("send_5xx", "send_503", "unavailable", "slow_ms", "slow_send_ms", "rate_overlimit"):
             if name in changes:
                 setattr(self, name, max(0, int(changes[name] or 0)))
         if "not_on_whatsapp" in changes:
@@ -62,5 +65,6 @@ class Faults:
             "unavailable": self.unavailable,
             "slow_ms": self.slow_ms,
             "slow_send_ms": self.slow_send_ms,
+            "rate_overlimit": self.rate_overlimit,
             "not_on_whatsapp": sorted(self.not_on_whatsapp),
         }

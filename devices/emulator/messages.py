@@ -13,7 +13,7 @@ import binascii
 import mimetypes
 import time
 
-from devices.emulator import engines, sessions
+from devices.emulator import engines, limits, sessions
 from devices.emulator.protocol import ApiError, nest, not_ready, server_error, session_missing
 from devices.emulator.state import Message, new_short_id
 
@@ -45,6 +45,13 @@ def chat_id_of(value: str) -> str:
     return f"{user}@c.us" if server == "s.whatsapp.net" else value
 
 
+def _new_chat(emu, session, chat_id: str) -> bool:
+    """No message either way in this chat yet: a send would open it (WhatsApp's new-chat quota)."""
+    if not session.limits.engaged():
+        return False  # nothing counts chats; skip the scan
+    return not any(m.chat_id == chat_id for m in emu.state.messages.get(session.name, ()))
+
+
 def _store_file(emu, session_name: str, short_id: str, file: dict) -> dict:
     mimetype = file.get("mimetype") or "application/octet-stream"
     if file.get("url") and not file.get("data"):
@@ -67,8 +74,14 @@ def send(emu, endpoint: str, request) -> dict:
             raise ApiError(503, nest(503, "Service Unavailable"))
         if emu.state.faults.take("send_5xx"):
             raise server_error("Emulated engine failure while sending (fault send_5xx)", request)
+        if emu.state.faults.take("rate_overlimit"):
+            raise server_error(limits.OVERLIMIT_ERRORS[emu.engine], request)
         kind = SEND_KINDS[endpoint]
         chat_id = chat_id_of(body["chatId"])
+        refused = limits.check_send(session.limits, emu.engine, chat_id,
+                                    new_chat=_new_chat(emu, session, chat_id))
+        if refused:
+            raise server_error(refused, request)
         # Pre-generated ids are a NOWEB/GOWS feature (API.md §3); WEBJS makes its own.
         short_id = body.get("id") if emu.engine != "WEBJS" and body.get("id") else new_short_id()
         msg = Message(

@@ -257,6 +257,13 @@ class EmulatorServer:
     def set_faults(self, **faults) -> dict:
         return control.set_faults(self.emulator, faults)
 
+    def set_limits(self, name: str, **limits) -> dict:
+        """``capping={"status", "total"?, "used"?, "cycle_seconds"?} | None``, ``timelock={"seconds"} | None``."""
+        return control.set_limits(self.emulator, name, limits)
+
+    def flap(self, name: str, times: int = 1, gap: float = 0.3) -> dict:
+        return sessions.flap(self.emulator, name, times, gap)
+
     def fail_session(self, name: str) -> dict:
         return sessions.fail(self.emulator, name)
 

@@ -170,6 +170,36 @@ def fail(emu, name: str) -> dict:
         return session_info(emu, session)
 
 
+def flap(emu, name: str, times: int = 1, gap: float = 0.3) -> dict:
+    """A session that flaps: ``times`` rounds of FAILED → STARTING → WORKING, ``gap`` seconds apart, each
+    with its ``session.status`` webhooks (the account stays linked, as when the phone drops off the network)."""
+    with emu.state.lock:
+        session = get(emu, name)
+        if session.status != "WORKING" or not session.me:
+            raise ApiError(409, nest(409, f"session '{name}' is {session.status}, not WORKING"))
+    times = max(1, min(int(times or 1), 20))
+    gap = max(float(gap or 0), emu.options.status_delay * 3 + 0.05)
+    for i in range(times):
+        emu.scheduler.call_later(i * gap, _flap_down, emu, name)
+        emu.scheduler.call_later(i * gap + gap / 2, _flap_up, emu, name)
+    return {"name": name, "flaps": times, "gap": gap}
+
+
+def _flap_down(emu, name: str) -> None:
+    with emu.state.lock:
+        session = emu.state.sessions.get(name)
+        if session is not None and session.status == "WORKING":
+            session.generation += 1
+            set_status(emu, session, "FAILED")
+
+
+def _flap_up(emu, name: str) -> None:
+    with emu.state.lock:
+        session = emu.state.sessions.get(name)
+        if session is not None and session.status == "FAILED" and session.me:
+            start(emu, session)
+
+
 def request_code(emu, session, phone: str) -> str:
     with emu.state.lock:
         if session.status != "SCAN_QR_CODE":

@@ -13,6 +13,7 @@ import threading
 import time
 
 from devices.emulator.faults import Faults
+from devices.emulator.limits import AccountLimits
 
 STATUS_HISTORY = 10  # kept; events carry the last 3
 
@@ -39,6 +40,8 @@ class Session:
     pairing_phone: str | None = None
     activity: int | None = None
     generation: int = 0  # bumped on every start/stop so a stale timer does nothing
+    # WhatsApp's capping and timelock on this account (limits.py); unknown to /me until set.
+    limits: AccountLimits = dataclasses.field(default_factory=AccountLimits)
 
     def record(self, status: str) -> None:
         self.status = status
