@@ -11,6 +11,7 @@ class CampaignsConfig(AppConfig):
         from accounts.hooks import register_dashboard_card, register_first_step
         from billing import enforcement, limits
         from contacts.panels import register
+        from devices.health import register_send_stats
 
         from . import selectors, services
         from .panels import contact_campaign_panel
@@ -21,3 +22,4 @@ class CampaignsConfig(AppConfig):
         enforcement.register(pause=services.campaigns_pause_for_billing,
                              resume=services.campaigns_resume_for_billing, order=20)
         register(contact_campaign_panel, order=20)
+        register_send_stats(selectors.device_send_stats)

@@ -56,6 +56,7 @@ from billing.limits import daily_limit_params, limit_for
 from config import queue
 from config.db import retry_on_deadlock
 from contacts.services import contacts_mark_on_whatsapp
+from devices.health import send_error_record
 from devices.message_ids import new_message_id
 from devices.models import Device
 from devices.selectors import client_for
@@ -514,10 +515,12 @@ def _send_failed(recipient, device, chain, exc):
       as "outcome unknown". Sending it again could message the person twice.
     - The session is gone from WAHA: nothing was sent and nothing is known about the number; the row goes
       back for the other numbers and this device is marked disconnected.
-    - Transient (never reached WAHA, session not WORKING yet): back to PENDING (attempts capped).
+    - Transient (never reached WAHA, session not WORKING yet, WhatsApp's 463 or rate-overlimit, which refuse
+      the send): back to PENDING (attempts capped). Every error first goes to ``devices.health``.
     - Anything else: FAILED for good. Only a real check-exists answer (NotOnWhatsApp) marks a number.
     """
     message = str(exc)[:500]
+    send_error_record(device=device, exc=exc)  # a 463 or a rate-overlimit moves the number's health
     if isinstance(exc, WahaOutcomeUnknown):
         log.warning("recipient %s on %s: %s; left in flight for message.any / the reaper", recipient.pk,
                     device.session_name, exc)

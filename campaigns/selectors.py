@@ -1,9 +1,10 @@
 """Reads about campaigns: today's sends (billing's daily_messages counter), stats, lists, the log."""
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from contacts.selectors import audience
+from devices.health import SendStats
 
 from .eta import campaign_eta
 from .models import Campaign, Recipient
@@ -129,3 +130,21 @@ def platform_send_failures(*, since):
                                      device_used__isnull=False)
             .order_by().values("device_used").annotate(n=Count("pk")))
     return {row["device_used"]: row["n"] for row in rows}
+
+
+def device_send_stats(device_ids, *, since, undelivered_before):
+    """Each number's campaign sends claimed since ``since``, for its health score (devices/health.py registers
+    this from campaigns' AppConfig): one grouped query. A recipient counts as opted out when the contact opted out
+    after the send."""
+    answered = Q(status__in=[Recipient.Status.SENT, Recipient.Status.DELIVERED, Recipient.Status.READ,
+                             Recipient.Status.FAILED]) | Q(error_code="not_on_whatsapp")
+    sent = Q(status__in=[Recipient.Status.SENT, Recipient.Status.DELIVERED, Recipient.Status.READ])
+    rows = (Recipient.objects.filter(answered, device_used_id__in=list(device_ids), claimed_at__gte=since)
+            .values("device_used_id")
+            .annotate(attempts=Count("pk"), sent=Count("pk", filter=sent),
+                      failed=Count("pk", filter=Q(status=Recipient.Status.FAILED)),
+                      not_on_whatsapp=Count("pk", filter=Q(error_code="not_on_whatsapp")),
+                      undelivered=Count("pk", filter=Q(status=Recipient.Status.SENT, sent_at__lt=undelivered_before)),
+                      opted_out=Count("pk", filter=sent & Q(contact__opted_out=True,
+                                                            contact__opted_out_at__gte=F("sent_at")))))
+    return {row.pop("device_used_id"): SendStats(**row) for row in rows}

@@ -303,6 +303,14 @@ SEBAR_SEND_HOLD_SECONDS = env.float("SEBAR_SEND_HOLD_SECONDS", default=30)
 # How early a step prepares (claim, WhatsApp check) so the send itself lands on its slot.
 SEBAR_PREP_LEAD_SECONDS = env.float("SEBAR_PREP_LEAD_SECONDS", default=1.0)
 
+# --- Number health (devices/health.py) --------------------------------------------------------------
+# How often WhatsApp's limits (capping, reach-out timelock) are read from each connected number's WAHA /me.
+SEBAR_HEALTH_POLL_SECONDS = env.float("SEBAR_HEALTH_POLL_SECONDS", default=900.0)
+# After a send error hinting at a limit (463, rate-overlimit) /me is read at once, but at most this often per number.
+SEBAR_HEALTH_ERROR_POLL_SECONDS = env.float("SEBAR_HEALTH_ERROR_POLL_SECONDS", default=60.0)
+# A campaign send still not delivered after this many hours counts against the number's health.
+SEBAR_HEALTH_UNDELIVERED_HOURS = env.float("SEBAR_HEALTH_UNDELIVERED_HOURS", default=6.0)
+
 # --- Link rotator --------------------------------------------------------------------------------
 # Days each click's detail (referrer, user agent) is kept; the daily totals behind the charts stay.
 ROTATOR_CLICK_RETENTION_DAYS = _int("ROTATOR_CLICK_RETENTION_DAYS", 90, minimum=31)

@@ -2,6 +2,7 @@
 import secrets
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import WorkspaceOwned
@@ -136,3 +137,74 @@ class WebhookEvent(WorkspaceOwned):
 
     def __str__(self):
         return f"{self.event} {self.event_id}"
+
+
+class DeviceHealth(WorkspaceOwned):
+    """A number's health: WhatsApp's own limits on it (WAHA's ``/me``), when they were read, and the score.
+
+    A row of its own rather than fields on ``Device``: the poller and the engine's error hook write it often,
+    from workers, and a ``Device`` save has listeners (the rotator's link cache) and races the session-status
+    path, which locks the device row; a separate row keeps those writes apart. ``devices.health`` owns every
+    write; a device with no row yet has not been assessed (``device_signals`` then says "unknown").
+    """
+
+    class Capping(models.TextChoices):
+        UNKNOWN = "", _("Unknown")
+        NONE = "NONE", _("No capping")
+        FIRST_WARNING = "FIRST_WARNING", _("First warning")
+        SECOND_WARNING = "SECOND_WARNING", _("Second warning")
+        CAPPED = "CAPPED", _("Capped")
+
+    device = models.OneToOneField(Device, on_delete=models.CASCADE, related_name="health")
+    capping_status = models.CharField(_("capping"), max_length=16, choices=Capping.choices, blank=True)
+    capping_total_quota = models.IntegerField(null=True, blank=True)  # -1: WhatsApp sets no cap
+    capping_used_quota = models.IntegerField(null=True, blank=True)
+    capping_cycle_end = models.DateTimeField(null=True, blank=True)
+    # None: WAHA did not say. A 463 on a send sets it too, with an end only when /me tells one.
+    timelock_active = models.BooleanField(null=True, blank=True)
+    timelock_ends = models.DateTimeField(null=True, blank=True)
+    last_timelock_error_at = models.DateTimeField(null=True, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    # The last poll a send error asked for: rate-limits those polls (a conditional UPDATE claims one).
+    error_poll_at = models.DateTimeField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(_("health score"), default=100)
+    # [{"code", "params", "penalty"}], worst first; words are made when read (devices/health_reasons.py).
+    reasons = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("device health")
+        verbose_name_plural = _("device health")
+        indexes = [models.Index(fields=["last_polled_at"])]
+
+    def __str__(self):
+        return f"{self.device}: {self.score}"
+
+
+class DeviceHealthEvent(WorkspaceOwned):
+    """One thing that moved a number's health: a limit WhatsApp set or lifted, a refused send, a session drop."""
+
+    class Kind(models.TextChoices):
+        POLL = "POLL", _("Read from WhatsApp")
+        SEND_ERROR = "SEND_ERROR", _("Send refused")
+        STATUS = "STATUS", _("Session dropped")
+        RESCORE = "RESCORE", _("Recomputed")
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="health_events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # For SEND_ERROR: "timelock" or "rate_overlimit"; for STATUS: FAILED or STOPPED.
+    code = models.CharField(max_length=32, blank=True)
+    score = models.PositiveSmallIntegerField()
+    previous_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    # [{"code", "params"}]: what changed, as codes and figures (words made when read).
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("device health event")
+        verbose_name_plural = _("device health events")
+        indexes = [models.Index(fields=["device", "kind", "at"])]
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.device} {self.kind} {self.score}"

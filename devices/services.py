@@ -22,7 +22,7 @@ from billing.errors import LimitReached
 from billing.selectors import device_paused_by_billing
 from config.errors import UserError
 
-from . import errors, waha
+from . import errors, health, waha
 from .message_ids import engine_learn, engine_of
 from .models import Device, WahaServer
 from .selectors import client_for, server_client, servers_with_room
@@ -305,6 +305,7 @@ def device_status_apply(*, device, status, at=None, me=None, error="", history=N
         current = Device.objects.select_for_update().filter(pk=device.pk).first()
         if current is None:
             return False
+        previous = current.waha_status
         if _is_stale(current, status, at, history):
             log.info("device %s: ignored %s from %s, older than the status applied at %s",
                      current.session_name, status, at.isoformat(), current.status_changed_at.isoformat())
@@ -332,6 +333,7 @@ def device_status_apply(*, device, status, at=None, me=None, error="", history=N
         current.save(update_fields=["waha_status", "status_changed_at", "status", "last_error", "phone_number",
                                     "previous_phone_number"])
     device.refresh_from_db()
+    health.status_change_record(device=device, status=status, previous=previous)
     return True
 
 

@@ -1,8 +1,8 @@
 """Celery tasks of the devices app: thin, ids in, safe to run twice."""
 from celery import shared_task
 
-from . import webhook_events
-from .models import WahaServer
+from . import health, webhook_events
+from .models import Device, WahaServer
 from .services import server_reconcile
 from .webhook_events import EventRetry, webhook_event_process, webhook_events_maintain
 
@@ -26,3 +26,17 @@ def devices_reconcile_task():
 @shared_task
 def webhook_events_maintain_task():
     webhook_events_maintain()
+
+
+@shared_task
+def devices_health_poll_task():
+    """Beat: read WhatsApp's limits (/me) of the connected numbers that are due (devices/health.py)."""
+    health.health_poll_due()
+
+
+@shared_task
+def device_health_poll_task(device_id):
+    """One number's /me, asked by a send error that hints at a limit; a device gone meanwhile is no error."""
+    device = Device.objects.select_related("server").filter(pk=device_id).first()
+    if device is not None:
+        health.health_poll(device=device)

@@ -1,0 +1,412 @@
+"""A number's health: WhatsApp's own signals about it, a score 0–100 with its reasons, and their history.
+
+Signals (issue 14), per device:
+
+- WhatsApp's limits from WAHA's ``GET /api/sessions/{s}/me`` (``WahaClient.session_limits``): the capping status
+  and quota of the cycle, the reach-out timelock and its end. Absent fields are unknown, never an error.
+- Sends WhatsApp refused with 463 (timelock) or ``rate-overlimit`` (``send_error_record``, called by the engine).
+- Session drops to FAILED / STOPPED of a linked number (``status_change_record``, from ``device_status_apply``).
+- Of the number's campaign sends in the last ``WINDOW``: the share that failed, was not on WhatsApp, was not
+  delivered after ``SEBAR_HEALTH_UNDELIVERED_HOURS``, and whose recipient opted out since. Campaigns owns those
+  rows, so it registers a provider (``register_send_stats``) from its AppConfig; devices never imports it.
+
+Polling: beat's ``devices_health_poll_task`` runs ``health_poll_due`` every minute; it reads ``/me`` of each
+connected number not read for ``SEBAR_HEALTH_POLL_SECONDS`` (one query for the devices, one for the event counts,
+one per provider for the send figures), and a limit error asks for one poll at once, at most one per
+``SEBAR_HEALTH_ERROR_POLL_SECONDS`` per number.
+
+For the brake (read-only, cheap, no WAHA call): ``device_signals(device)`` or ``devices_signals(ids)`` give a
+``DeviceSignals``: ``capping_status``, ``timelock_until``, ``new_chats_blocked_until``, ``flaps_today``, ``score``.
+
+The score starts at 100 and loses ``PENALTIES`` (see ``score_of``); 0 is the floor. Reasons are codes and figures,
+worst first, made into words on reading (``health_reasons``).
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from config.queue import enqueue_on_commit
+
+from . import waha
+from .health_reasons import health_text
+from .models import Device, DeviceHealth, DeviceHealthEvent
+from .selectors import client_for
+from .waha_limits import AccountLimits
+
+log = logging.getLogger(__name__)
+
+POLL_TASK = "devices.tasks.device_health_poll_task"
+WINDOW = timedelta(hours=72)  # "recent" campaign sends
+DAY = timedelta(hours=24)  # refused sends and session drops count for a day
+MIN_SAMPLE = 10  # fewer recent sends than this say nothing about a number
+# A 463 without an end from /me: no new chats for this long; the poll it triggers, or the next 463, says more.
+TIMELOCK_GUESS = timedelta(hours=1)
+FLAP_STATUSES = ("FAILED", "STOPPED")
+CAPPING_PENALTY = {"FIRST_WARNING": 25, "SECOND_WARNING": 45, "CAPPED": 70}
+PENALTIES = {
+    "timelock": 60,
+    "timelock_errors": (15, 30),  # per refused send today, at most
+    "rate_overlimit": (5, 20),
+    "flaps": (10, 30),
+    "failed": (1.0, 25),  # per percent of recent sends, at most
+    "not_on_whatsapp": (1.0, 20),
+    "undelivered": (0.5, 20),
+    "opted_out": (2.0, 25),
+}
+
+
+def poll_seconds() -> float:
+    return float(settings.SEBAR_HEALTH_POLL_SECONDS)
+
+
+def error_poll_seconds() -> float:
+    return float(settings.SEBAR_HEALTH_ERROR_POLL_SECONDS)
+
+
+def undelivered_hours() -> float:
+    return float(settings.SEBAR_HEALTH_UNDELIVERED_HOURS)
+
+
+# ---------------------------------------------------------------- what the brake reads
+
+
+@dataclasses.dataclass(frozen=True)
+class DeviceSignals:
+    """What is known of a number's standing with WhatsApp. None means unknown (never assessed, or WAHA is silent).
+
+    - ``capping_status``: NONE / FIRST_WARNING / SECOND_WARNING / CAPPED, or None;
+    - ``cycle_end``: when the capping cycle (and a CAPPED state) ends, if WAHA said;
+    - ``quota_left``: new chats left this cycle (None: unknown or no cap);
+    - ``timelock_until``: no new chats before this (WAHA's end, or ``TIMELOCK_GUESS`` after a 463); None: none known;
+    - ``flaps_today``: drops to FAILED / STOPPED in the last 24 h;
+    - ``score``: 0–100, None before the first assessment.
+    """
+
+    device_id: int
+    score: int | None = None
+    capping_status: str | None = None
+    cycle_end: datetime | None = None
+    quota_left: int | None = None
+    timelock_until: datetime | None = None
+    flaps_today: int = 0
+    polled_at: datetime | None = None
+
+    def new_chats_blocked_until(self, now=None) -> datetime | None:
+        """Until when this number must open no new chat (a timelock, or CAPPED until the cycle ends), else None.
+        CAPPED with no known cycle end blocks for a day from now: the safe reading of "capped"."""
+        now = now or timezone.now()
+        ends = [t for t in (self.timelock_until,) if t and t > now]
+        if self.capping_status == "CAPPED":
+            ends.append(self.cycle_end if self.cycle_end and self.cycle_end > now else now + DAY)
+        return max(ends) if ends else None
+
+
+def _timelock_until(row: DeviceHealth, now) -> datetime | None:
+    if not row.timelock_active:
+        return None
+    until = row.timelock_ends
+    if until is None and row.last_timelock_error_at:
+        until = row.last_timelock_error_at + TIMELOCK_GUESS
+    return until if until and until > now else None
+
+
+def _signals(device_id, row, flaps, now) -> DeviceSignals:
+    if row is None:
+        return DeviceSignals(device_id=device_id, flaps_today=flaps)
+    left = None
+    if row.capping_total_quota is not None and row.capping_total_quota >= 0 and row.capping_used_quota is not None:
+        left = max(0, row.capping_total_quota - row.capping_used_quota)
+    return DeviceSignals(device_id=device_id, score=row.score, capping_status=row.capping_status or None,
+                         cycle_end=row.capping_cycle_end, quota_left=left, timelock_until=_timelock_until(row, now),
+                         flaps_today=flaps, polled_at=row.last_polled_at)
+
+
+def devices_signals(device_ids) -> dict[int, DeviceSignals]:
+    """``DeviceSignals`` for several numbers in two queries (the engine's step may ask per device, or in bulk)."""
+    ids = list(device_ids)
+    now = timezone.now()
+    rows = {row.device_id: row for row in DeviceHealth.objects.filter(device_id__in=ids)}
+    flaps = _event_counts(ids, now).get("flaps", {})
+    return {pk: _signals(pk, rows.get(pk), flaps.get(pk, 0), now) for pk in ids}
+
+
+def device_signals(device) -> DeviceSignals:
+    """The signals of one number (a ``Device`` or its id)."""
+    pk = getattr(device, "pk", device)
+    return devices_signals([pk])[pk]
+
+
+# ---------------------------------------------------------------- campaign figures, from above
+
+
+@dataclasses.dataclass
+class SendStats:
+    """A number's recent campaign sends: ``attempts`` counts every send that got an answer (sent, failed or not on
+    WhatsApp); ``sent`` those WhatsApp took; ``undelivered`` sent ones with no delivery after the hours."""
+
+    attempts: int = 0
+    sent: int = 0
+    failed: int = 0
+    not_on_whatsapp: int = 0
+    undelivered: int = 0
+    opted_out: int = 0
+
+    def add(self, other: SendStats) -> None:
+        for field in dataclasses.fields(self):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+
+
+_STATS_PROVIDERS = []
+
+
+def register_send_stats(provider) -> None:
+    """``provider(device_ids, *, since, undelivered_before) -> {device_id: SendStats}``; campaigns registers one."""
+    if provider not in _STATS_PROVIDERS:
+        _STATS_PROVIDERS.append(provider)
+
+
+def _send_stats(ids, now) -> dict[int, SendStats]:
+    totals = {pk: SendStats() for pk in ids}
+    before = now - timedelta(hours=undelivered_hours())
+    for provider in _STATS_PROVIDERS:
+        for pk, stats in provider(ids, since=now - WINDOW, undelivered_before=before).items():
+            if pk in totals:
+                totals[pk].add(stats)
+    return totals
+
+
+def _event_counts(ids, now) -> dict[str, dict[int, int]]:
+    """{"flaps"|"timelock_errors"|"rate_overlimit": {device_id: count}} over the last day, in one query."""
+    counts = {"flaps": {}, "timelock_errors": {}, "rate_overlimit": {}}
+    rows = (DeviceHealthEvent.objects.filter(device_id__in=ids, at__gte=now - DAY)
+            .filter(Q(kind=DeviceHealthEvent.Kind.STATUS) | Q(kind=DeviceHealthEvent.Kind.SEND_ERROR))
+            .values("device_id", "kind", "code").annotate(n=Count("pk")))
+    for row in rows:
+        if row["kind"] == DeviceHealthEvent.Kind.STATUS:
+            key = "flaps"
+        else:
+            key = "timelock_errors" if row["code"] == "timelock" else "rate_overlimit"
+        counts[key][row["device_id"]] = counts[key].get(row["device_id"], 0) + row["n"]
+    return counts
+
+
+# ---------------------------------------------------------------- the score
+
+
+def _counted(code, count):
+    per, most = PENALTIES[code]
+    return min(most, per * count)
+
+
+def _share(code, part, whole):
+    per, most = PENALTIES[code]
+    percent = round(100.0 * part / whole, 1)
+    return percent, min(most, round(per * percent))
+
+
+def score_of(row: DeviceHealth, counts: dict, stats: SendStats | None, now=None):
+    """(score, reasons) for a health row, the day's event counts of its device and its recent send figures."""
+    now = now or timezone.now()
+    pk = row.device_id
+    reasons = []
+    penalty = CAPPING_PENALTY.get(row.capping_status)
+    if penalty:
+        params = {}
+        if row.capping_total_quota is not None and row.capping_used_quota is not None:
+            params = {"used": row.capping_used_quota, "total": row.capping_total_quota}
+        reasons.append({"code": f"capping_{row.capping_status.lower()}", "params": params, "penalty": penalty})
+    until = _timelock_until(row, now)
+    if until:
+        reasons.append({"code": "timelock", "params": {"until": until.isoformat() if row.timelock_ends else ""},
+                        "penalty": PENALTIES["timelock"]})
+    for code in ("timelock_errors", "rate_overlimit", "flaps"):
+        count = counts.get(code, {}).get(pk, 0)
+        if code == "timelock_errors" and until:
+            continue  # the timelock itself already says it
+        if count:
+            reasons.append({"code": code, "params": {"count": count}, "penalty": _counted(code, count)})
+    if stats and stats.attempts >= MIN_SAMPLE:
+        for code, part, whole in (("failed", stats.failed, stats.attempts),
+                                  ("not_on_whatsapp", stats.not_on_whatsapp, stats.attempts),
+                                  ("undelivered", stats.undelivered, stats.sent),
+                                  ("opted_out", stats.opted_out, stats.sent)):
+            if not part or not whole:
+                continue
+            percent, penalty = _share(code, part, whole)
+            params = {"percent": percent}
+            if code == "undelivered":
+                params["hours"] = int(undelivered_hours())
+            reasons.append({"code": code, "params": params, "penalty": penalty})
+    reasons.sort(key=lambda r: -r["penalty"])
+    return max(0, 100 - sum(r["penalty"] for r in reasons)), reasons
+
+
+def health_summary(row: DeviceHealth | None) -> str:
+    """"62: capping first warning; 4 % not on WhatsApp" in the active language ("" before any assessment)."""
+    return "" if row is None else health_text(row.score, row.reasons)
+
+
+# ---------------------------------------------------------------- writes
+
+
+def _row_locked(device) -> DeviceHealth:
+    """The device's health row, locked for this transaction; created on first use."""
+    row = DeviceHealth.objects.select_for_update().filter(device_id=device.pk).first()
+    if row is None:
+        DeviceHealth.objects.get_or_create(device_id=device.pk, defaults={"workspace_id": device.workspace_id})
+        row = DeviceHealth.objects.select_for_update().get(device_id=device.pk)
+    return row
+
+
+def _rescore(row, *, counts, stats, now, kind, code="", changes=()):
+    """Recompute and save the row; an event when something changed."""
+    previous = row.score
+    row.score, row.reasons = score_of(row, counts, stats, now)
+    row.save()
+    if changes or row.score != previous:
+        DeviceHealthEvent.objects.create(workspace_id=row.workspace_id, device_id=row.device_id, at=now, kind=kind,
+                                         code=code, score=row.score, previous_score=previous, changes=list(changes))
+    return row
+
+
+def _limits_changes(row, limits: AccountLimits, now) -> list[dict]:
+    """Apply what /me said to the row; return what changed. Absent parts: capping becomes unknown, while a
+    timelock a 463 revealed stays until /me says otherwise."""
+    changes = []
+    status = limits.capping_status or ""
+    if status != row.capping_status:
+        changes.append({"code": "capping", "params": {"before": row.capping_status, "after": status}})
+    row.capping_status = status
+    row.capping_total_quota = limits.total_quota if limits.capping_known else None
+    row.capping_used_quota = limits.used_quota if limits.capping_known else None
+    row.capping_cycle_end = limits.cycle_end if limits.capping_known else None
+    if limits.timelock_known:
+        active = bool(limits.timelock_active) and (limits.timelock_ends is None or limits.timelock_ends > now)
+        if active and not _timelock_until(row, now):
+            changes.append({"code": "timelock_on",
+                            "params": {"until": limits.timelock_ends.isoformat() if limits.timelock_ends else ""}})
+        elif not active and _timelock_until(row, now):
+            changes.append({"code": "timelock_off", "params": {}})
+        row.timelock_active = active
+        row.timelock_ends = limits.timelock_ends if active else None
+    elif row.timelock_active and not _timelock_until(row, now):
+        row.timelock_active, row.timelock_ends = None, None  # a guessed timelock that ran out
+    return changes
+
+
+def limits_apply(*, device, limits: AccountLimits | None, now=None, counts=None, stats=None) -> DeviceHealth:
+    """Store a poll's result (None: the session is not authenticated, nothing known) and rescore."""
+    now = now or timezone.now()
+    counts = counts if counts is not None else _event_counts([device.pk], now)
+    stats = stats if stats is not None else _send_stats([device.pk], now)
+    with transaction.atomic():
+        row = _row_locked(device)
+        row.last_polled_at = now
+        changes = _limits_changes(row, limits, now) if limits is not None else []
+        return _rescore(row, counts=counts, stats=stats.get(device.pk), now=now, kind=DeviceHealthEvent.Kind.POLL,
+                        changes=changes)
+
+
+def health_poll(*, device, now=None, counts=None, stats=None) -> DeviceHealth | None:
+    """Read one number's limits from WAHA and store them. A WAHA failure is logged and changes nothing but the
+    poll time (the next round tries again); it is never raised, since callers are beat and the engine's hook."""
+    now = now or timezone.now()
+    try:
+        limits = client_for(device).session_limits(device.session_name)
+    except waha.WahaError as exc:
+        log.info("health poll of %s: %s", device.session_name, exc)
+        DeviceHealth.objects.filter(device_id=device.pk).update(last_polled_at=now)
+        return None
+    return limits_apply(device=device, limits=limits, now=now, counts=counts, stats=stats)
+
+
+def health_poll_due(*, now=None, limit=200) -> int:
+    """One beat round: poll every connected number whose last read is older than SEBAR_HEALTH_POLL_SECONDS,
+    least recently read first, at most ``limit``. Returns how many were polled. Safe to run twice: a number
+    just read is not due."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=poll_seconds())
+    due = (Device.objects.filter(status=Device.Status.CONNECTED)
+           .filter(Q(health__last_polled_at__isnull=True) | Q(health__last_polled_at__lt=cutoff))
+           .select_related("server").order_by(F("health__last_polled_at").asc(nulls_first=True), "pk"))
+    devices = list(due[:limit])
+    if not devices:
+        return 0
+    ids = [d.pk for d in devices]
+    counts, stats = _event_counts(ids, now), _send_stats(ids, now)
+    for device in devices:
+        health_poll(device=device, now=now, counts=counts, stats=stats)
+    return len(devices)
+
+
+def health_rescore(*, device, now=None) -> DeviceHealth:
+    """Recompute a number's score from what is stored (no WAHA call), e.g. after its campaign figures moved."""
+    now = now or timezone.now()
+    counts, stats = _event_counts([device.pk], now), _send_stats([device.pk], now)
+    with transaction.atomic():
+        row = _row_locked(device)
+        return _rescore(row, counts=counts, stats=stats.get(device.pk), now=now, kind=DeviceHealthEvent.Kind.RESCORE)
+
+
+def _record(device, *, kind, code, changes, now, update=None) -> DeviceHealth:
+    """An event that counts (a refused send, a drop), then the score it leaves."""
+    with transaction.atomic():
+        row = _row_locked(device)
+        if update:
+            update(row)
+        event = DeviceHealthEvent.objects.create(workspace_id=device.workspace_id, device_id=device.pk, at=now,
+                                                 kind=kind, code=code, score=row.score, previous_score=row.score,
+                                                 changes=changes)
+        counts, stats = _event_counts([device.pk], now), _send_stats([device.pk], now)
+        row.score, row.reasons = score_of(row, counts, stats.get(device.pk), now)
+        row.save()
+        DeviceHealthEvent.objects.filter(pk=event.pk).update(score=row.score)
+    return row
+
+
+def send_error_record(*, device, exc) -> str | None:
+    """The engine's one call for a failed WAHA call of a send: records a 463 or a rate-overlimit (anything else is
+    ignored) and asks for a poll of /me (rate-limited). Returns the signal recorded, or None."""
+    signal = getattr(exc, "signal", None)
+    if signal not in ("timelock", "rate_overlimit"):
+        return None
+    now = timezone.now()
+
+    def update(row):
+        if signal == "timelock":
+            row.last_timelock_error_at = now
+            if not row.timelock_active:
+                row.timelock_active, row.timelock_ends = True, None
+
+    _record(device, kind=DeviceHealthEvent.Kind.SEND_ERROR, code=signal, now=now, update=update,
+            changes=[{"code": "send_refused", "params": {"signal": signal}}])
+    health_poll_soon(device=device, now=now)
+    return signal
+
+
+def health_poll_soon(*, device, now=None) -> bool:
+    """Queue one poll of this number's /me, unless one was asked within SEBAR_HEALTH_ERROR_POLL_SECONDS: a burst
+    of errors costs one WAHA call. The claim is a conditional UPDATE, so two workers cannot both queue it."""
+    now = now or timezone.now()
+    recent = now - timedelta(seconds=error_poll_seconds())
+    DeviceHealth.objects.get_or_create(device_id=device.pk, defaults={"workspace_id": device.workspace_id})
+    claimed = DeviceHealth.objects.filter(Q(error_poll_at__isnull=True) | Q(error_poll_at__lt=recent),
+                                          device_id=device.pk).update(error_poll_at=now)
+    if claimed:
+        enqueue_on_commit(POLL_TASK, device.pk)
+    return bool(claimed)
+
+
+def status_change_record(*, device, status, previous) -> DeviceHealth | None:
+    """A linked number's session dropped to FAILED or STOPPED (from any other status): one flap."""
+    if status not in FLAP_STATUSES or status == previous or not device.phone_number:
+        return None
+    return _record(device, kind=DeviceHealthEvent.Kind.STATUS, code=status, now=timezone.now(),
+                   changes=[{"code": "session", "params": {"status": status}}])
