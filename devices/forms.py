@@ -18,3 +18,19 @@ class PairingCodeForm(forms.Form):
 class SimulateInboundForm(forms.Form):
     text = forms.CharField(label=_("Message from the customer"), max_length=500,
                            initial=_("Hi, is this still available?"))
+
+
+class SandboxSignalForm(forms.Form):
+    """Sandbox: what WhatsApp does to this number next (the emulator plays it)."""
+
+    signal = forms.ChoiceField(label=_("Make WhatsApp…"), choices=[
+        ("first_warning", _("warn: capping first warning")),
+        ("second_warning", _("warn again: capping second warning")),
+        ("capped", _("cap new chats for this cycle")),
+        ("capping_none", _("lift the capping")),
+        ("timelock", _("set a reach-out timelock for an hour (463)")),
+        ("timelock_off", _("end the timelock")),
+        ("rate_overlimit", _("answer rate-overlimit to the next 3 calls")),
+        ("flap", _("drop the session 3 times")),
+        ("unknown", _("say nothing about limits (an older WAHA)")),
+    ])

@@ -248,6 +248,19 @@ def score_of(row: DeviceHealth, counts: dict, stats: SendStats | None, now=None)
     return max(0, 100 - sum(r["penalty"] for r in reasons)), reasons
 
 
+def device_health_of(device) -> DeviceHealth | None:
+    """The device's health row, or None before its first assessment (select_related("health") avoids a query)."""
+    try:
+        return device.health
+    except DeviceHealth.DoesNotExist:
+        return None
+
+
+def timelock_until_of(row: DeviceHealth | None, now=None) -> datetime | None:
+    """When the known reach-out timelock ends (None: none known), for pages and the API."""
+    return None if row is None else _timelock_until(row, now or timezone.now())
+
+
 def health_summary(row: DeviceHealth | None) -> str:
     """"62: capping first warning; 4 % not on WhatsApp" in the active language ("" before any assessment)."""
     return "" if row is None else health_text(row.score, row.reasons)

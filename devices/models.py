@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import WorkspaceOwned
 
+from .health_reasons import changes_text, health_text, reasons_text
+
 
 class WahaServer(models.Model):
     """A WAHA instance configured by operators. Not tenant data: devices of many workspaces share it."""
@@ -84,6 +86,14 @@ class Device(WorkspaceOwned):
     @property
     def is_connected(self):
         return self.status == self.Status.CONNECTED
+
+    @property
+    def health_or_none(self):
+        """The health row, or None before the first assessment (templates cannot catch DoesNotExist)."""
+        try:
+            return self.health
+        except DeviceHealth.DoesNotExist:
+            return None
 
     # WAHA status -> (badge colour, what the owner reads)
     BADGES = {
@@ -180,6 +190,19 @@ class DeviceHealth(WorkspaceOwned):
     def __str__(self):
         return f"{self.device}: {self.score}"
 
+    @property
+    def summary(self):
+        """"62: capping first warning; 4 % not on WhatsApp", in the active language."""
+        return health_text(self.score, self.reasons)
+
+    @property
+    def reasons_words(self):
+        return reasons_text(self.reasons)
+
+    @property
+    def badge(self):
+        return "green" if self.score >= 80 else "amber" if self.score >= 50 else "red"
+
 
 class DeviceHealthEvent(WorkspaceOwned):
     """One thing that moved a number's health: a limit WhatsApp set or lifted, a refused send, a session drop."""
@@ -208,3 +231,7 @@ class DeviceHealthEvent(WorkspaceOwned):
 
     def __str__(self):
         return f"{self.device} {self.kind} {self.score}"
+
+    @property
+    def changes_words(self):
+        return changes_text(self.changes)

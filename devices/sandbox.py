@@ -83,3 +83,29 @@ def sandbox_inbound(*, device, text, phone=FAKE_CUSTOMER, push_name="") -> dict:
         raise SandboxOnly(_("Connect this number first: only a connected number receives messages."),
                           code="device_not_connected")
     return _control(device, "inbound", {"from": phone, "text": text, "push_name": push_name})
+
+
+# What the sandbox's device page can make WhatsApp do to a number, and the control call that plays it
+# (devices/emulator/limits.py): the health score and its history follow, as with a real number.
+SIGNALS = {
+    "capping_none": ("limits", {"capping": {"status": "NONE", "total": 250, "used": 0}}),
+    "first_warning": ("limits", {"capping": {"status": "FIRST_WARNING", "total": 250, "used": 150}}),
+    "second_warning": ("limits", {"capping": {"status": "SECOND_WARNING", "total": 250, "used": 220}}),
+    "capped": ("limits", {"capping": {"status": "CAPPED", "total": 250, "used": 250}}),
+    "timelock": ("limits", {"timelock": {"seconds": 3600}}),
+    "timelock_off": ("limits", {"timelock": {"active": False}}),
+    "rate_overlimit": ("limits", {"rate_overlimit": 3}),
+    "flap": ("flap", {"times": 3, "gap": 1.0}),
+    "unknown": ("limits", {"capping": None, "timelock": None}),
+}
+
+
+def sandbox_signal(*, device, signal) -> dict:
+    """Play one of ``SIGNALS`` on the emulator for this number (sandbox only)."""
+    if signal not in SIGNALS:
+        raise SandboxOnly(_("Unknown sandbox signal."))
+    if not device.is_connected:
+        raise SandboxOnly(_("Connect this number first: only a connected number has WhatsApp limits."),
+                          code="device_not_connected")
+    action, body = SIGNALS[signal]
+    return _control(device, action, body)

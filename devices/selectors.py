@@ -18,7 +18,7 @@ def broadcast_devices(workspace):
 
 
 def device_list(workspace):
-    return Device.objects.for_workspace(workspace).order_by("created_at", "pk")
+    return Device.objects.for_workspace(workspace).select_related("health").order_by("created_at", "pk")
 
 
 def client_for(device) -> WahaClient:

@@ -1,7 +1,7 @@
 """Devices pages (mounted at /devices/, namespace "devices")."""
 from django.urls import path
 
-from . import views
+from . import health_views, views
 
 app_name = "devices"
 urlpatterns = [
@@ -18,4 +18,6 @@ urlpatterns = [
     path("<str:session>/reconnect", views.device_reconnect, name="reconnect"),
     path("<str:session>/broadcast", views.device_broadcast, name="broadcast"),
     path("<str:session>/delete", views.device_delete, name="delete"),
+    path("<str:session>/health", health_views.device_health, name="health"),
+    path("<str:session>/sandbox-signal", health_views.device_sandbox_signal, name="sandbox-signal"),
 ]

@@ -26,7 +26,7 @@ class DeviceViewSet(WorkspaceViewSet):
     permission_actions = {"scan": "devices:manage", "qr": "devices:manage"}
 
     def get_queryset(self):
-        return super().get_queryset().order_by("created_at", "pk")
+        return super().get_queryset().select_related("health").order_by("created_at", "pk")
 
     def create(self, request, *args, **kwargs):
         raise MethodNotAllowed("POST", detail="Use POST /api/devices/scan to add a device.")

@@ -35,8 +35,8 @@ Control API (emulator only, no API key), also available as ``EmulatorServer`` me
   (``server.push_ack(name, short_id, ack)``)
 - ``POST /_emulator/sessions/{name}/fail`` → FAILED + ``session.status``. (``server.fail_session``)
 - ``POST /_emulator/sessions/{name}/limits`` ``{"capping": {"status", "total"?, "used"?, "cycle_seconds"?} | null,
-  "timelock": {"seconds"} | null}`` → WhatsApp's new-chat quota and reach-out timelock: ``/me`` shows them as
-  ``messageCapping`` / ``reachoutTimelock``, and sends to new chats use the quota or fail with 463
+  "timelock": {"seconds"} | null, "rate_overlimit": n}`` → WhatsApp's new-chat quota and reach-out timelock:
+  ``/me`` shows them as ``messageCapping`` / ``reachoutTimelock``, and sends to new chats use the quota or fail with 463
   (``limits.py``). (``server.set_limits(name, capping=, timelock=)``)
 - ``POST /_emulator/sessions/{name}/flap`` ``{"times"?, "gap"?}`` → FAILED → STARTING → WORKING, ``times``
   rounds. (``server.flap(name, times, gap)``)

@@ -193,8 +193,8 @@ def check_exists(emu, request):
     phone = (request.arg("phone") or "").split("@")[0]
     digits = "".join(ch for ch in phone if ch.isdigit())
     with emu.state.lock:
-        messages.working_session(emu, request.arg("session") or "default")
-        if emu.state.faults.take("rate_overlimit"):
+        session = messages.working_session(emu, request.arg("session") or "default")
+        if emu.state.faults.take("rate_overlimit") or limits.take_overlimit(session.limits):
             raise server_error(limits.OVERLIMIT_ERRORS[emu.engine], request)
         if not digits or emu.state.faults.is_off_whatsapp(digits):
             return Response(200, {"numberExists": False})

@@ -46,6 +46,7 @@ class AccountLimits:
     contacted: set = dataclasses.field(default_factory=set)  # chats opened this cycle
     timelock_shown: bool = False  # False: /me leaves reachoutTimelock out
     timelock_ends: int = 0  # unix seconds; 0 = none
+    rate_overlimit: int = 0  # the next n sends / check-exists calls of this account answer rate-overlimit
 
     def engaged(self) -> bool:
         """True when a send's chat matters: a quota counts or a timelock was set."""
@@ -83,11 +84,14 @@ class AccountLimits:
 
 def set_limits(limits: AccountLimits, data: dict, now: float | None = None) -> None:
     """Merge a control body: ``{"capping": {"status", "total"?, "used"?, "cycle_seconds"?} | null,
-    "timelock": {"seconds"} | {"active": false} | null}``; a key left out keeps its state."""
+    "timelock": {"seconds"} | {"active": false} | null, "rate_overlimit": n}``; a key left out keeps its state."""
     now = time.time() if now is None else now
-    unknown = set(data) - {"capping", "timelock"}
+    unknown = set(data) - {"capping", "timelock", "rate_overlimit"}
     if unknown:
-        raise ApiError(400, nest(400, f"unknown limit(s): {', '.join(sorted(unknown))}; known: capping, timelock"))
+        raise ApiError(400, nest(400, f"unknown limit(s): {', '.join(sorted(unknown))}; "
+                                      "known: capping, timelock, rate_overlimit"))
+    if "rate_overlimit" in data:
+        limits.rate_overlimit = max(0, int(data["rate_overlimit"] or 0))
     if "capping" in data:
         capping = data["capping"]
         if capping is None:
@@ -112,6 +116,13 @@ def set_limits(limits: AccountLimits, data: dict, now: float | None = None) -> N
             limits.timelock_shown = True
             seconds = int(timelock.get("seconds") or 0) if timelock.get("active", True) else 0
             limits.timelock_ends = int(now) + seconds if seconds > 0 else 0
+
+
+def take_overlimit(limits: AccountLimits) -> bool:
+    if limits.rate_overlimit > 0:
+        limits.rate_overlimit -= 1
+        return True
+    return False
 
 
 def check_send(limits: AccountLimits, engine: str, chat_id: str, *, new_chat: bool, now: float | None = None):

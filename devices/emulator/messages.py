@@ -74,7 +74,7 @@ def send(emu, endpoint: str, request) -> dict:
             raise ApiError(503, nest(503, "Service Unavailable"))
         if emu.state.faults.take("send_5xx"):
             raise server_error("Emulated engine failure while sending (fault send_5xx)", request)
-        if emu.state.faults.take("rate_overlimit"):
+        if emu.state.faults.take("rate_overlimit") or limits.take_overlimit(session.limits):
             raise server_error(limits.OVERLIMIT_ERRORS[emu.engine], request)
         kind = SEND_KINDS[endpoint]
         chat_id = chat_id_of(body["chatId"])
