@@ -11,8 +11,11 @@ from django.utils.translation import ngettext
 
 
 def _percent(value) -> str:
+    # Whole percents from 10 up, one decimal below; rounded here, since number_format cuts rather than rounds.
     value = float(value or 0)
-    return formats.number_format(value, 0 if value >= 10 or value == int(value) else 1)
+    if value >= 10 or value == int(value):
+        return formats.number_format(round(value), 0)
+    return formats.number_format(round(value, 1), 1)
 
 
 def _when(value) -> str:
