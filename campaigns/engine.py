@@ -64,7 +64,7 @@ from devices.services import device_status_apply
 from devices.waha import WahaError, WahaOutcomeUnknown, WahaSessionMissing, WahaSessionNotReady
 from devices.waha_ids import chat_id_for_phone
 
-from . import sent_today, windows
+from . import contact_cap, sent_today, windows
 from .claims import claim_recipient
 from .media import kind_of, waha_file
 from .models import Campaign, DevicePace, Recipient
@@ -257,7 +257,8 @@ def device_can_send(device):
 def device_step(device_id, chain):
     """One step of a device's chain (see the module docstring)."""
     # The server too: the WhatsApp check and typing below need its WAHA client (one query fewer per message).
-    device = Device.objects.select_related("workspace", "pace", "server").filter(pk=device_id).first()
+    device = contact_cap.annotate_cap(Device.objects.select_related("workspace", "pace", "server")) \
+        .filter(pk=device_id).first()
     pace = getattr(device, "pace", None) if device is not None else None
     if pace is None or pace.chain != chain:
         return "stale"
@@ -291,6 +292,12 @@ def device_step(device_id, chain):
     if recipient is None:
         rearm(device_id, chain, 0)  # another device took the rows we saw; look again
         return "raced"
+    messages, days = contact_cap.cap_of(device)
+    if contact_cap.over_cap(recipient, messages, days, now):
+        Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
+            status=Recipient.Status.SKIPPED, **reason("contact_cap", messages=messages, days=days))
+        rearm(device_id, chain, 0)  # no slot was used
+        return "skipped"
     # Preparation before the slot: the WhatsApp check and typing, so the send itself is on time.
     try:
         chat_id, message_id = _prepare(device, chosen, recipient)

@@ -26,6 +26,8 @@ TEXTS = {
                     "or from another number."),
     "hourly_cap": _("This number sent its hourly cap per number; it pauses until that hour is over, or "
                     "another number sends it."),
+    "contact_cap": _("Skipped: this contact already got %(messages)s broadcast messages in the last %(days)s "
+                     "days, the limit per contact set in Contacts → Settings."),
     "empty_audience": _("No contacts matched the tags when the campaign started."),
     "plan_lapsed": _("Paused because the plan lapsed. It resumes by itself after payment."),
 }

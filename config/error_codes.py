@@ -67,6 +67,7 @@ CODES = {
     # Contacts and imports
     "invalid_phone": "Not a phone number that can be used (add the country code, e.g. +62).",
     "duplicate_contact": "A contact with this phone number already exists in your workspace.",
+    "invalid_contact_cap": "The limit of broadcast messages per contact is out of range (0-100 messages in 1-90 days).",
     "bulk_invalid": "The bulk action or its selection is not valid.",
     "group_not_found": "The WhatsApp group is not visible to that number.",
     "import_file_invalid": "The import file cannot be read (type, size, encoding or shape).",

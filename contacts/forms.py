@@ -50,6 +50,12 @@ class OptOutWordsForm(forms.Form):
                                         "again, until an owner undoes it."))
 
 
+class ContactCapForm(forms.Form):
+    messages = forms.IntegerField(label=_("Broadcast messages per contact"), min_value=0, max_value=100,
+                                  help_text=_("0 = no limit. Replies to a customer's own message never count."))
+    days = forms.IntegerField(label=_("in this many days"), min_value=1, max_value=90)
+
+
 def mapping_choices(headers):
     """Choices per column: phone, name, tags, skip, or a custom field named after the header."""
     base = [(columns.PHONE, _("Phone")), (columns.NAME, _("Name")), (columns.TAGS, _("Tags")),

@@ -13,6 +13,7 @@ list of names (`["VIP", "Lead"]`).
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,9 @@ from accounts.tenancy import WorkspaceOwned
 from .importing import reasons
 
 DEFAULT_OPT_OUT_WORDS = ["STOP", "BERHENTI", "UNSUBSCRIBE"]
+# At most this many broadcast messages per contact in this many days, on by default: a customer who gets
+# a promotion every day blocks the number, and blocks are what get numbers banned.
+CONTACT_CAP_DEFAULT = (3, 7)
 
 
 class Tag(WorkspaceOwned):
@@ -83,9 +87,16 @@ class ContactTag(models.Model):
 
 
 class ContactSettings(WorkspaceOwned):
-    """Per-workspace contact settings: the words that opt a contact out when they write them."""
+    """Per-workspace contact settings: the words that opt a contact out when they write them, and how many
+    broadcast messages a contact may get in a number of days."""
 
     opt_out_words = models.JSONField(_("opt-out words"), default=list, blank=True)
+    # Read by the broadcast engine before each send (campaigns/contact_cap.py); 0 messages = no cap.
+    contact_cap_messages = models.PositiveSmallIntegerField(
+        _("broadcast messages per contact"), default=CONTACT_CAP_DEFAULT[0],
+        validators=[MaxValueValidator(100)])
+    contact_cap_days = models.PositiveSmallIntegerField(
+        _("in days"), default=CONTACT_CAP_DEFAULT[1], validators=[MinValueValidator(1), MaxValueValidator(90)])
 
     class Meta:
         verbose_name = _("contact settings")

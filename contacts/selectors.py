@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from devices.models import Device
 
-from .models import DEFAULT_OPT_OUT_WORDS, Contact, ContactSettings, ContactTag, ImportJob, Tag
+from .models import CONTACT_CAP_DEFAULT, DEFAULT_OPT_OUT_WORDS, Contact, ContactSettings, ContactTag, ImportJob, Tag
 
 COUNT_CAP = 10_000
 
@@ -156,6 +156,13 @@ def contact_count(workspace):
 def opt_out_words(workspace):
     row = ContactSettings.objects.for_workspace(workspace).first()
     return list(row.opt_out_words) if row else list(DEFAULT_OPT_OUT_WORDS)
+
+
+def contact_cap(workspace):
+    """(messages, days): at most `messages` broadcast messages per contact in `days` days; 0 = no cap."""
+    row = ContactSettings.objects.for_workspace(workspace).values_list("contact_cap_messages",
+                                                                       "contact_cap_days").first()
+    return tuple(row) if row else CONTACT_CAP_DEFAULT
 
 
 def import_jobs(workspace, limit=10):

@@ -232,3 +232,20 @@ def opt_out_words_set(*, workspace, words):
     row.opt_out_words = cleaned
     row.save()
     return row
+
+
+def contact_cap_set(*, workspace, messages, days):
+    """Set how many broadcast messages a contact may get in how many days (0 messages: no cap)."""
+    errors = {}
+    if not isinstance(messages, int) or not 0 <= messages <= 100:
+        errors["messages"] = _("A whole number from 0 (no cap) to 100.")
+    if not isinstance(days, int) or not 1 <= days <= 90:
+        errors["days"] = _("A whole number of days from 1 to 90.")
+    if errors:
+        raise UserError(_("Check the limit per contact: %(what)s") % {"what": " ".join(errors.values())},
+                        code="invalid_contact_cap", fields=errors)
+    row, _created = ContactSettings.objects.get_or_create(workspace=workspace,
+                                                          defaults={"opt_out_words": DEFAULT_OPT_OUT_WORDS})
+    row.contact_cap_messages, row.contact_cap_days = messages, days
+    row.save(update_fields=["contact_cap_messages", "contact_cap_days"])
+    return row

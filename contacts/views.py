@@ -20,7 +20,7 @@ from devices.models import Device
 
 from . import bulk, exporting, grab, selectors, services
 from .api.views import rejects_csv
-from .forms import ContactForm, GrabForm, OptOutWordsForm, UploadForm, mapping_choices
+from .forms import ContactCapForm, ContactForm, GrabForm, OptOutWordsForm, UploadForm, mapping_choices
 from .importing import jobs
 from .models import Contact, ImportJob
 from .panels import panels_for
@@ -301,9 +301,16 @@ def group_grab(request):
 @workspace_view("contacts:edit")
 @require_http_methods(["GET", "POST"])
 def contact_settings(request):
-    form = OptOutWordsForm(request.POST or None,
+    """Two forms on one page, each saved by its own button (`section`): the other keeps what is stored."""
+    section = None
+    if request.method == "POST":  # a form posted without its button (Enter in a field) is still known
+        section = request.POST.get("section") or ("cap" if "messages" in request.POST else "words")
+    form = OptOutWordsForm(request.POST if section == "words" else None,
                            initial={"words": "\n".join(selectors.opt_out_words(request.workspace))})
-    if request.method == "POST" and form.is_valid():
+    cap_messages, cap_days = selectors.contact_cap(request.workspace)
+    cap_form = ContactCapForm(request.POST if section == "cap" else None,
+                              initial={"messages": cap_messages, "days": cap_days})
+    if section == "words" and form.is_valid():
         try:
             services.opt_out_words_set(workspace=request.workspace, words=form.cleaned_data["words"])
         except UserError as exc:
@@ -311,4 +318,13 @@ def contact_settings(request):
         else:
             messages.success(request, _("Opt-out words saved."))
             return redirect("contacts:settings")
-    return render(request, "contacts/settings.html", {"form": form})
+    if section == "cap" and cap_form.is_valid():
+        try:
+            services.contact_cap_set(workspace=request.workspace, messages=cap_form.cleaned_data["messages"],
+                                     days=cap_form.cleaned_data["days"])
+        except UserError as exc:
+            apply_user_error(cap_form, exc)
+        else:
+            messages.success(request, _("Limit per contact saved."))
+            return redirect("contacts:settings")
+    return render(request, "contacts/settings.html", {"form": form, "cap_form": cap_form})
