@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from campaigns.contact_cap import over_cap
 from campaigns.models import Campaign, Recipient
+from config.errors import UserError
 from contacts.models import CONTACT_CAP_DEFAULT, ContactSettings
 from contacts.selectors import contact_cap
 from contacts.services import contact_cap_set
-from config.errors import UserError
 
 from .helpers import sent_to, start
 
