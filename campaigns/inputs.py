@@ -1,18 +1,15 @@
 """Reading what users type into the composer and the API the same way: tags, schedules, presets."""
 import json
-from datetime import datetime
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from common.wall_clock import wall_clock_parse
 from config.errors import UserError
 from devices.models import Device
 
 from . import services, windows
 from .models import DEFAULT_DELAY, DELAY_PRESETS, HOURLY_CAP_DEFAULT
-
-SCHEDULE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
-                    "%d/%m/%Y %H:%M")  # the last: what the composer shows (day first)
 
 
 def split_tags(value):
@@ -37,20 +34,12 @@ def parse_schedule(value, workspace):
     """An aware datetime from "2026-05-01 10:00" read in the workspace's time zone; None when empty."""
     if value in (None, ""):
         return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=windows.zone(workspace))
-    text = str(value).strip()
-    for fmt in SCHEDULE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).replace(tzinfo=windows.zone(workspace))
-        except ValueError:
-            continue
     try:
-        parsed = datetime.fromisoformat(text)
+        return wall_clock_parse(value, windows.zone(workspace))
     except ValueError:
         raise UserError(_("“%(value)s” is not a date and time. Write it like 2026-05-01 10:00 (%(tz)s time).")
-                        % {"value": text, "tz": workspace.time_zone}, fields={"schedule": _("bad format")}) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=windows.zone(workspace))
+                        % {"value": str(value).strip(), "tz": workspace.time_zone},
+                        fields={"schedule": _("bad format")}) from None
 
 
 def delay_range(preset=None, delay_min=None, delay_max=None):
