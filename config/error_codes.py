@@ -85,6 +85,8 @@ CODES = {
     "too_many_rules": "The workspace has the most auto-reply rules allowed.",
     "too_many_regex_rules": "The workspace has the most regular-expression rules allowed.",
     "unreadable_file": "The knowledge file cannot be read as text.",
+    "send_at_out_of_range": "`send_at` is in the past or more than 90 days ahead.",
+    "message_not_scheduled": "The message is not scheduled (any more): it is being sent, was sent, or failed.",
     # Link rotator
     "rotator_invalid": "The link is not valid; the message says why.",
     "slug_taken": "Another link already uses this address.",

@@ -104,6 +104,9 @@ class Message(WorkspaceOwned):
 
     class SendState(models.TextChoices):
         NONE = "", _("Not ours to send")
+        # "Send later": waits for send_at; the send claims it from here once due (replies.message_send).
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
         QUEUED = "queued", _("Queued")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
@@ -126,7 +129,9 @@ class Message(WorkspaceOwned):
     short_id = models.CharField(max_length=100, null=True, blank=True)
     # -1 ERROR, 0 PENDING, 1 SERVER, 2 DEVICE, 3 READ, 4 PLAYED (API.md §6); null before the send.
     ack = models.SmallIntegerField(null=True, blank=True)
-    send_state = models.CharField(max_length=8, choices=SendState.choices, default=SendState.NONE, blank=True)
+    send_state = models.CharField(max_length=10, choices=SendState.choices, default=SendState.NONE, blank=True)
+    # When a person asked it to go ("send later"); null for a message sent at once. Kept after it went.
+    send_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
     # Which keyword rule or "assistant"/"faq"/"opt_out" produced a bot reply; on an inbound message,
     # "assistant" once the assistant took it (its claim: one answer per message).

@@ -7,6 +7,9 @@ rules in priority order, the AI assistant; otherwise nothing and the chat waits 
 
 Sending follows WAHA's human-like flow without sleeping a worker: seen and typing go out at once, and
 the send itself is a task queued with a countdown that grows with the reply's length.
+
+"Send later" (an agent's message with `send_at`) is the same row in SCHEDULED until it is due: the same send
+task claims it then, queued by the beat's sweep (`messages_requeue`), never by a worker that waits.
 """
 import base64
 import logging
@@ -16,12 +19,15 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.language import workspace_language
 from accounts.models import Workspace
 from common.spintax import render
+from common.wall_clock import wall_clock_parse
 from config import queue
 from config.errors import UserError
 from contacts.selectors import contact_variables
@@ -60,11 +66,16 @@ def typing_seconds(text):
     return max(1.0, min(8.0, 1.0 + len(text or "") / 20.0))
 
 
-def message_queue(*, chat, text, sender, upload=None, media_file=None, sent_by=None, source="", human_like=True):
-    """Write an outbound row and queue its send after commit; `human_like` adds seen + typing first."""
+def message_queue(*, chat, text, sender, upload=None, media_file=None, sent_by=None, source="", human_like=True,
+                  send_at=None):
+    """Write an outbound row and queue its send after commit; `human_like` adds seen + typing first.
+
+    With `send_at` the row waits SCHEDULED (shown at that time in the chat) and the chat list is not touched
+    until it goes; a send due soon is queued with its countdown now, a later one by the beat's sweep."""
+    state = Message.SendState.SCHEDULED if send_at else Message.SendState.QUEUED
     message = Message(workspace_id=chat.workspace_id, chat=chat, device_id=chat.device_id,
-                      direction=Message.Direction.OUT, sender=sender, sent_by=sent_by, text=text,
-                      send_state=Message.SendState.QUEUED, reply_source=source[:40], timestamp=timezone.now())
+                      direction=Message.Direction.OUT, sender=sender, sent_by=sent_by, text=text, send_state=state,
+                      send_at=send_at, reply_source=source[:40], timestamp=send_at or timezone.now())
     if upload is not None:
         message.media_mimetype = (getattr(upload, "content_type", "") or "application/octet-stream")[:100]
         message.media_filename = (upload.name or "file")[:200]
@@ -81,9 +92,12 @@ def message_queue(*, chat, text, sender, upload=None, media_file=None, sent_by=N
     if message.media:
         message.media_type = media_type_of(message.media_mimetype)
     message.save()
-    Chat.objects.filter(pk=chat.pk).update(
-        last_message_at=message.timestamp,
-        last_message_preview=(text or f"[{message.media_type}]")[:120])
+    if send_at:
+        ahead = (send_at - timezone.now()).total_seconds()
+        if ahead <= SCHEDULE_SWEEP_AHEAD.total_seconds():
+            queue.enqueue_on_commit(SEND_TASK, message.pk, countdown=max(0.0, ahead))
+        return message
+    _chat_last_message(chat.pk, message)
     delay = typing_seconds(text) if human_like else 0
 
     def _after_commit():
@@ -95,8 +109,50 @@ def message_queue(*, chat, text, sender, upload=None, media_file=None, sent_by=N
     return message
 
 
-def chat_send_by_agent(*, chat, user, text="", upload=None):
-    """A person's reply: queued and sent through the chat's device. The bot steps back in this chat."""
+def _chat_last_message(chat_id, message):
+    Chat.objects.filter(pk=chat_id).update(last_message_at=message.timestamp,
+                                           last_message_preview=(message.text or f"[{message.media_type}]")[:120])
+
+
+# "Send later" goes at most this far ahead: further than a quarter is a campaign, not a reply.
+SEND_LATER_MAX = timedelta(days=90)
+# The sweep runs every minute and queues what is due before its next run, each with its own countdown
+# (far below the broker's visibility timeout), so a scheduled message goes at its minute, not up to a minute late.
+SCHEDULE_SWEEP_AHEAD = timedelta(seconds=70)
+
+
+def send_at_parse(value, workspace):
+    """The aware `send_at` from what the composer or the API sent (ISO 8601 with an offset, or a wall-clock
+    time in the workspace's zone such as 01/06/2030 09:00); None when empty."""
+    if value in (None, ""):
+        return None
+    try:
+        return wall_clock_parse(value, workspace.zone)
+    except ValueError:
+        raise UserError(_("“%(value)s” is not a date and time. Write it like 01/06/2030 09:00 (%(tz)s time).")
+                        % {"value": str(value).strip()[:40], "tz": workspace.time_zone},
+                        fields={"send_at": _("bad format")}) from None
+
+
+def _send_at_check(send_at, workspace):
+    now = timezone.now()
+    if send_at <= now:
+        raise UserError(_("“Send later” must be a time in the future; it is %(now)s now (%(tz)s time).")
+                        % {"now": timezone.localtime(now, workspace.zone).strftime("%d/%m/%Y %H:%M"),
+                           "tz": workspace.time_zone},
+                        code="send_at_out_of_range", fields={"send_at": _("in the past")})
+    if send_at > now + SEND_LATER_MAX:
+        raise UserError(_("“Send later” can be at most %(days)s days ahead. For later messages, use a campaign.")
+                        % {"days": SEND_LATER_MAX.days},
+                        code="send_at_out_of_range", fields={"send_at": _("too far ahead")})
+
+
+def chat_send_by_agent(*, chat, user, text="", upload=None, send_at=None):
+    """A person's reply: queued and sent through the chat's device. The bot steps back in this chat.
+
+    With `send_at` (aware) it waits until then; the bot steps back only when it actually goes, since the
+    customer hears nothing from a person before that. Taking the chat and clearing "needs a human" happen
+    now: an agent who answered, even for later, has handled it, and a second agent must not answer too."""
     text = (text or "").strip()
     if not text and upload is None:
         raise UserError(_("Write a message or attach a file."), fields={"text": "required"})
@@ -104,16 +160,41 @@ def chat_send_by_agent(*, chat, user, text="", upload=None):
         raise UserError(_("A WhatsApp message can be at most 4096 characters."), fields={"text": "too long"})
     if upload is not None and upload.size > 16 * 1024 * 1024:
         raise UserError(_("Files can be at most 16 MB."), fields={"file": "too large"})
+    if send_at is not None:
+        _send_at_check(send_at, chat.workspace)
     queue.require()  # refused while the queue is down: the agent is told, and nothing waits unseen
     with transaction.atomic():
         message = message_queue(chat=chat, text=text, upload=upload, sender=Message.Sender.AGENT, sent_by=user,
-                                human_like=False)
+                                human_like=False, send_at=send_at)
         Chat.objects.filter(pk=chat.pk).update(unread_count=0, needs_human=False, handoff_reason="")
         # Whoever answers an unassigned chat takes it, so two agents do not answer the same customer.
         Chat.objects.filter(pk=chat.pk, assigned_to__isnull=True).update(assigned_to=user)
-        # The customer is talking to a person now: a bot answering too would talk over them.
-        chat_bot_pause(chat=chat)
+        if send_at is None:
+            # The customer is talking to a person now: a bot answering too would talk over them.
+            chat_bot_pause(chat=chat)
     return message
+
+
+def message_cancel(*, chat, message_id):
+    """Cancel a scheduled message of this chat: one conditional UPDATE, so it either never goes or was already
+    claimed by the send (then refused, saying so). Cancelling twice is a quiet no-op."""
+    message = Message.objects.filter(chat=chat, pk=message_id).first()
+    if message is None:
+        raise Message.DoesNotExist
+    cancelled = Message.objects.filter(pk=message.pk, send_state=Message.SendState.SCHEDULED).update(
+        send_state=Message.SendState.CANCELLED, timestamp=timezone.now())
+    message.refresh_from_db()
+    if cancelled or message.send_state == Message.SendState.CANCELLED:
+        return message
+    if message.send_state == Message.SendState.SENT:
+        text = _("This message was already sent, so it cannot be cancelled any more.")
+    elif message.send_state == Message.SendState.FAILED:
+        text = _("This message was not scheduled any more: its send was tried and failed (see the reason below it).")
+    elif message.send_state in (Message.SendState.QUEUED, Message.SendState.SENDING):
+        text = _("This message is being sent right now, so it cannot be cancelled any more.")
+    else:
+        text = _("Only a message scheduled with “Send later” can be cancelled.")
+    raise UserError(text, code="message_not_scheduled", status_code=409)
 
 
 def _seen_and_typing(chat):
@@ -132,8 +213,11 @@ def message_send(*, message_id, final=True):
     `final` try the row goes back to QUEUED and WahaSessionNotReady is raised for the task to retry.
     Any other failure is final: repeating a send WAHA may have done would message the customer twice.
     """
-    claimed = Message.objects.filter(pk=message_id, send_state=Message.SendState.QUEUED).update(
-        send_state=Message.SendState.SENDING)
+    # A scheduled row is claimed only once due: a task that comes early (a countdown on a fast clock, a
+    # duplicate) does nothing, and the sweep queues it again at its time.
+    claimable = Q(send_state=Message.SendState.QUEUED) | Q(send_state=Message.SendState.SCHEDULED,
+                                                          send_at__lte=timezone.now())
+    claimed = Message.objects.filter(claimable, pk=message_id).update(send_state=Message.SendState.SENDING)
     if claimed != 1:
         return None
     message = Message.objects.select_related("chat", "device", "workspace").get(pk=message_id)
@@ -172,7 +256,20 @@ def message_send(*, message_id, final=True):
         logger.warning("Sending inbox message %s failed: %s", message.pk, exc)
         return None
     _record_sent(message, sent)
+    if message.send_at is not None:
+        _scheduled_went(message)
     return message
+
+
+def _scheduled_went(message):
+    """A scheduled message just went: only now does the customer hear from a person, so only now does the
+    chat list move and, for an agent's message, the bot step back (as for a reply sent at once)."""
+    now = timezone.now()
+    Message.objects.filter(pk=message.pk).update(timestamp=now)
+    message.timestamp = now
+    _chat_last_message(message.chat_id, message)
+    if message.sender == Message.Sender.AGENT:
+        chat_bot_pause(chat=message.chat, since=now)
 
 
 # A QUEUED row older than this lost its task: the send's countdown (typing, at most 8 s) and the task's
@@ -185,21 +282,41 @@ REQUEUE_BATCH = 500
 
 def messages_requeue(*, now=None):
     """Queue again the outgoing messages left QUEUED (their task was lost: the broker was down after the
-    commit, Redis was flushed); fail those waiting longer than GIVE_UP_AFTER. Beat runs it; safe to run
-    twice and never a double send: ``message_send`` claims QUEUED → SENDING first, and a row SENDING,
-    SENT or FAILED is never queued again. Returns (queued, failed)."""
+    commit, Redis was flushed), and queue the SCHEDULED ones due before the next sweep; fail those waiting
+    longer than GIVE_UP_AFTER (a scheduled one counts from its send_at). Beat runs it; safe to run twice and
+    never a double send: ``message_send`` claims QUEUED (or due SCHEDULED) → SENDING first, and a row
+    SENDING, SENT, FAILED or CANCELLED is never queued again. Returns (queued, failed)."""
     now = now or timezone.now()
-    waiting = Message.objects.filter(send_state=Message.SendState.QUEUED)
-    expired, failed = waiting.filter(created_at__lt=now - GIVE_UP_AFTER), 0
-    for workspace in Workspace.objects.filter(pk__in=expired.values("workspace_id")):
-        with workspace_language(workspace):  # a stored reason: in the shop's language, not the beat's
-            reason = _("Not sent: it waited more than an hour for Sebar's queue. Send it again if it is still "
-                       "needed.")
-        failed += expired.filter(workspace=workspace).update(send_state=Message.SendState.FAILED, ack=-1,
-                                                             error=reason)
-    stale = list(waiting.filter(created_at__lt=now - REQUEUE_AFTER).order_by("created_at")
+    # A scheduled row put back to QUEUED (its session was reconnecting) waits from its send_at, not from
+    # when it was written days ago.
+    waiting = (Message.objects.filter(send_state=Message.SendState.QUEUED)
+               .annotate(waiting_since=Coalesce("send_at", "created_at")))
+    scheduled = Message.objects.filter(send_state=Message.SendState.SCHEDULED)
+    failed = _give_up(waiting.filter(waiting_since__lt=now - GIVE_UP_AFTER),
+                      gettext_lazy("Not sent: it waited more than an hour for Sebar's queue. Send it again if it is "
+                                   "still needed."))
+    failed += _give_up(scheduled.filter(send_at__lt=now - GIVE_UP_AFTER),
+                       gettext_lazy("Not sent: its scheduled time passed more than an hour ago while Sebar's queue "
+                                    "was stopped. Send it again if it is still needed."))
+    stale = list(waiting.filter(waiting_since__lt=now - REQUEUE_AFTER).order_by("created_at")
                  .values_list("pk", flat=True)[:REQUEUE_BATCH])
-    return queue.enqueue_each(SEND_TASK, stale), failed
+    queued = queue.enqueue_each(SEND_TASK, stale)
+    for pk, send_at in (scheduled.filter(send_at__lte=now + SCHEDULE_SWEEP_AHEAD).order_by("send_at")
+                        .values_list("pk", "send_at")[:REQUEUE_BATCH]):
+        if not queue.enqueue(SEND_TASK, pk, countdown=max(0.0, (send_at - now).total_seconds())):
+            break  # the broker is down: the next sweep goes on
+        queued += 1
+    return queued, failed
+
+
+def _give_up(rows, reason):
+    """Fail `rows` with `reason`, stored in each shop's language (not the beat's); returns how many."""
+    failed = 0
+    for workspace in Workspace.objects.filter(pk__in=rows.values("workspace_id")):
+        with workspace_language(workspace):
+            text = str(reason)
+        failed += rows.filter(workspace=workspace).update(send_state=Message.SendState.FAILED, ack=-1, error=text)
+    return failed
 
 
 def _record_sent(message, sent):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("c/<int:pk>/resume-bot/", views.chat_resume_bot, name="chat_resume_bot"),
     path("c/<int:pk>/assign/", views.chat_assign, name="chat_assign"),
     path("media/<int:pk>/", views.message_media, name="message_media"),
+    path("messages/<int:pk>/cancel/", views.message_cancel, name="message_cancel"),
     path("auto-replies/", views.autoreply_list, name="autoreplies"),
     path("auto-replies/new/", views.autoreply_create, name="autoreply_create"),
     path("auto-replies/test/", views.autoreply_test, name="autoreply_test"),

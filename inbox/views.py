@@ -97,8 +97,9 @@ def chat_messages(request, pk):
 def chat_send(request, pk):
     chat = _visible_chat(request, pk)
     try:
+        send_at = replies.send_at_parse(request.POST.get("send_at", "").strip(), request.workspace)
         replies.chat_send_by_agent(chat=chat, user=request.user, text=request.POST.get("text", ""),
-                                    upload=request.FILES.get("file"))
+                                    upload=request.FILES.get("file"), send_at=send_at)
     except UserError as exc:
         if request.headers.get("HX-Request"):
             return render(request, "inbox/_messages.html",
@@ -137,6 +138,20 @@ def chat_assign(request, pk):
     try:
         services.chat_assign(chat=chat, user_id=request.POST.get("user") or None)
         messages.success(request, _("Assignment saved."))
+    except UserError as exc:
+        messages.error(request, exc.message)
+    return redirect("inbox:chat", pk=chat.pk)
+
+
+@require_POST
+@workspace_view("inbox:use")
+def message_cancel(request, pk):
+    """Cancel a scheduled message, for whoever may see its chat."""
+    message = get_for_workspace_or_404(request, Message, pk=pk)
+    chat = _visible_chat(request, message.chat_id)
+    try:
+        replies.message_cancel(chat=chat, message_id=message.pk)
+        messages.success(request, _("Cancelled: this message will not be sent."))
     except UserError as exc:
         messages.error(request, exc.message)
     return redirect("inbox:chat", pk=chat.pk)

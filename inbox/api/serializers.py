@@ -34,8 +34,9 @@ class MessageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Message
         fields = ["id", "direction", "sender", "sent_by", "text", "media_type", "media_mimetype", "media_filename",
-                  "media_url", "waha_id", "short_id", "ack", "ack_name", "send_state", "error", "reply_source",
-                  "timestamp"]
+                  "media_url", "waha_id", "short_id", "ack", "ack_name", "send_state", "send_at", "error",
+                  "reply_source", "timestamp"]
+        extra_kwargs = {"send_at": {"help_text": "When a scheduled message (send_state `scheduled`) goes; kept after."}}
 
     def get_media_url(self, message) -> str | None:
         # Served by a view that checks the chat's visibility, never from the public media root.
@@ -47,6 +48,11 @@ class MessageSerializer(serializers.ModelSerializer):
 class SendSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, max_length=4096)
     file = serializers.FileField(required=False)
+    send_at = serializers.CharField(
+        required=False, allow_blank=True, max_length=40,
+        help_text="Send later: ISO 8601 with an offset (2030-06-01T09:00:00+07:00), or without one to read it in "
+                  "the workspace's time zone; in the future and at most 90 days ahead. The message is `scheduled` "
+                  "until then and can be cancelled.")
 
 
 class ToggleBotSerializer(serializers.Serializer):

@@ -13,6 +13,8 @@ urlpatterns = [
     path("chats", views.ChatListView.as_view(), name="chat-list"),
     path("chats/<str:phone>/messages", views.ChatMessagesView.as_view(), name="chat-messages"),
     path("chats/<str:phone>/messages/<int:pk>/media", views.ChatMessageMediaView.as_view(), name="chat-message-media"),
+    path("chats/<str:phone>/messages/<int:pk>/cancel", views.ChatMessageCancelView.as_view(),
+         name="chat-message-cancel"),
     path("chats/<str:phone>/send", views.ChatSendView.as_view(), name="chat-send"),
     path("chats/<str:phone>/toggle-bot", views.ChatToggleBotView.as_view(), name="chat-toggle-bot"),
     path("chats/<str:phone>/resume-bot", views.ChatResumeBotView.as_view(), name="chat-resume-bot"),

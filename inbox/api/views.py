@@ -79,10 +79,21 @@ class ChatSendView(_ChatView):
         chat = self.chat(request, phone)
         data = SendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        send_at = replies.send_at_parse(data.validated_data.get("send_at"), request.workspace)
         message = replies.chat_send_by_agent(chat=chat, user=request.user, text=data.validated_data.get("text", ""),
-                                              upload=data.validated_data.get("file"))
+                                              upload=data.validated_data.get("file"), send_at=send_at)
         message.refresh_from_db()
         return Response(MessageSerializer(message).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ChatMessageCancelView(_ChatView):
+    """Cancel a message scheduled with `send_at`, until it starts going (then 409 `message_not_scheduled`)."""
+
+    @extend_schema(request=None, responses=MessageSerializer, parameters=[DEVICE_PARAM])
+    def post(self, request, phone, pk):
+        chat = self.chat(request, phone)
+        message = get_object_or_404(Message, chat=chat, pk=pk)
+        return Response(MessageSerializer(replies.message_cancel(chat=chat, message_id=message.pk)).data)
 
 
 class ChatToggleBotView(_ChatView):

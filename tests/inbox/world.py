@@ -1,4 +1,6 @@
 """Workspace A's inbox objects for the tenant walk: a chat with a message, a rule, a quick reply, knowledge."""
+import datetime
+
 from devices.models import Device, WahaServer
 from inbox.models import AutoReply, Chat, KnowledgeSource, Message, QuickReply
 from tests.url_walk import MARKER
@@ -16,6 +18,9 @@ def build(workspace, owner):
                                customer_wrote_at=timezone.now())
     message = Message.objects.create(workspace=workspace, chat=chat, device=device, direction="in", sender="customer",
                            text=MARKER, timestamp=timezone.now(), short_id="WALK1")
+    scheduled = Message.objects.create(workspace=workspace, chat=chat, device=device, direction="out", sender="agent",
+                                       text=MARKER, timestamp=timezone.now(), send_state="scheduled",
+                                       send_at=timezone.now() + datetime.timedelta(days=1))
     rule = AutoReply.objects.create(workspace=workspace, keyword=MARKER, response_text=MARKER)
     quick = QuickReply.objects.create(workspace=workspace, title=MARKER, text=MARKER)
     source = KnowledgeSource.objects.create(workspace=workspace, kind="faq", title=MARKER, question=MARKER,
@@ -37,4 +42,6 @@ def build(workspace, owner):
         "inbox:knowledge_delete": {"pk": source.pk},
         "inbox:message_media": {"pk": message.pk},
         "api:chat-message-media": {"phone": chat.phone, "pk": message.pk},
+        "inbox:message_cancel": {"pk": scheduled.pk},
+        "api:chat-message-cancel": {"phone": chat.phone, "pk": scheduled.pk},
     }
