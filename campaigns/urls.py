@@ -18,4 +18,7 @@ urlpatterns = [
     path("<int:campaign_id>/resume/", views.campaign_resume, name="resume"),
     path("<int:campaign_id>/cancel/", views.campaign_cancel, name="cancel"),
     path("<int:campaign_id>/recipients.csv", views.campaign_export, name="export"),
+    path("<int:campaign_id>/report/", views.campaign_report, name="report"),
+    path("<int:campaign_id>/report.csv", views.campaign_report_csv, name="report_csv"),
+    path("<int:campaign_id>/report.xlsx", views.campaign_report_xlsx, name="report_xlsx"),
 ]

@@ -19,7 +19,7 @@ from config.forms import apply_user_error
 from contacts.selectors import all_tags
 from devices.models import Device
 
-from . import inputs, selectors, services, trial
+from . import inputs, report, report_files, selectors, services, trial
 from .export import recipients_csv_response
 from .forms import CampaignForm, TestSendForm, draft_initial
 from .models import Campaign, Recipient
@@ -257,3 +257,25 @@ def campaign_export(request, campaign_id):
     campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
     status = request.GET.get("status") or None
     return recipients_csv_response(campaign, status if status in Recipient.Status.values else None)
+
+
+@require_GET
+@workspace_view("campaigns:view")
+def campaign_report(request, campaign_id):
+    """The campaign's summary on one page that prints as it reads (print stylesheet, a Print button)."""
+    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    return render(request, "campaigns/report.html", {
+        "campaign": campaign, "summary": report.summary(campaign), "now": timezone.now(),
+        "can_export": can(request.membership, "campaigns:export")})
+
+
+@require_GET
+@workspace_view("campaigns:export")
+def campaign_report_csv(request, campaign_id):
+    return report_files.csv_response(get_for_workspace_or_404(request, Campaign, pk=campaign_id))
+
+
+@require_GET
+@workspace_view("campaigns:export")
+def campaign_report_xlsx(request, campaign_id):
+    return report_files.xlsx_response(get_for_workspace_or_404(request, Campaign, pk=campaign_id))

@@ -147,3 +147,49 @@ class CampaignDetailSerializer(serializers.Serializer):
 
 class AudienceCountSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="contacts a campaign to these tags would reach now")
+
+
+class FunnelStageSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=["sent", "delivered", "read", "replied", "failed", "skipped", "pending"])
+    label = serializers.CharField(help_text="the stage's name in the client's language")
+    count = serializers.IntegerField()
+    of = serializers.ChoiceField(choices=["total", "sent"], help_text="what `percent` is a share of")
+    percent = serializers.FloatField(help_text="0-100, one decimal")
+
+
+class BreakdownSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    recipients = serializers.IntegerField()
+    sent = serializers.IntegerField(help_text="went out, also those delivered or read since")
+    delivered = serializers.IntegerField(help_text="delivered or read")
+    read = serializers.IntegerField()
+    replied = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+
+
+class DeviceBreakdownSerializer(BreakdownSerializer):
+    device = serializers.CharField(help_text="WAHA session name; empty for the rows no number took yet")
+
+
+class VariantBreakdownSerializer(BreakdownSerializer):
+    variant = serializers.CharField()
+
+
+class FailureLineSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[Recipient.Status.FAILED, Recipient.Status.SKIPPED])
+    status_label = serializers.CharField()
+    code = serializers.CharField(help_text="stable reason id (campaigns/reasons.py); empty for old rows")
+    reason = serializers.CharField(help_text="the reason's words in the client's language")
+    count = serializers.IntegerField()
+
+
+class ReportSerializer(serializers.Serializer):
+    """What `campaigns.report.summary` returns."""
+
+    total = serializers.IntegerField()
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="funnel key → count, and total")
+    funnel = FunnelStageSerializer(many=True)
+    per_device = DeviceBreakdownSerializer(many=True)
+    per_variant = VariantBreakdownSerializer(many=True, help_text="empty while the campaign has no variants")
+    failures = FailureLineSerializer(many=True, help_text="FAILED and SKIPPED rows by reason, most frequent first")

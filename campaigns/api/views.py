@@ -1,4 +1,5 @@
-"""Campaigns API: start (the brief's body), preview, stats, list, detail with its log, CSV, pause/resume/cancel."""
+"""Campaigns API: start (the brief's body), preview, stats, list, detail with its log, CSV, the report,
+pause/resume/cancel."""
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 from accounts.permissions import bulk_read_rows
 from accounts.tenancy import get_for_workspace_or_404
 from accounts.tenancy_api import WorkspaceAPIView
-from campaigns import inputs, selectors, services
+from campaigns import inputs, report, report_files, selectors, services
 from campaigns.export import recipients_csv_response
 from campaigns.inputs import start_campaign
 from campaigns.models import Campaign, Recipient
@@ -27,6 +28,7 @@ from .serializers import (
     PreviewResultSerializer,
     PreviewSerializer,
     RecipientSerializer,
+    ReportSerializer,
     StartSerializer,
     StatsSerializer,
 )
@@ -139,6 +141,38 @@ class CampaignExportView(CampaignObjectView):
     def get(self, request, campaign_id):
         status_filter = request.query_params.get("status") or None
         return recipients_csv_response(self.campaign(campaign_id), status_filter)
+
+
+class CampaignReportView(CampaignObjectView):
+    @extend_schema(tags=TAG, summary="A campaign's report: funnel, per number, per variant, failures by reason",
+                   description="The summary the report page and the XLSX Summary sheet show, labels and reasons in "
+                               "the client's language (Accept-Language). One line per recipient: "
+                               "report.csv or report.xlsx.",
+                   responses={200: ReportSerializer, **ERRORS})
+    def get(self, request, campaign_id):
+        return Response(report.summary(self.campaign(campaign_id)).as_dict())
+
+
+class CampaignReportCSVView(CampaignObjectView):
+    permission_read = "campaigns:export"
+
+    @extend_schema(tags=TAG, operation_id="campaigns_report_csv", summary="The report's recipients as CSV",
+                   description="One line per recipient: phone, name, variant, number, status, sent / delivered / "
+                               "read / replied times (workspace time zone, with offset), reason.",
+                   responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS})
+    def get(self, request, campaign_id):
+        return report_files.csv_response(self.campaign(campaign_id))
+
+
+class CampaignReportXLSXView(CampaignObjectView):
+    permission_read = "campaigns:export"
+
+    @extend_schema(tags=TAG, operation_id="campaigns_report_xlsx", summary="The report as an Excel workbook",
+                   description="A Summary sheet (funnel, per number, per variant, failures by reason) and a "
+                               "Recipients sheet, one line per recipient.",
+                   responses={(200, report_files.XLSX_TYPE): OpenApiTypes.BINARY, **ERRORS})
+    def get(self, request, campaign_id):
+        return report_files.xlsx_response(self.campaign(campaign_id))
 
 
 class CampaignActionView(CampaignObjectView):
