@@ -64,7 +64,7 @@ from devices.services import device_status_apply
 from devices.waha import WahaError, WahaOutcomeUnknown, WahaSessionMissing, WahaSessionNotReady
 from devices.waha_ids import chat_id_for_phone
 
-from . import contact_cap, sent_today, windows
+from . import contact_cap, events, sent_today, windows
 from .claims import claim_recipient
 from .media import kind_of, waha_file
 from .models import Campaign, DevicePace, Recipient
@@ -464,9 +464,13 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     in_flight = Q(status=Recipient.Status.SENDING) | Q(status=Recipient.Status.FAILED,
                                                        error_code=Recipient.OUTCOME_UNKNOWN)
     # The message is out: this write must not be lost to a deadlock, or a sent row is reaped as unknown.
-    retry_on_deadlock(Recipient.objects.filter(in_flight, pk=recipient.pk).update,
-                      status=Recipient.Status.SENT, sent_at=timezone.now(), waha_message_id=sent.id or "",
-                      waha_short_id=sent.short_id or message_id or "", error="", error_code="", error_params={})
+    if retry_on_deadlock(Recipient.objects.filter(in_flight, pk=recipient.pk).update,
+                         status=Recipient.Status.SENT, sent_at=timezone.now(), waha_message_id=sent.id or "",
+                         waha_short_id=sent.short_id or message_id or "", error="", error_code="",
+                         error_params={}):
+        events.message_status([{"pk": recipient.pk, "workspace_id": recipient.workspace_id,
+                                "campaign_id": recipient.campaign_id, "phone": recipient.phone, "status": "SENT",
+                                "device_used_id": device.pk, "waha_message_id": sent.id or "", "error_code": ""}])
     _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), started=started, late=late,
                floor=min_delay(campaign))
     return "sent"
@@ -548,8 +552,9 @@ def _send_failed(recipient, device, chain, exc):
         # This device backs off; the others keep their own clocks and take the row.
         rearm(device.pk, chain, retry_backoff_seconds())
         return "retry"
-    Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
-        status=Recipient.Status.FAILED, **reason("waha_error", detail=message))
+    if Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING).update(
+            status=Recipient.Status.FAILED, **reason("waha_error", detail=message)):
+        events.message_status(Recipient.objects.filter(pk=recipient.pk))
     rearm(device.pk, chain, 0)
     return "failed"
 
@@ -596,6 +601,8 @@ def campaigns_complete(workspace_id=None):
                 continue
             if Recipient.objects.filter(campaign_id=pk, status__in=OPEN_STATUSES).exists():
                 continue
-            completed += Campaign.objects.filter(pk=pk).update(status=Campaign.Status.COMPLETED,
-                                                               finished_at=timezone.now())
+            done = Campaign.objects.filter(pk=pk).update(status=Campaign.Status.COMPLETED, finished_at=timezone.now())
+            if done:
+                events.campaign_event("campaign.completed", pk)
+            completed += done
     return completed

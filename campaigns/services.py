@@ -21,7 +21,7 @@ from contacts.selectors import audience, contact_variables
 from devices.selectors import broadcast_devices
 from devices.waha_ids import parse_message_id, phone_of_chat_id, short_id_of
 
-from . import engine
+from . import engine, events
 from .errors import CampaignStateError
 from .models import HOURLY_CAP_DEFAULT, Campaign, Recipient
 from .reasons import reason
@@ -176,12 +176,15 @@ def campaign_launch(*, campaign_id):
         return None
     total = recipients_freeze(campaign=campaign)
     Campaign.objects.filter(pk=campaign.pk).update(total_recipients=total)
+    if won:
+        events.campaign_event("campaign.started", campaign.pk)
     for device_id in campaign.devices.values_list("pk", flat=True):
         engine.start_chain(device_id)
     if total == 0:
-        Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PROCESSING).update(
-            status=Campaign.Status.COMPLETED, finished_at=timezone.now(),
-            last_error_code="empty_audience", last_error="")
+        if Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PROCESSING).update(
+                status=Campaign.Status.COMPLETED, finished_at=timezone.now(),
+                last_error_code="empty_audience", last_error=""):
+            events.campaign_event("campaign.completed", campaign.pk)
     return campaign
 
 
@@ -341,17 +344,26 @@ def recipient_ack_apply(*, device, event):
     if ack >= 1:
         settled = rows.filter(_in_flight()).update(status=Recipient.Status.SENT, sent_at=now, error="",
                                                    error_code="", error_params={})
+        if settled:
+            events.message_status(rows.filter(status=Recipient.Status.SENT))
+    changed = 0
     if ack == 1:
         return settled
     if ack == 2:
-        return rows.filter(status=Recipient.Status.SENT).update(status=Recipient.Status.DELIVERED, delivered_at=now)
-    if ack in (3, 4):
-        return rows.filter(status__in=[Recipient.Status.SENT, Recipient.Status.DELIVERED]).update(
+        changed = rows.filter(status=Recipient.Status.SENT).update(status=Recipient.Status.DELIVERED,
+                                                                   delivered_at=now)
+        new_status = Recipient.Status.DELIVERED
+    elif ack in (3, 4):
+        changed = rows.filter(status__in=[Recipient.Status.SENT, Recipient.Status.DELIVERED]).update(
             status=Recipient.Status.READ, read_at=now, delivered_at=Coalesce("delivered_at", now))
-    if ack == -1:
-        return rows.filter(status=Recipient.Status.SENT).update(
+        new_status = Recipient.Status.READ
+    elif ack == -1:
+        changed = rows.filter(status=Recipient.Status.SENT).update(
             status=Recipient.Status.FAILED, **reason("waha_ack_error"))
-    return 0
+        new_status = Recipient.Status.FAILED
+    if changed:  # only a real change is told (a repeated ack moves nothing)
+        events.message_status(rows.filter(status=new_status))
+    return changed
 
 
 def _chat_phones(payload):

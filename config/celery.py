@@ -30,6 +30,7 @@ QUEUES = {
     "webhooks": "processing of stored WAHA webhook events (inbound messages, acks, session status)",
     "ai": "the assistant's answers (an LLM call of up to 20 s), queued by the webhook handler",
     "imports": "contact file imports and group grabs: long, bulky, time-limited (IMPORT_TIME_LIMIT_SECONDS)",
+    "hooks": "outbound webhooks to the workspaces' own systems: short timeouts, so a slow receiver waits alone",
 }
 ROUTES = {
     "campaigns.tasks.device_send_task": "engine",
@@ -41,12 +42,13 @@ ROUTES = {
     "contacts.tasks.contacts_sniff_task": "imports",
     "contacts.tasks.contacts_import_task": "imports",
     "contacts.tasks.contacts_grab_task": "imports",
+    "integrations.tasks.webhook_deliver_task": "hooks",
 }
 app.conf.task_default_queue = DEFAULT_QUEUE
 app.conf.task_queues = [Queue(name, routing_key=name) for name in QUEUES]
 app.conf.task_routes = {task: {"queue": queue} for task, queue in ROUTES.items()}
 
-SEBAR_APPS = ["accounts", "billing", "devices", "contacts", "campaigns", "inbox", "rotator"]
+SEBAR_APPS = ["accounts", "billing", "devices", "contacts", "campaigns", "inbox", "rotator", "integrations"]
 
 
 def collect_beat_schedule():

@@ -41,6 +41,7 @@ CODES = {
     "api_key_scope_missing": "The API key lacks the scope this endpoint needs; the message names it.",
     "api_key_not_allowed": "API keys cannot use this endpoint (key management, team, billing, ...): log in instead.",
     "api_key_input_invalid": "The new API key is not valid (no known scope, or an expiry in the past).",
+    "webhook_invalid": "The webhook endpoint is not valid (no known event chosen).",
     "outbound_refused": "The address is not allowed for outbound requests (not https, or a private network).",
     # Billing
     "plan_limit_reached": "Your plan's limit for this resource is reached; upgrade or free one up.",

@@ -1,4 +1,4 @@
-"""The one place that builds HTTP clients for URLs a tenant typed (today: the assistant's API base URL).
+"""The one place that builds HTTP clients for URLs a tenant typed (the assistant's API base URL, webhooks).
 
 A tenant's URL must never make the server reach itself or its neighbours (SSRF): it must be https
 (http only when the operator sets OUTBOUND_ALLOW_HTTP) and every address its host resolves to must be
@@ -94,3 +94,42 @@ def httpx_client(*, timeout):
                                                network_backend=GuardedBackend())
     # trust_env=False: an HTTP(S)_PROXY in the environment would otherwise be the peer that is checked.
     return httpx2.Client(transport=transport, timeout=timeout, trust_env=False, follow_redirects=False)
+
+
+def requests_session():
+    """A requests session for a tenant's URL: no proxy from the environment, and every connection checked on
+    the address it really reached. Call it with allow_redirects=False: a redirect is an answer to record, not
+    a second address to trust (it would be checked on connect all the same)."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class _Checked:
+        def _new_conn(self):
+            sock = super()._new_conn()
+            _check_peer(sock, self.host)
+            return sock
+
+    class CheckedHTTP(_Checked, HTTPConnection):
+        pass
+
+    class CheckedHTTPS(_Checked, HTTPSConnection):
+        pass
+
+    class CheckedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = CheckedHTTP
+
+    class CheckedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = CheckedHTTPS
+
+    class CheckedAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": CheckedHTTPPool, "https": CheckedHTTPSPool}
+
+    session = requests.Session()
+    session.trust_env = False  # an HTTP(S)_PROXY would otherwise be the peer that is checked
+    for scheme in ("http://", "https://"):
+        session.mount(scheme, CheckedAdapter())
+    return session

@@ -456,3 +456,8 @@ LOGGING = {
         "celery.app.trace": {"filters": ["heartbeats"]},
     },
 }
+
+# Outbound webhooks (integrations/webhooks.py): a delivery's timeouts, and how long an endpoint may fail
+# every delivery before it is switched off (and its owner told).
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_DISABLE_AFTER_DAYS = env.float("WEBHOOK_DISABLE_AFTER_DAYS", default=3.0)

@@ -41,6 +41,7 @@ urlpatterns = [
     path("links/", include("rotator.urls")),
     path("billing/", include("billing.urls")),
     path("settings/api-keys/", include("integrations.urls")),
+    path("settings/webhooks/", include("integrations.webhook_urls")),
     path("", include("accounts.urls")),
 ]
 

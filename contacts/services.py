@@ -11,6 +11,7 @@ from accounts.language import workspace_language
 from billing import limits
 from billing.errors import LimitReached
 from common import phones
+from common.events import emit
 from config.errors import UserError
 
 from .models import DEFAULT_OPT_OUT_WORDS, Contact, ContactSettings, ContactTag, Tag
@@ -76,7 +77,12 @@ def contact_create(*, workspace, phone, name="", tags=(), custom_fields=None, so
         limits.reserve(workspace, "contacts")  # the limit check, made under the workspace lock
         contact.save()
         _set_tags(contact, tags)
+    emit("contact.created", workspace_id=workspace.pk, data={"contact": _contact_data(contact)})
     return contact
+
+
+def _contact_data(contact):
+    return {"id": contact.pk, "phone": contact.phone, "name": contact.name, "source": contact.source}
 
 
 def contact_update(*, contact, phone=None, name=None, tags=None, custom_fields=None):
@@ -163,6 +169,8 @@ def contact_opt_out(*, contact, reason="", by=None):
     contact.opted_out_at = timezone.now()
     contact.opted_out_reason = reason[:200]
     contact.save(update_fields=["opted_out", "opted_out_at", "opted_out_reason", "updated_at"])
+    emit("contact.opted_out", workspace_id=contact.workspace_id,
+         data={"contact": _contact_data(contact), "reason": contact.opted_out_reason})
     return contact
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from billing import limits
 from billing.errors import LimitReached
 from billing.selectors import device_paused_by_billing
+from common.events import emit
 from config.errors import UserError
 
 from . import errors, health, waha
@@ -334,6 +335,10 @@ def device_status_apply(*, device, status, at=None, me=None, error="", history=N
                                     "previous_phone_number"])
     device.refresh_from_db()
     health.status_change_record(device=device, status=status, previous=previous)
+    if status != previous:
+        emit("device.status", workspace_id=device.workspace_id, data={"device": {
+            "session": device.session_name, "label": device.label, "phone_number": device.phone_number,
+            "status": device.status, "waha_status": status, "previous_waha_status": previous}})
     return True
 
 

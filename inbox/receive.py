@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from accounts.models import Membership
+from common.events import emit
 from config import queue
 from config.errors import UserError
 from contacts.models import Contact
@@ -195,6 +196,10 @@ def inbound_message_receive(*, device, event):
                         device.session_name)
             return None
         _touch_chat(chat, message, unread=True)
+        emit("message.received", workspace_id=device.workspace_id, data={
+            "message": {"id": message.pk, "waha_id": message.waha_id, "text": message.text,
+                        "media_type": message.media_type, "timestamp": message.timestamp},
+            "chat": {"id": chat.pk, "phone": chat.phone, "kind": chat.kind}, "device": device.session_name})
         if created and chat.kind == Chat.Kind.DIRECT and settings.cs_rotator_enabled:
             _rotate_assignment(chat, settings)
         if message.media_remote_url:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
+from common.events import emit
 from config.errors import UserError
 from devices.selectors import client_for
 
@@ -75,6 +76,8 @@ def chat_handoff(*, chat, reason):
     """The bot stops for this customer and the chat waits for a person."""
     Chat.objects.filter(pk=chat.pk).update(bot_enabled=False, needs_human=True, handoff_reason=reason[:200])
     chat.bot_enabled, chat.needs_human, chat.handoff_reason = False, True, reason[:200]
+    emit("chat.handoff", workspace_id=chat.workspace_id,
+         data={"chat": {"id": chat.pk, "phone": chat.phone}, "reason": chat.handoff_reason})
     logger.info("Chat %s handed to a human: %s", chat.pk, reason)
 
 
@@ -88,6 +91,8 @@ def chat_assign(*, chat, user_id):
             raise UserError(_("That person is not a member of this workspace."), fields={"user": "unknown"})
         chat.assigned_to_id = membership.user_id
     chat.save(update_fields=["assigned_to"])
+    emit("chat.assigned", workspace_id=chat.workspace_id,
+         data={"chat": {"id": chat.pk, "phone": chat.phone}, "assigned_to": chat.assigned_to_id})
     return chat
 
 

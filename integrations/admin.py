@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import ApiKey, ApiKeyRequest
+from .models import ApiKey, ApiKeyRequest, WebhookDelivery, WebhookEndpoint
 
 
 @admin.register(ApiKey)
@@ -41,4 +41,29 @@ class ApiKeyRequestAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    # The secret is not shown: an operator who needs to test a receiver uses the owner's test event.
+    list_display = ["url", "workspace", "is_active", "failing_since", "created_at"]
+    list_select_related = ["workspace"]
+    list_filter = ["is_active"]
+    search_fields = ["url", "workspace__name"]
+    fields = ["workspace", "url", "description", "events", "is_active", "disabled_reason", "failing_since",
+              "created_by", "created_at"]
+    readonly_fields = ["workspace", "failing_since", "created_by", "created_at"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["event", "endpoint", "status", "attempts", "response_code", "created_at"]
+    list_select_related = ["endpoint"]
+    list_filter = ["status", "event"]
+    search_fields = ["event_id", "endpoint__url"]
+    readonly_fields = ["workspace", "endpoint", "event_id", "event", "body", "status", "attempts", "next_attempt_at",
+                       "claimed_at", "response_code", "response_excerpt", "created_at", "delivered_at"]
+
+    def has_add_permission(self, request):
         return False

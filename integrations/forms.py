@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .keys import SCOPES
+from .webhooks import EVENTS
 
 
 class ApiKeyForm(forms.Form):
@@ -28,3 +29,17 @@ class ApiKeyForm(forms.Form):
             return None
         # The end of the day in the workspace's zone, as the shop reads its dates.
         return datetime.combine(day + timedelta(days=1), time.min, tzinfo=self.workspace.zone)
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https",
+                         help_text=_("Your system's address that receives the events, "
+                                     "e.g. https://shop.example/hooks/sebar."))
+    description = forms.CharField(label=_("Description"), max_length=120, required=False)
+    events = forms.MultipleChoiceField(label=_("Events"), widget=forms.CheckboxSelectMultiple,
+                                       help_text=_("Sebar sends only these."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["events"].choices = [(code, f"{code}: {words}") for code, words in EVENTS.items()
+                                         if code != "webhook.test"]

@@ -53,6 +53,11 @@ VIEW_SCOPES = {
     "inbox.api.views.ChatAssignView": "inbox",
     # A reply goes out on WhatsApp like any message: reading chats alone does not allow it.
     "inbox.api.views.ChatSendView": "send",
+    "integrations.api.webhooks.WebhookEndpointListView": "webhooks",
+    "integrations.api.webhooks.WebhookEndpointDetailView": "webhooks",
+    "integrations.api.webhooks.WebhookEndpointTestView": "webhooks",
+    "integrations.api.webhooks.WebhookDeliveryListView": "webhooks",
+    "integrations.api.webhooks.WebhookDeliveryAgainView": "webhooks",
 }
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
