@@ -22,6 +22,12 @@ class LoginForm(forms.Form):
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
 
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(label=_("New email address"))
+    password = forms.CharField(label=_("Current password"), widget=forms.PasswordInput,
+                               help_text=_("We ask for it so nobody at an unlocked computer can take your account."))
+
+
 class StaffLoginForm(AdminAuthenticationForm):
     """The operators' /admin/login/, behind the same login limiter as the app (staff see every tenant)."""
 

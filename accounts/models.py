@@ -43,6 +43,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     language = models.CharField(_("language"), max_length=10, blank=True)
+    # When the person proved they read `email` (the link sent at sign-up or for a new address); None until then.
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
     # Every API token carries the version it was issued under; bumping it ends them all (accounts/tokens.py).
     token_version = models.PositiveIntegerField(default=0, editable=False)
 

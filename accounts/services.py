@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from config.errors import UserError
 
-from . import login_devices, ratelimit, tokens
+from . import email_address, login_devices, ratelimit, tokens
 from .models import Membership, User, Workspace
 from .workspace_settings import supported_language
 
@@ -65,6 +65,7 @@ def user_signup(*, email, password, full_name="", workspace_name="", language=""
         workspace.full_clean()
         workspace.save()
         Membership.objects.create(user=user, workspace=workspace, role=Membership.Role.OWNER)
+        transaction.on_commit(lambda: email_address.verification_send_after_signup(user))
     return user
 
 

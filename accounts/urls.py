@@ -1,7 +1,7 @@
 """Account pages."""
 from django.urls import path
 
-from . import team_views, views
+from . import email_views, team_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,6 +11,14 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("password-reset/", email_views.password_reset_request, name="password_reset"),
+    path("password-reset/sent/", email_views.password_reset_done, name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", email_views.PasswordResetConfirm.as_view(),
+         name="password_reset_confirm"),
+    path("account/email/", email_views.email_change, name="email_change"),
+    path("account/email/confirm/<str:token>/", email_views.email_change_confirm, name="email_change_confirm"),
+    path("account/email/verify/<str:token>/", email_views.email_verify, name="email_verify"),
+    path("account/email/verify-resend/", email_views.email_verify_resend, name="email_verify_resend"),
     path("account/password/", views.password_change, name="password_change"),
     path("account/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path("settings/", views.workspace_settings, name="settings"),

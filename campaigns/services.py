@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.email_address import broadcast_check
 from common import spintax
 from config import queue
 from config.db import retry_on_deadlock
@@ -80,7 +81,9 @@ def _message_check(message):
 
 
 def _start_check(campaign, devices, schedule, now):
-    """What a campaign must have to start: a time not in the past, a number to send from, an audience."""
+    """What a campaign must have to start: a confirmed owner's address when the operator requires one, a time
+    not in the past, a number to send from, an audience."""
+    broadcast_check(campaign.workspace)
     if schedule is not None and schedule < now - timedelta(minutes=1):
         raise UserError(_("The schedule is in the past. Pick a later time, or leave it empty to send now."),
                         fields={"schedule": _("in the past")})

@@ -28,6 +28,10 @@ CODES = {
     "permission_denied": "Your role does not allow this (agents cannot export, manage billing or the team).",
     "email_taken": "An account with this email address already exists.",
     "weak_password": "The password is too short, too common or too close to your name or email.",
+    "reset_link_invalid": "The password reset link (uid and token) is unknown, used or expired; ask for a new one.",
+    "email_link_invalid": "The e-mail confirmation link is altered, expired or already used; ask for a new one.",
+    "email_unverified": "The operator requires a confirmed owner's e-mail address before broadcasts; open the link "
+                        "sent to it or resend it from the banner.",
     "team_invalid": "The team change is not valid; the message says why.",
     "already_member": "This person is already on your team.",
     "member_elsewhere": "You already belong to another workspace; one person belongs to one workspace.",

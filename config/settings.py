@@ -200,6 +200,14 @@ LOGIN_RATE_LIMIT_PER_IP = _int("LOGIN_RATE_LIMIT_PER_IP", 30, minimum=1)
 LOGIN_RATE_LIMIT_PER_EMAIL = _int("LOGIN_RATE_LIMIT_PER_EMAIL", 10, minimum=1)
 LOGIN_RATE_LIMIT_PER_ACCOUNT = _int("LOGIN_RATE_LIMIT_PER_ACCOUNT", 50, minimum=1)
 LOGIN_RATE_LIMIT_WINDOW = _int("LOGIN_RATE_LIMIT_WINDOW", 300, minimum=1)
+# Seconds a password reset link works (Django's PasswordResetTokenGenerator; a new password ends it sooner).
+PASSWORD_RESET_TIMEOUT = _int("PASSWORD_RESET_TIMEOUT", 3600, minimum=60)
+# Password reset requests and verification e-mail resends allowed per hour: per e-mail address (over it, no more
+# mail is sent and the answer stays the same) and per client IP (over it, 429).
+PASSWORD_RESET_RATE_LIMIT_PER_EMAIL = _int("PASSWORD_RESET_RATE_LIMIT_PER_EMAIL", 3, minimum=1)
+PASSWORD_RESET_RATE_LIMIT_PER_IP = _int("PASSWORD_RESET_RATE_LIMIT_PER_IP", 20, minimum=1)
+# When true, a workspace cannot start broadcasts until its owner has confirmed their e-mail address.
+SEBAR_REQUIRE_EMAIL_VERIFICATION = _bool("SEBAR_REQUIRE_EMAIL_VERIFICATION", False)
 # True only behind a reverse proxy that sets X-Forwarded-For; then the proxy's last hop is the client's IP.
 TRUST_X_FORWARDED_FOR = _bool("TRUST_X_FORWARDED_FOR", False)
 

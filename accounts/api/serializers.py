@@ -17,6 +17,20 @@ class LoginSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True)
 
 
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(help_text="The first part of the link's path after /password-reset/.")
+    token = serializers.CharField(help_text="The second part of the link's path.")
+    new_password = serializers.CharField(write_only=True)
+
+
+class PasswordResetSentSerializer(serializers.Serializer):
+    message = serializers.CharField()
+
+
 class TokenPairSerializer(serializers.Serializer):
     access = serializers.CharField()
     refresh = serializers.CharField()

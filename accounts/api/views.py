@@ -1,5 +1,7 @@
-"""Auth API: signup, login (JWT pair), refresh (rotating), logout, logout everywhere, me."""
+"""Auth API: signup, login (JWT pair), refresh (rotating), logout, logout everywhere, password reset, me."""
+from django.conf import settings
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -9,7 +11,7 @@ from rest_framework_simplejwt.views import TokenRefreshView
 
 from config.errors import ERRORS, ErrorSerializer
 
-from .. import services, tokens
+from .. import password_reset, services, tokens
 from ..ratelimit import RateLimited
 from ..tenancy_api import WorkspaceAPIView
 from ..workspace_settings import workspace_update
@@ -17,6 +19,9 @@ from .serializers import (
     LoginSerializer,
     LogoutSerializer,
     MeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSentSerializer,
+    PasswordResetSerializer,
     SignupSerializer,
     TokenPairSerializer,
     WorkspaceSerializer,
@@ -86,6 +91,43 @@ class LogoutEverywhereView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
         services.logout_everywhere(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetView(APIView):
+    """Send a reset link to the address if it has an account. The answer is the same either way."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=PasswordResetSerializer, responses={202: PasswordResetSentSerializer, 400: ErrorSerializer,
+                                                               429: ErrorSerializer})
+    def post(self, request):
+        data = PasswordResetSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            password_reset.password_reset_request(email=data.validated_data["email"], ip=services.client_ip(request))
+        except RateLimited as exc:
+            return Response({"error": exc.code, "message": exc.message, "fields": {}},
+                            status=429, headers={"Retry-After": str(exc.retry_after)})
+        return Response({"message": _("If an account uses that address, we sent it a link to choose a new password. "
+                                      "The link works once, for %(minutes)s minutes.")
+                         % {"minutes": settings.PASSWORD_RESET_TIMEOUT // 60}}, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(APIView):
+    """Set a new password with the link's uid and token. Every session and API token of the account ends; log
+    in again with the new password."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=PasswordResetConfirmSerializer, responses={204: None, 400: ErrorSerializer})
+    def post(self, request):
+        data = PasswordResetConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        password_reset.password_reset_confirm(uidb64=data.validated_data["uid"], token=data.validated_data["token"],
+                                              new_password=data.validated_data["new_password"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
