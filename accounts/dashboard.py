@@ -1,7 +1,7 @@
 """Dashboard figures and first steps: the cards and checklist steps the apps registered (accounts.hooks),
 each shown only to members allowed to follow its link, and not computed for the others."""
 from . import services
-from .hooks import dashboard_card_providers, first_step_providers
+from .hooks import dashboard_card_providers, dashboard_panel_providers, first_step_providers
 from .permissions import can
 
 
@@ -13,6 +13,18 @@ def cards(request):
         card = provider(request.workspace)
         if card:
             result.append(card)
+    return result
+
+
+def panels(request):
+    """The sections apps registered below the cards, each with the context its provider gives."""
+    result = []
+    for template, context, permission in dashboard_panel_providers():
+        if not can(request.membership, permission):
+            continue
+        data = context(request) if context else {}
+        if data is not None:
+            result.append({"template": template, "context": data})
     return result
 
 

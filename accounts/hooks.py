@@ -1,14 +1,15 @@
 """What apps above accounts plug into it, registered from their own ``AppConfig.ready()`` (STYLE.md §1).
 
-accounts imports no Sebar app, yet the dashboard shows every app's figures and first steps, the public home
-page shows billing's plans and the team page needs the plan's agent seats. So the upper apps register here:
-a missing registration is an error at the call, never a feature that silently turns off because a dotted
-path had a typo.
+accounts imports no Sebar app, yet the dashboard shows every app's figures and first steps (and analytics'
+charts as a panel), the public home page shows billing's plans and the team page needs the plan's agent seats.
+So the upper apps register here: a missing registration is an error at the call, never a feature that
+silently turns off because a dotted path had a typo.
 """
 from django.core.exceptions import ImproperlyConfigured
 
 _cards: list[tuple[int, object, str]] = []
 _steps: list[tuple[int, object, str]] = []
+_panels: list[tuple[int, tuple, str]] = []
 _seats = None
 _plans = None
 
@@ -23,6 +24,18 @@ def register_dashboard_card(provider, *, permission="dashboard:view", order=100)
 
 def dashboard_card_providers():
     return [(provider, permission) for _order, provider, permission in _cards]
+
+
+def register_dashboard_panel(template, *, context=None, permission="dashboard:view", order=100):
+    """A section of the dashboard below the cards: ``template`` is included with ``panel`` set to
+    ``context(request)`` (a dict; None skips it). ``permission``: what a member needs to see it."""
+    if all(existing[0] != template for _order, existing, _perm in _panels):
+        _panels.append((order, (template, context), permission))
+        _panels.sort(key=lambda item: item[0])
+
+
+def dashboard_panel_providers():
+    return [(template, context, permission) for _order, (template, context), permission in _panels]
 
 
 def register_first_step(provider, *, permission, order=100):

@@ -14,7 +14,7 @@ from config.errors import UserError
 from config.forms import apply_user_error
 
 from . import services
-from .dashboard import cards, first_steps
+from .dashboard import cards, first_steps, panels
 from .forms import LoginForm, SignupForm, WorkspaceSettingsForm
 from .hooks import public_plans
 from .language import user_language_save
@@ -114,7 +114,8 @@ def home(request):
 
 @workspace_view("dashboard:view")
 def dashboard(request):
-    return render(request, "accounts/dashboard.html", {"cards": cards(request), "first_steps": first_steps(request)})
+    return render(request, "accounts/dashboard.html", {"cards": cards(request), "first_steps": first_steps(request),
+                                                       "panels": panels(request)})
 
 
 @require_POST

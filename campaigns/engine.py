@@ -65,6 +65,7 @@ from devices.waha import WahaError, WahaOutcomeUnknown, WahaSessionMissing, Waha
 from devices.waha_ids import chat_id_for_phone
 
 from . import contact_cap, events, sent_today, windows
+from .activity import recipients_changed
 from .claims import claim_recipient
 from .media import kind_of, waha_file
 from .models import Campaign, DevicePace, Recipient
@@ -464,13 +465,15 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     in_flight = Q(status=Recipient.Status.SENDING) | Q(status=Recipient.Status.FAILED,
                                                        error_code=Recipient.OUTCOME_UNKNOWN)
     # The message is out: this write must not be lost to a deadlock, or a sent row is reaped as unknown.
+    sent_at = timezone.now()
     if retry_on_deadlock(Recipient.objects.filter(in_flight, pk=recipient.pk).update,
-                         status=Recipient.Status.SENT, sent_at=timezone.now(), waha_message_id=sent.id or "",
+                         status=Recipient.Status.SENT, sent_at=sent_at, waha_message_id=sent.id or "",
                          waha_short_id=sent.short_id or message_id or "", error="", error_code="",
                          error_params={}):
         events.message_status([{"pk": recipient.pk, "workspace_id": recipient.workspace_id,
                                 "campaign_id": recipient.campaign_id, "phone": recipient.phone, "status": "SENT",
                                 "device_used_id": device.pk, "waha_message_id": sent.id or "", "error_code": ""}])
+        recipients_changed(workspace_id=recipient.workspace_id, sent_at=[sent_at])
     _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), started=started, late=late,
                floor=min_delay(campaign))
     return "sent"

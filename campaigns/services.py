@@ -23,6 +23,7 @@ from devices.selectors import broadcast_devices
 from devices.waha_ids import parse_message_id, phone_of_chat_id, short_id_of
 
 from . import engine, events
+from .activity import recipients_changed
 from .errors import CampaignStateError
 from .models import HOURLY_CAP_DEFAULT, Campaign, Recipient
 from .reasons import reason
@@ -341,8 +342,19 @@ def recipient_ack_apply(*, device, event):
     ack = payload.get("ack")
     if not short_id or not isinstance(ack, int):
         return 0
+    settled, changed = _ack_rows_apply(workspace_id=device.workspace_id, short_id=short_id, ack=ack)
+    if settled or changed:
+        # An ack counts in the day of its send: that day's figures moved (analytics recounts it).
+        recipients_changed(workspace_id=device.workspace_id, sent_at=list(
+            Recipient.objects.filter(workspace_id=device.workspace_id, waha_short_id=short_id)
+            .values_list("sent_at", flat=True)[:10]))
+    return settled if ack == 1 else changed
+
+
+def _ack_rows_apply(*, workspace_id, short_id, ack):
+    """(rows settled as SENT, rows moved by the ack itself), each change told to common.events."""
     now = timezone.now()
-    rows = Recipient.objects.filter(workspace_id=device.workspace_id, waha_short_id=short_id)
+    rows = Recipient.objects.filter(workspace_id=workspace_id, waha_short_id=short_id)
     settled = 0
     if ack >= 1:
         settled = rows.filter(_in_flight()).update(status=Recipient.Status.SENT, sent_at=now, error="",
@@ -351,7 +363,7 @@ def recipient_ack_apply(*, device, event):
             events.message_status(rows.filter(status=Recipient.Status.SENT))
     changed = 0
     if ack == 1:
-        return settled
+        return settled, 0
     if ack == 2:
         changed = rows.filter(status=Recipient.Status.SENT).update(status=Recipient.Status.DELIVERED,
                                                                    delivered_at=now)
@@ -366,7 +378,7 @@ def recipient_ack_apply(*, device, event):
         new_status = Recipient.Status.FAILED
     if changed:  # only a real change is told (a repeated ack moves nothing)
         events.message_status(rows.filter(status=new_status))
-    return changed
+    return settled, changed
 
 
 def _chat_phones(payload):
@@ -403,9 +415,13 @@ def recipient_sent_seen(*, device, event):
         row = mine.filter(device_used=device, text=payload["body"], phone__in=phones).order_by("pk").first()
     if row is None:
         return 0
-    return Recipient.objects.filter(settled, pk=row.pk).update(
-        status=Recipient.Status.SENT, sent_at=row.sent_at or timezone.now(), waha_message_id=payload.get("id") or "",
+    sent_at = row.sent_at or timezone.now()
+    changed = Recipient.objects.filter(settled, pk=row.pk).update(
+        status=Recipient.Status.SENT, sent_at=sent_at, waha_message_id=payload.get("id") or "",
         waha_short_id=short_id, error="", error_code="", error_params={})
+    if changed:
+        recipients_changed(workspace_id=device.workspace_id, sent_at=[sent_at])
+    return changed
 
 
 REPLY_WINDOW_DAYS = 7
@@ -424,4 +440,7 @@ def recipient_reply_apply(*, device, event):
                                     replied_at__isnull=True).order_by("-sent_at").first())
     if row is None:
         return 0
-    return Recipient.objects.filter(pk=row.pk, replied_at__isnull=True).update(replied_at=timezone.now())
+    changed = Recipient.objects.filter(pk=row.pk, replied_at__isnull=True).update(replied_at=timezone.now())
+    if changed:
+        recipients_changed(workspace_id=device.workspace_id, sent_at=[row.sent_at])
+    return changed

@@ -48,7 +48,8 @@ app.conf.task_default_queue = DEFAULT_QUEUE
 app.conf.task_queues = [Queue(name, routing_key=name) for name in QUEUES]
 app.conf.task_routes = {task: {"queue": queue} for task, queue in ROUTES.items()}
 
-SEBAR_APPS = ["accounts", "billing", "devices", "contacts", "campaigns", "inbox", "rotator", "integrations"]
+SEBAR_APPS = ["accounts", "billing", "devices", "contacts", "campaigns", "inbox", "rotator", "integrations",
+              "analytics"]
 
 
 def collect_beat_schedule():

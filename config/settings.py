@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "inbox",
     "rotator",
     "integrations",
+    "analytics",
 ]
 
 MIDDLEWARE = [

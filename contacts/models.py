@@ -65,6 +65,8 @@ class Contact(WorkspaceOwned):
         indexes = [
             # Keyset pages (newest first) and the audience's opted-out filter stay index-only at 1M rows.
             models.Index(fields=["workspace", "opted_out", "id"], name="contact_ws_optout_id"),
+            # Analytics recounts one day's new contacts of a workspace (analytics/rollup.py).
+            models.Index(fields=["workspace", "created_at"], name="contact_ws_created"),
         ]
 
     def __str__(self):

@@ -146,7 +146,9 @@ class Message(WorkspaceOwned):
         ]
         indexes = [models.Index(fields=["chat", "-timestamp"]), models.Index(fields=["chat", "sender", "created_at"]),
                    # The sweep of QUEUED rows (replies.messages_requeue) reads only those, every minute.
-                   models.Index(fields=["send_state", "created_at"])]
+                   models.Index(fields=["send_state", "created_at"]),
+                   # Analytics recounts one day of a workspace's messages (analytics/rollup.py).
+                   models.Index(fields=["workspace", "created_at"], name="inbox_message_ws_created")]
 
     def __str__(self):
         return f"{self.get_direction_display()}: {self.text[:40]}"

@@ -56,3 +56,10 @@ def rotator_stats(*, rotator, days=STATS_DAYS):
         "click_count": rotator.click_count,
         "bot_click_count": rotator.bot_click_count,
     }
+
+
+def workspace_daily_clicks(*, workspace, since, until):
+    """Visitors (preview bots left out) per (day, number) over every link of the workspace, from the daily
+    roll-up rows: [{"day", "phone", "clicks"}]. For the dashboard's charts (analytics)."""
+    return list(DailyClicks.objects.for_workspace(workspace).filter(day__gte=since, day__lte=until)
+                .order_by().values("day", "phone").annotate(clicks=Sum("clicks")))

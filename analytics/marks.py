@@ -1,0 +1,41 @@
+"""Marks of the days whose figures moved, written as events happen and read by the roll-up (rollup.py).
+
+A mark is one upsert of (workspace, day): cheap beside the event that caused it, and the same mark however
+many events of that day arrive. The day is the workspace's, so a send at 23:50 in Jakarta and its read at 00:10
+mark the same day, the day of the send.
+"""
+import time
+
+from django.utils import timezone
+
+from accounts.models import Workspace
+
+from .models import DirtyDay
+
+_ZONE_SECONDS = 300
+_zones = {}  # workspace id -> (zone, read at): one query per workspace every few minutes, not per ack
+
+
+def workspace_zone(workspace_id):
+    cached = _zones.get(workspace_id)
+    if cached and time.monotonic() - cached[1] < _ZONE_SECONDS:
+        return cached[0]
+    workspace = Workspace.objects.filter(pk=workspace_id).only("time_zone").first()
+    zone = workspace.zone if workspace else timezone.get_default_timezone()
+    _zones[workspace_id] = (zone, time.monotonic())
+    return zone
+
+
+def days_mark(pairs, *, now=None):
+    """Mark each (workspace id, day) for a recount; a repeated mark refreshes ``marked_at``."""
+    now = now or timezone.now()
+    rows = [DirtyDay(workspace_id=ws, day=day, marked_at=now) for ws, day in sorted(set(pairs))]
+    if rows:
+        DirtyDay.objects.bulk_create(rows, update_conflicts=True, unique_fields=["workspace", "day"],
+                                     update_fields=["marked_at"])
+
+
+def recipients_changed(*, workspace_id, sent_at):
+    """campaigns' listener (campaigns/activity.py): the days of these sends changed."""
+    zone = workspace_zone(workspace_id)
+    days_mark((workspace_id, when.astimezone(zone).date()) for when in sent_at)
