@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import can
 from billing import limits
+from billing.models import FREE_LIMITS
 from billing.selectors import current_plan
 from devices.models import Device
 from inbox.models import Chat
@@ -78,10 +79,23 @@ def summary(*, workspace, membership, range_code, now=None):
              "status_label": d.get_status_display()}
             for d in Device.objects.for_workspace(workspace).order_by("pk")]
     if can(membership, "billing:manage"):
-        result["plan"] = {"name": current_plan(workspace).name,
-                          "usage": [{key: row[key] for key in ("resource", "label", "used", "limit", "percent")}
-                                    for row in limits.usage_rows(workspace)]}
+        result["plan"] = plan_usage(workspace, sent_today=totals(workspace, range_days(workspace, "today", now=now))[
+            Metric.SENT] if range_code != "today" else sent)
     return result
+
+
+def plan_usage(workspace, *, sent_today):
+    """The plan and each limit's use, as the billing page shows them; the day's messages come from the roll-up
+    (the plan's own counter reads the recipient rows, which a dashboard request must not)."""
+    plan = current_plan(workspace)
+    rows = []
+    for resource in limits.RESOURCES:
+        limit = plan.limit(resource, FREE_LIMITS.get(resource))
+        used = sent_today if resource == "daily_messages" else limits.usage(workspace, resource)
+        percent = (100 if used else 0) if limit == 0 else (0 if not limit else min(100, round(100 * used / limit)))
+        rows.append({"resource": resource, "label": limits.label(resource, 2), "used": used, "limit": limit,
+                     "percent": percent})
+    return {"name": plan.name, "usage": rows}
 
 
 def series_permission(metric, by):
@@ -127,10 +141,11 @@ def series(*, workspace, metric, range_code, by, now=None):
         groups = days
         result["labels"] = [day.isoformat() for day in days]
     elif metric == "clicks":
-        groups = sorted({g for (_p, g) in cells}, key=lambda phone: -sum(cells[(p, phone)] for p in parts))
+        groups = sorted({g for (_p, g) in cells}, key=lambda phone: (-cells[(parts[0], phone)], phone))
         result["labels"] = [f"+{phone}" if phone else _("No number") for phone in groups]
     else:
-        groups = sorted({g for (_p, g) in cells}, key=lambda key: -sum(cells[(p, key)] for p in parts))
+        # Busiest number first by the first figure (sends), then in the order they were added.
+        groups = sorted({g for (_p, g) in cells}, key=lambda key: (-cells[(parts[0], key)], key))
         device_names = _device_names(workspace, groups)
         result["labels"] = [device_names[key] for key in groups]
     result["datasets"] = [{"key": part, "label": names[part], "values": [cells[(part, g)] for g in groups]}

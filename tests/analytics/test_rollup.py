@@ -63,7 +63,8 @@ def recount(workspace):
         if r.replied_at:
             counts[key + ("replied",)] += 1
     for m in Message.objects.filter(workspace=workspace):
-        counts[(m.created_at.astimezone(zone).date(), m.device_id, "inbound" if m.direction == "in" else "outbound")] += 1
+        metric = "inbound" if m.direction == "in" else "outbound"
+        counts[(m.created_at.astimezone(zone).date(), m.device_id, metric)] += 1
     for c in Contact.objects.filter(workspace=workspace):
         counts[(c.created_at.astimezone(zone).date(), 0, "new_contacts")] += 1
     return {key: n for key, n in counts.items() if n}
