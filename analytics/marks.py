@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Workspace
 
-from .models import DirtyDay
+from .models import DirtyDay, rows_upsert
 
 _ZONE_SECONDS = 300
 _zones = {}  # workspace id -> (zone, read at): one query per workspace every few minutes, not per ack
@@ -31,8 +31,7 @@ def days_mark(pairs, *, now=None):
     now = now or timezone.now()
     rows = [DirtyDay(workspace_id=ws, day=day, marked_at=now) for ws, day in sorted(set(pairs))]
     if rows:
-        DirtyDay.objects.bulk_create(rows, update_conflicts=True, unique_fields=["workspace", "day"],
-                                     update_fields=["marked_at"])
+        rows_upsert(DirtyDay, rows, unique_fields=["workspace", "day"], update_fields=["marked_at"])
 
 
 def recipients_changed(*, workspace_id, sent_at):

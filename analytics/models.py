@@ -1,5 +1,5 @@
 """Daily roll-ups of a workspace's figures, and the bookkeeping that keeps them current (analytics/rollup.py)."""
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import WorkspaceOwned
@@ -61,3 +61,12 @@ class Watermark(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.value}"
+
+
+def rows_upsert(model, rows, *, unique_fields, update_fields):
+    """Insert ``rows``, updating ``update_fields`` where a row with the same unique key exists.
+
+    The one dialect branch of analytics: SQLite's ON CONFLICT needs the key named, MariaDB's ON DUPLICATE KEY
+    UPDATE takes any unique key and refuses to be told which."""
+    target = unique_fields if connection.features.supports_update_conflicts_with_target else None
+    model.objects.bulk_create(rows, update_conflicts=True, unique_fields=target, update_fields=update_fields)

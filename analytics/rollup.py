@@ -26,7 +26,7 @@ from contacts.models import Contact
 from inbox.models import Message
 
 from .marks import days_mark
-from .models import DailyStat, DirtyDay, Watermark
+from .models import DailyStat, DirtyDay, Watermark, rows_upsert
 
 Metric = DailyStat.Metric
 # A row newer than this may still have a transaction with a lower primary key open beside it: the watermark
@@ -73,11 +73,9 @@ def day_recount(*, workspace_id, day, zone):
     counts = day_count(workspace_id=workspace_id, day=day, zone=zone)
     with transaction.atomic():
         DailyStat.objects.filter(workspace_id=workspace_id, day=day).delete()
-        DailyStat.objects.bulk_create(
-            [DailyStat(workspace_id=workspace_id, day=day, metric=metric, device_key=key, value=value)
-             for (metric, key), value in sorted(counts.items())],
-            update_conflicts=True, unique_fields=["workspace", "day", "metric", "device_key"],
-            update_fields=["value"])
+        rows = [DailyStat(workspace_id=workspace_id, day=day, metric=metric, device_key=key, value=value)
+                for (metric, key), value in sorted(counts.items())]
+        rows_upsert(DailyStat, rows, unique_fields=["workspace", "day", "metric", "device_key"], update_fields=["value"])
     return counts
 
 
