@@ -75,7 +75,8 @@ def day_recount(*, workspace_id, day, zone):
         DailyStat.objects.filter(workspace_id=workspace_id, day=day).delete()
         rows = [DailyStat(workspace_id=workspace_id, day=day, metric=metric, device_key=key, value=value)
                 for (metric, key), value in sorted(counts.items())]
-        rows_upsert(DailyStat, rows, unique_fields=["workspace", "day", "metric", "device_key"], update_fields=["value"])
+        rows_upsert(DailyStat, rows, unique_fields=["workspace", "day", "metric", "device_key"],
+                    update_fields=["value"])
     return counts
 
 
