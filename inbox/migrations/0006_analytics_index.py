@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0005_membership_first_steps_hidden_at'),
         ('devices', '0006_device_health'),
-        ('inbox', '0004_bot_pause'),
+        ('inbox', '0005_message_send_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
