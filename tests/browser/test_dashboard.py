@@ -43,7 +43,8 @@ def test_dashboard_charts_and_tables_at_laptop_and_phone_width(watched, live_ser
     page.wait_for_url(f"{live_server.url}/")
     charts = page.locator("[data-chart]")
     assert charts.count() == 5
-    page.wait_for_function("document.querySelectorAll('[data-chart][data-loaded]').length === 5", timeout=45_000)
+    # Waits by selector, not wait_for_function: the page's CSP forbids the eval a polled string needs.
+    page.locator("[data-chart][data-loaded]").nth(4).wait_for(state="attached", timeout=45_000)
     assert page.locator('[data-field="sent"]').inner_text() == "12"
     assert page.locator('[data-field="replied"]').inner_text() == "3"
     assert page.locator('[data-field="read_rate"]').inner_text().startswith("41")
@@ -57,9 +58,8 @@ def test_dashboard_charts_and_tables_at_laptop_and_phone_width(watched, live_ser
     funnel.locator("summary").click()
     assert funnel.locator("tbody tr").first.inner_text().split()[-1] == "12"
     page.locator('[data-range="30d"]').click()
-    page.wait_for_function("document.querySelector('[data-range=\"30d\"]').getAttribute('aria-pressed') === 'true'")
-    page.wait_for_function("document.querySelectorAll('[data-testid=\"chart-sends-day\"] tbody tr').length === 30",
-                           timeout=45_000)
+    page.locator('[data-range="30d"][aria-pressed="true"]').wait_for(state="attached")
+    page.locator('[data-testid="chart-sends-day"] tbody tr').nth(29).wait_for(state="attached", timeout=45_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"dashboard-{width}.png"), full_page=True)
