@@ -254,3 +254,38 @@ def test_opt_out_and_redeliver(workspace, endpoint, receiver, django_capture_on_
     delivery = WebhookDelivery.objects.get(event="contact.opted_out")
     _emit_now(django_capture_on_commit_callbacks, webhooks.redeliver, workspace=workspace, delivery_id=delivery.pk)
     assert len(receiver.posts) == 3 and receiver.posts[2]["body"] == receiver.posts[1]["body"]
+
+
+def test_a_finished_post_starts_the_endpoints_next_delivery(workspace, endpoint, receiver, monkeypatch):
+    monkeypatch.setattr(webhooks, "IN_FLIGHT_PER_ENDPOINT", 1)
+    first = WebhookDelivery.objects.create(workspace=workspace, endpoint=endpoint, event_id="evt_a", event="x",
+                                           body='{"n":1}')
+    second = WebhookDelivery.objects.create(workspace=workspace, endpoint=endpoint, event_id="evt_b", event="x",
+                                            body='{"n":2}')
+    post, seen = webhooks._post, []
+
+    def meanwhile(*args, **kwargs):
+        if not seen:
+            seen.append(webhooks.delivery_attempt(second.pk))  # the endpoint is busy: it waits, posting nothing
+        return post(*args, **kwargs)
+
+    monkeypatch.setattr(webhooks, "_post", meanwhile)
+    assert webhooks.delivery_attempt(first.pk) == "delivered"
+    assert seen == ["busy"]
+    second.refresh_from_db()
+    assert second.status == WebhookDelivery.Status.DELIVERED  # started by the first's end, not by a poll
+    assert [p["body"] for p in receiver.posts] == [b'{"n":1}', b'{"n":2}']
+
+
+def test_the_sweep_starts_each_endpoint_once_per_free_post(workspace, endpoint, owner, receiver, monkeypatch):
+    started = []
+    monkeypatch.setattr(webhooks.queue, "enqueue_each", lambda task, ids: started.extend(ids) or len(ids))
+    other = webhooks.endpoint_create(workspace=workspace, actor=owner, url=receiver.url, events=["contact.created"])
+    rows = [WebhookDelivery.objects.create(workspace=workspace, endpoint=endpoint, event_id=f"evt_{i}", event="x",
+                                           body="{}") for i in range(5)]
+    WebhookDelivery.objects.create(workspace=workspace, endpoint=endpoint, event_id="evt_busy", event="x", body="{}",
+                                   status=WebhookDelivery.Status.SENDING, claimed_at=timezone.now())
+    lone = WebhookDelivery.objects.create(workspace=workspace, endpoint=other, event_id="evt_o", event="x", body="{}")
+    assert webhooks.webhook_deliveries_sweep() == 2
+    # One free post on the busy endpoint: its oldest row; the other endpoint: its only row. Not one task per row.
+    assert sorted(started) == sorted([rows[0].pk, lone.pk])
