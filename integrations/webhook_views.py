@@ -1,5 +1,7 @@
 """The owner's webhooks page (Settings → Webhooks): endpoints, a form for a new one (its signing secret shown
-once), switching one off or on, a test event, and each endpoint's delivery log with "send again"."""
+once), switching one off or on, a test event, and each endpoint's delivery log with "send again"; and the
+Developers page (Settings → Developers) that puts the API, the keys, the endpoints and examples together."""
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,7 +15,7 @@ from config.forms import apply_user_error
 
 from . import webhooks
 from .forms import WebhookForm
-from .models import WebhookDelivery, WebhookEndpoint
+from .models import ApiKey, WebhookDelivery, WebhookEndpoint
 
 LOG_ROWS = 50
 
@@ -71,3 +73,16 @@ def delivery_again(request, pk):
     delivery = webhooks.redeliver(workspace=request.workspace, delivery_id=pk)
     messages.success(request, _("Sending it again."))
     return redirect("integrations-webhooks:endpoint", pk=delivery.endpoint_id)
+
+
+@workspace_view("settings:manage")
+def developers_page(request):
+    """What a developer wiring Sebar into their system needs on one page: where the API is, the keys and endpoints
+    this workspace has, and examples to copy."""
+    keys = ApiKey.objects.for_workspace(request.workspace)
+    active_keys = [k for k in keys if k.status == ApiKey.Status.ACTIVE]
+    endpoints = WebhookEndpoint.objects.for_workspace(request.workspace)
+    return render(request, "integrations/developers.html", {
+        "api_base": f"{settings.SITE_URL}/api", "docs_url": f"{settings.SITE_URL}/api/docs/",
+        "active_keys": active_keys, "endpoints": endpoints,
+        "example_prefix": active_keys[0].prefix if active_keys else "sk_XXXXXXXX"})

@@ -54,5 +54,11 @@ def test_add_an_endpoint_and_send_a_test_event(browser, live_server, width, monk
     assert page.locator("[data-testid=delivery-delivered]").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(ARTIFACTS / f"webhook-endpoint-{width}.png"), full_page=True)
+
+    page.click("[data-testid=tab-developers]")
+    page.wait_for_url(f"{base}/settings/webhooks/developers/")
+    assert "Sebar-Signature" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # code scrolls in its box
+    page.screenshot(path=str(ARTIFACTS / f"developers-{width}.png"), full_page=True)
     assert problems == []
     context.close()

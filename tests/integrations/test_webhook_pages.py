@@ -104,3 +104,15 @@ def test_a_key_needs_the_webhooks_scope(make_key):
     client = key_client(with_scope)
     assert client.get("/api/webhooks").status_code == 200
     assert client.post("/api/webhooks", {"url": URL, "events": ["contact.created"]}, format="json").status_code == 201
+
+
+def test_the_developers_page_puts_api_keys_and_endpoints_together(owner_client, agent_client, workspace, owner,
+                                                                   make_key, settings):
+    key, _full = make_key(scopes=["send"])
+    webhooks.endpoint_create(workspace=workspace, actor=owner, url=URL, events=["contact.created"])
+    page = owner_client.get("/settings/webhooks/developers/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert f"{settings.SITE_URL}/api/contacts" in body and f"X-Api-Key: {key.prefix}_" in body
+    assert "1 active key" in body and "1 endpoint" in body and "Sebar-Signature" in body
+    assert agent_client.get("/settings/webhooks/developers/").status_code == 403
