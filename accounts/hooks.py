@@ -6,6 +6,11 @@ So the upper apps register here: a missing registration is an error at the call,
 silently turns off because a dotted path had a typo.
 """
 from django.core.exceptions import ImproperlyConfigured
+from django.dispatch import Signal
+
+# A sensitive action for the audit log (audit, above accounts, connects it): send(sender, action=..., actor=...,
+# workspace=..., target=..., **figures). Sign-ins need none: audit hears Django's own auth signals.
+sensitive_action = Signal()
 
 _cards: list[tuple[int, object, str]] = []
 _steps: list[tuple[int, object, str]] = []

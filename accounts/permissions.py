@@ -33,6 +33,7 @@ MATRIX = {
     "team:manage": (OWNER_ONLY, _("Invite and remove agents")),
     "billing:manage": (OWNER_ONLY, _("Choose a plan and see invoices")),
     "settings:manage": (OWNER_ONLY, _("Change workspace settings")),
+    "audit:view": (OWNER_ONLY, _("See the audit log: sign-ins, team changes, exports, deletions, keys and plans")),
 }
 
 

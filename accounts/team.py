@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from config.errors import UserError
 
 from . import tokens
-from .hooks import seat_policy
+from .hooks import seat_policy, sensitive_action
 from .invitations import Invitation, default_expiry, new_token
 from .language import writer_language
 from .models import Membership, User
@@ -66,6 +66,7 @@ def invitation_create(*, workspace, actor, email):
             invitation = Invitation(workspace=workspace, email=email, invited_by=actor)
             invitation.full_clean()
             invitation.save()
+        sensitive_action.send(__name__, action="member.invited", workspace=workspace, actor=actor, target=email)
         transaction.on_commit(lambda: invitation_send(invitation))
     return invitation
 
@@ -89,6 +90,7 @@ def invitation_revoke(*, workspace, invitation_id):
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        sensitive_action.send(__name__, action="invitation.revoked", workspace=workspace, target=invitation.email)
     return invitation
 
 
@@ -134,6 +136,7 @@ def invitation_accept(*, token, user):
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         membership = Membership.objects.create(user=user, workspace=invitation.workspace,
                                                role=Membership.Role.AGENT)
+        sensitive_action.send(__name__, action="member.joined", workspace=invitation.workspace, actor=user)
         user._sebar_membership = membership
     return membership
 
@@ -165,6 +168,8 @@ def member_remove(*, workspace, actor, membership_id):
         raise TeamError(_("The owner cannot be removed from the workspace."), code="owner_not_removable")
     with transaction.atomic():
         membership.delete()
+        sensitive_action.send(__name__, action="member.removed", workspace=workspace, actor=actor,
+                              target=membership.user.email)
         # Their tokens and sessions would otherwise outlive the membership (a JWT is valid by its signature).
         tokens.revoke_all(membership.user)
     return membership

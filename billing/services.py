@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from common.files import EXTENSIONS, sniff_type
 from config.errors import UserError
 
@@ -70,6 +71,8 @@ def subscription_choose(*, workspace, actor, package_id, months=1):
         line.save()
         line.reference = _reference_for(line)
         line.save(update_fields=["reference"])
+        audit_record(action="plan.chosen", workspace=workspace, actor=actor, target=f"{package.name} {line.reference}",
+                     months=months, amount=str(line.amount))
     return line
 
 
@@ -85,6 +88,7 @@ def _free_activate(*, workspace, actor, package):
         line.reference = _reference_for(line)
         line.save(update_fields=["reference"])
         enforcement.plan_shrunk(workspace=workspace, plan=package)
+        audit_record(action="plan.changed", workspace=workspace, actor=actor, target=package.name)
     return line
 
 
@@ -116,6 +120,9 @@ def subscription_mark_paid(*, subscription_id, note="", now=None):
             line.note = note[:200]
         line.save()
         enforcement.plan_grew(workspace=line.workspace, plan=line.package)
+        # No actor given: the operator in the admin, the owner paying in sandbox mode (audit.context).
+        audit_record(action="plan.paid", workspace=line.workspace, target=f"{line.package.name} {line.reference}",
+                     months=line.months, amount=str(line.amount))
     return line
 
 

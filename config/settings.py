@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "accounts",
+    "audit",
     "billing",
     "devices",
     "contacts",
@@ -97,6 +98,8 @@ MIDDLEWARE = [
     "config.error_pages.QueueUnavailablePageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request being answered, for the address and browser of audit entries services write (audit/context.py).
+    "audit.context.AuditRequestMiddleware",
     # Remembers browsers that logged in, so a guesser cannot lock their owner out: accounts/login_devices.py.
     "accounts.login_devices.KnownDeviceMiddleware",
     "accounts.tenancy.WorkspaceMiddleware",

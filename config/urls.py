@@ -43,6 +43,7 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("settings/api-keys/", include("integrations.urls")),
     path("settings/webhooks/", include("integrations.webhook_urls")),
+    path("settings/audit/", include("audit.urls")),
     path("", include("accounts.urls")),
 ]
 

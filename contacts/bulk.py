@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can
+from audit.services import audit_record
 from config.errors import UserError
 
 from . import selectors, services
@@ -42,4 +43,8 @@ def contacts_bulk(*, workspace, membership, action, ids=None, filters=None, tags
         return services.contacts_tag(workspace=workspace, contacts=contacts, names=names)
     if action == "untag":
         return services.contacts_untag(workspace=workspace, contacts=contacts, names=names)
-    return services.contacts_delete(workspace=workspace, contacts=contacts)
+    # Deleted in batches, each its own transaction: the entry follows with the count that really went.
+    deleted = services.contacts_delete(workspace=workspace, contacts=contacts)
+    audit_record(action="contacts.deleted", workspace=workspace, actor=membership.user, target=str(deleted),
+                 count=deleted, selection="ids" if ids is not None else "filter")
+    return deleted

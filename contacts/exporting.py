@@ -5,6 +5,7 @@ import tempfile
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from audit.services import audit_record
 from common.cells import Echo, safe_cell, xlsx_cell
 
 from .models import ContactTag
@@ -89,3 +90,14 @@ def xlsx_response(qs, filename, zone):
 
 def export_name(workspace):
     return f"contacts-{timezone.localtime(timezone.now(), workspace.zone):%Y%m%d-%H%M}"
+
+
+def contacts_export(*, workspace, qs, kind):
+    """The file of `qs` ("xlsx", else CSV) for the page and the API alike, recorded in the audit log first."""
+    kind = "xlsx" if kind == "xlsx" else "csv"
+    name = export_name(workspace)
+    audit_record(action="contacts.exported", workspace=workspace, target=f"{name}.{kind}", rows=qs.count(),
+                 format=kind)
+    if kind == "xlsx":
+        return xlsx_response(qs, name, workspace.zone)
+    return csv_response(qs, name, workspace.zone)

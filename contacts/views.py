@@ -166,10 +166,7 @@ def contact_bulk(request):
 @require_GET
 def contact_export(request):
     qs = selectors.contact_list(workspace=request.workspace, filters=_filters(request))
-    name = exporting.export_name(request.workspace)
-    if request.GET.get("type") == "xlsx":
-        return exporting.xlsx_response(qs, name, request.workspace.zone)
-    return exporting.csv_response(qs, name, request.workspace.zone)
+    return exporting.contacts_export(workspace=request.workspace, qs=qs, kind=request.GET.get("type"))
 
 
 @csrf_exempt  # CSRF is checked in _import_upload, after the size: the check itself reads the whole body

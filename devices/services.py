@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from audit.services import audit_record
 from billing import limits
 from billing.errors import LimitReached
 from billing.selectors import device_paused_by_billing
@@ -119,6 +120,7 @@ def device_create(*, workspace, label="", pairing_phone=None) -> Device:
         device.delete()
         raise errors.from_waha(exc, _("creating the WhatsApp session")) from exc
     engine_learn(server_id=device.server_id, engine=engine_of(info))
+    audit_record(action="device.added", workspace=workspace, target=str(device), device_id=device.pk)
     return device
 
 
@@ -255,7 +257,9 @@ def device_delete(*, device) -> None:
         pass
     except waha.WahaError as exc:
         raise errors.from_waha(exc, _("deleting the WhatsApp session")) from exc
-    device.delete()
+    with transaction.atomic():
+        audit_record(action="device.removed", workspace=device.workspace, target=str(device), device_id=device.pk)
+        device.delete()
 
 
 # ---------------------------------------------------------------- statuses

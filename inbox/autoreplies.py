@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Workspace
+from audit.services import audit_record
 from common.spintax import SpintaxError, validate
 from config.errors import UserError
 from config.outbound import check_url
@@ -121,6 +122,9 @@ def assistant_settings_update(*, settings, **values):
     settings.full_clean(exclude=["workspace"])
     with transaction.atomic():  # a re-index refused (queue down) leaves the old settings too
         settings.save()
+        if changed:  # the names only: the key's and the prompt's values stay out of the log
+            audit_record(action="assistant.changed", workspace=settings.workspace, target=", ".join(sorted(changed)),
+                         fields=sorted(changed))
         if changed & reindex_fields:
             knowledge_reindex_all(workspace=settings.workspace)
     return settings

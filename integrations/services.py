@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.tenancy import get_for_workspace_or_404
+from audit.services import audit_record
 from config.errors import UserError
 
 from . import keys
@@ -40,6 +41,8 @@ def apikey_create(*, workspace, actor, name, scopes, expires_at=None):
             # The unique prefix decides: a clash (1 in 62^8) tries another rather than checking first.
             with transaction.atomic():
                 key.save()
+                audit_record(action="apikey.created", workspace=workspace, actor=actor,
+                             target=f"{key.prefix} {key.name}", scopes=scopes)
         except IntegrityError:
             continue
         return key, f"{key.prefix}_{secret}"
@@ -51,7 +54,9 @@ def apikey_revoke(*, workspace, actor, key_id):
     key = get_for_workspace_or_404(workspace, ApiKey, pk=key_id)
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
+        with transaction.atomic():
+            key.save(update_fields=["revoked_at"])
+            audit_record(action="apikey.revoked", workspace=workspace, actor=actor, target=f"{key.prefix} {key.name}")
     return key
 
 

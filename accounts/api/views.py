@@ -12,6 +12,7 @@ from rest_framework_simplejwt.views import TokenRefreshView
 from config.errors import ERRORS, ErrorSerializer
 
 from .. import password_reset, services, tokens
+from ..hooks import sensitive_action
 from ..ratelimit import RateLimited
 from ..tenancy_api import WorkspaceAPIView
 from ..workspace_settings import workspace_update
@@ -58,6 +59,7 @@ class LoginView(APIView):
         except RateLimited as exc:
             return Response({"error": exc.code, "message": exc.message, "fields": {}},
                             status=429, headers={"Retry-After": str(exc.retry_after)})
+        sensitive_action.send(__name__, action="auth.login", actor=user, request=request, target=user.email, via="api")
         return Response(_tokens(user))
 
 

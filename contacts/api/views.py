@@ -165,10 +165,7 @@ class ContactExportView(WorkspaceAPIView):
     def get(self, request):
         qs = selectors.contact_list(workspace=request.workspace,
                                     filters=selectors.ContactFilters.from_params(request.query_params))
-        name = exporting.export_name(request.workspace)
-        if request.query_params.get("type") == "xlsx":
-            return exporting.xlsx_response(qs, name, request.workspace.zone)
-        return exporting.csv_response(qs, name, request.workspace.zone)
+        return exporting.contacts_export(workspace=request.workspace, qs=qs, kind=request.query_params.get("type"))
 
 
 def _json_field(request, name):

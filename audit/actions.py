@@ -1,0 +1,33 @@
+"""The catalogue of what the audit log records: a stable code per action, and its words in the reader's language.
+
+Codes are stored; the words are looked up when a page shows them, so a row reads in the language of whoever reads
+it. A code missing here is a bug at the call site: `audit_record` logs it as an error and writes nothing.
+"""
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "auth.login": _("Signed in"),
+    "auth.login_failed": _("Failed sign-in"),
+    "member.invited": _("Member invited"),
+    "invitation.revoked": _("Invitation withdrawn"),
+    "member.joined": _("Member joined"),
+    "member.removed": _("Member removed"),
+    "device.added": _("WhatsApp number added"),
+    "device.removed": _("WhatsApp number removed"),
+    "contacts.exported": _("Contacts exported"),
+    "contacts.deleted": _("Contacts deleted in bulk"),
+    "apikey.created": _("API key created"),
+    "apikey.revoked": _("API key revoked"),
+    "plan.chosen": _("Plan chosen"),
+    "plan.changed": _("Plan changed"),
+    "plan.paid": _("Plan paid and active"),
+    "assistant.changed": _("AI assistant settings changed"),
+}
+
+
+def label(code):
+    return ACTIONS.get(code, code)
+
+
+def choices():
+    return list(ACTIONS.items())
