@@ -24,10 +24,12 @@ import secrets
 import time
 import uuid
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +37,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
 from accounts.tenancy import get_for_workspace_or_404
+from audit.services import audit_record
 from config import outbound, queue
 from config.errors import UserError
 
@@ -87,12 +90,22 @@ def endpoint_create(*, workspace, actor, url, events, description=""):
                                description=(description or "").strip()[:120],
                                secret="whsec_" + secrets.token_urlsafe(32))
     endpoint.full_clean(exclude=["secret"])
-    endpoint.save()
+    with transaction.atomic():
+        endpoint.save()
+        audit_record(action="webhook.created", workspace=workspace, actor=actor, target=_audit_target(endpoint),
+                     events=endpoint.events)
     return endpoint
+
+
+def _audit_target(endpoint):
+    # Host and path only: a receiver's URL may carry a token in its query or user part.
+    parts = urlsplit(endpoint.url)
+    return f"{parts.hostname or ''}{parts.path}"
 
 
 def endpoint_update(*, workspace, endpoint_id, url=None, events=None, description=None, is_active=None):
     endpoint = get_for_workspace_or_404(workspace, WebhookEndpoint, pk=endpoint_id)
+    before = {name: getattr(endpoint, name) for name in ("url", "events", "description", "is_active")}
     if url is not None:
         endpoint.url = outbound.check_url(url, field="url")
     if events is not None:
@@ -104,12 +117,19 @@ def endpoint_update(*, workspace, endpoint_id, url=None, events=None, descriptio
         if endpoint.is_active:  # switched on again by the owner: a fresh start
             endpoint.failing_since, endpoint.disabled_reason = None, ""
     endpoint.full_clean(exclude=["secret"])
-    endpoint.save()
+    changed = sorted(name for name, value in before.items() if getattr(endpoint, name) != value)
+    with transaction.atomic():
+        endpoint.save()
+        if changed:
+            audit_record(action="webhook.changed", workspace=workspace, target=_audit_target(endpoint), fields=changed)
     return endpoint
 
 
 def endpoint_delete(*, workspace, endpoint_id):
-    get_for_workspace_or_404(workspace, WebhookEndpoint, pk=endpoint_id).delete()
+    endpoint = get_for_workspace_or_404(workspace, WebhookEndpoint, pk=endpoint_id)
+    with transaction.atomic():
+        audit_record(action="webhook.deleted", workspace=workspace, target=_audit_target(endpoint))
+        endpoint.delete()
 
 
 def endpoint_test(*, workspace, endpoint_id):

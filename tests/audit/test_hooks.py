@@ -251,3 +251,25 @@ def test_assistant_settings_changed(owner_client, owner, workspace, settings):
     assert "instructions" in entry.details["fields"] and "Jawab" not in str(entry.details)
     owner_client.post(reverse("inbox:assistant"), form)  # the same values again: nothing changed
     assert AuditEntry.objects.filter(action="assistant.changed").count() == 1
+
+
+def test_webhooks_added_changed_and_deleted(owner_client, owner, workspace, monkeypatch):
+    from integrations.models import WebhookEndpoint
+
+    monkeypatch.setattr("config.outbound._resolve", lambda host, port: ["93.184.215.14"])
+    url = "https://hooks.example.com/sebar?token=hush"
+    owner_client.post("/settings/webhooks/", {"url": url, "events": ["contact.created"]}, REMOTE_ADDR=IP,
+                      HTTP_USER_AGENT=UA)
+    endpoint = WebhookEndpoint.objects.get()
+    created = only("webhook.created")
+    from_here(created, owner, workspace)
+    assert created.target == "hooks.example.com/sebar" and created.details == {"events": ["contact.created"]}
+    owner_client.post(f"/settings/webhooks/{endpoint.pk}/off/", REMOTE_ADDR=IP, HTTP_USER_AGENT=UA)
+    owner_client.post(f"/settings/webhooks/{endpoint.pk}/off/")  # already off: nothing changed, nothing recorded
+    changed = only("webhook.changed")
+    from_here(changed, owner, workspace)
+    assert changed.details == {"fields": ["is_active"]}
+    owner_client.post(f"/settings/webhooks/{endpoint.pk}/delete/", REMOTE_ADDR=IP, HTTP_USER_AGENT=UA)
+    assert not WebhookEndpoint.objects.exists()
+    from_here(only("webhook.deleted"), owner, workspace)
+    assert "hush" not in str(list(AuditEntry.objects.values()))
