@@ -26,6 +26,7 @@ MATRIX = {
     "inbox:use": (BOTH, _("Read and answer chats assigned to them or unassigned")),
     "inbox:view_all": (OWNER_ONLY, _("See every chat, whoever it is assigned to")),
     "inbox:assign": (OWNER_ONLY, _("Assign chats to agents")),
+    "inbox:labels": (OWNER_ONLY, _("Create, rename and delete the labels put on chats")),
     "autoreplies:view": (BOTH, _("See keyword auto-replies and quick replies")),
     "autoreplies:manage": (OWNER_ONLY, _("Create, change and delete auto-replies and the AI knowledge base")),
     "rotator:view": (BOTH, _("See link rotators and their statistics")),

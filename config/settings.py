@@ -269,6 +269,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `status` field; name the enums that appear in more than one component.
     "ENUM_NAME_OVERRIDES": {"CampaignStatusEnum": "campaigns.models.Campaign.Status",
                             "ApiKeyStatusEnum": "integrations.models.ApiKey.Status",
+                            "ChatStatusEnum": "inbox.models.Chat.Status",
                             "ErrorCodeEnum": "config.error_codes.CODES"},
     # /api/docs/ loads Swagger UI from static/ (the pinned sidecar package), never from a CDN: the page must
     # work offline and under a strict Content-Security-Policy.

@@ -7,4 +7,10 @@ SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 50.0},
     },
+    # Snoozed chats whose time came go back to the open list.
+    "inbox-chats-wake": {
+        "task": "inbox.tasks.chats_wake_task",
+        "schedule": 60.0,
+        "options": {"expires": 50.0},
+    },
 }

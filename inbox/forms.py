@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from devices.models import Device
 
-from .models import MAX_BOT_PAUSE_MINUTES, AutoReply, KnowledgeSource
+from .models import MAX_BOT_PAUSE_MINUTES, AutoReply, KnowledgeSource, Label
 
 
 class AutoReplyForm(forms.Form):
@@ -60,6 +60,11 @@ class AssistantSettingsForm(forms.Form):
     include_status = forms.BooleanField(label=_("Show status broadcasts in the inbox"), required=False)
     cs_rotator_enabled = forms.BooleanField(label=_("Assign new chats round-robin to online members"),
                                             required=False)
+    rating_enabled = forms.BooleanField(label=_("Ask the customer for a rating (1 to 5) when a chat is resolved"),
+                                        required=False)
+    rating_question = forms.CharField(
+        label=_("Rating question"), required=False, max_length=300,
+        help_text=_("Empty uses: How did we do? Reply with a number from 1 (bad) to 5 (great)."))
     base_url = forms.URLField(label=_("API base URL"), required=False, assume_scheme="https",
                               help_text=_("Any OpenAI-compatible server. Empty uses the server's setting."))
     chat_model = forms.CharField(label=_("Chat model"), required=False, max_length=100)
@@ -68,3 +73,9 @@ class AssistantSettingsForm(forms.Form):
                               widget=forms.PasswordInput(render_value=False),
                               help_text=_("Leave empty to keep the current key."))
     clear_api_key = forms.BooleanField(label=_("Remove the workspace's key"), required=False)
+
+
+class LabelForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=40)
+    colour = forms.ChoiceField(label=_("Colour"), choices=Label.Colour.choices, initial=Label.Colour.GRAY,
+                               widget=forms.RadioSelect(attrs={"class": "colour-choice"}))

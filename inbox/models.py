@@ -8,7 +8,7 @@ id flips between @c.us and @lid), which is also what makes a webhook delivered t
 import datetime
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,14 @@ MAX_BOT_PAUSE_MINUTES = 7 * 24 * 60
 
 
 class Chat(WorkspaceOwned):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        # Waiting on someone (the customer, a colleague): out of the open list until the customer writes.
+        PENDING = "pending", _("Pending")
+        RESOLVED = "resolved", _("Resolved")
+        # Out of the way until snoozed_until (the beat reopens it) or until the customer writes.
+        SNOOZED = "snoozed", _("Snoozed")
+
     class Kind(models.TextChoices):
         DIRECT = "direct", _("Direct")
         GROUP = "group", _("Group")
@@ -54,11 +62,23 @@ class Chat(WorkspaceOwned):
     customer_wrote_at = models.DateTimeField(null=True, blank=True)
     # Set when the opt-out confirmation was sent, so a customer repeating STOP gets one answer.
     opt_out_confirmed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    # The rating question went (on resolving, when the workspace asks it): the customer's next message, if it is
+    # a 1-5, is their answer, stored here and not a new conversation. Cleared when the chat reopens.
+    rating_asked_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True,
+                                              validators=[MinValueValidator(1), MaxValueValidator(5)])
+    rated_at = models.DateTimeField(null=True, blank=True)
+    labels = models.ManyToManyField("inbox.Label", blank=True, related_name="chats")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["device", "phone"], name="inbox_chat_unique_device_phone")]
-        indexes = [models.Index(fields=["workspace", "-last_message_at"]), models.Index(fields=["workspace", "phone"])]
+        indexes = [models.Index(fields=["workspace", "-last_message_at"]), models.Index(fields=["workspace", "phone"]),
+                   # The beat's wake-up reads only snoozed chats that are due.
+                   models.Index(fields=["status", "snoozed_until"])]
 
     def __str__(self):
         return self.name or self.phone
@@ -85,6 +105,76 @@ class Chat(WorkspaceOwned):
         if not self.phone_known and self.lid:
             return self.lid
         return f"{self.phone}@c.us"
+
+
+class Label(WorkspaceOwned):
+    """A coloured tag an owner defines and anyone in the inbox puts on chats ("VIP", "Complaint")."""
+
+    class Colour(models.TextChoices):
+        # A fixed palette: each is a CSS class (label-<colour>), so no colour is ever an inline style.
+        GRAY = "gray", _("Gray")
+        RED = "red", _("Red")
+        ORANGE = "orange", _("Orange")
+        YELLOW = "yellow", _("Yellow")
+        GREEN = "green", _("Green")
+        TEAL = "teal", _("Teal")
+        BLUE = "blue", _("Blue")
+        PURPLE = "purple", _("Purple")
+        PINK = "pink", _("Pink")
+
+    name = models.CharField(_("name"), max_length=40)
+    colour = models.CharField(_("colour"), max_length=8, choices=Colour.choices, default=Colour.GRAY)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="inbox_label_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class ChatEvent(WorkspaceOwned):
+    """What happened in a chat besides messages: private notes, assignments, status changes. Shown in the
+    conversation between the messages; never sent to WhatsApp."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        ASSIGNED = "assigned", _("Assigned")
+        STATUS = "status", _("Status")
+
+    # Recognised in templates among Message rows (a timeline holds both).
+    is_chat_event = True
+
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Who wrote the note or made the change; null for Sebar itself (the rotator, a snooze ending).
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    text = models.TextField(blank=True)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    status = models.CharField(max_length=10, choices=Chat.Status.choices, blank=True)
+    timestamp = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["chat", "-timestamp"])]
+
+    def __str__(self):
+        return f"{self.kind}: {self.text[:40]}"
+
+
+class ChatMention(WorkspaceOwned):
+    """A teammate @mentioned in a note: the chat is in their Mentions list, unseen until they open it."""
+
+    event = models.ForeignKey(ChatEvent, on_delete=models.CASCADE, related_name="mentions")
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_mentions")
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="inbox_mention_unique_event_user")]
+        indexes = [models.Index(fields=["user", "seen_at"])]
 
 
 def _media_path(instance, filename):
@@ -273,6 +363,12 @@ class AssistantSettings(WorkspaceOwned):
         _("assign new chats round-robin"), default=False,
         help_text=_("New chats go in turn to the agents who are online."))
     last_assigned_user_id = models.IntegerField(null=True, blank=True)
+    rating_enabled = models.BooleanField(
+        _("ask for a rating when a chat is resolved"), default=False,
+        help_text=_("The customer gets a short question and may answer 1 to 5; the answer is kept on the chat."))
+    rating_question = models.CharField(
+        _("rating question"), max_length=300, blank=True,
+        help_text=_("Empty uses: How did we do? Reply with a number from 1 (bad) to 5 (great)."))
     base_url = models.URLField(_("API base URL"), blank=True, help_text=_("Empty uses the server's setting."))
     chat_model = models.CharField(_("chat model"), max_length=100, blank=True)
     embedding_model = models.CharField(_("embedding model"), max_length=100, blank=True)

@@ -9,7 +9,7 @@ and the full `event=`).
 - `message_ack_apply` (`message.ack`): the ticks. Acks only move forward.
 
 This module sits above `services` and `replies` in the inbox's one-way order (models, selectors →
-services → replies → receive → tasks): it is the only one that reaches all of them.
+services → replies → chat_status → receive → tasks): it is the only one that reaches all of them.
 """
 import logging
 
@@ -24,9 +24,10 @@ from contacts.models import Contact
 from contacts.services import contact_get_or_create_inbound
 from devices.waha_ids import short_id_of
 
-from .models import AssistantSettings, Chat, Message
+from .chat_status import chat_customer_wrote
+from .models import AssistantSettings, Chat, ChatEvent, Message
 from .replies import reply_pipeline
-from .services import chat_bot_pause, settings_for, waha_client
+from .services import chat_bot_pause, chat_event_log, settings_for, waha_client
 from .waha_events import media_type_of, read_message
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ def _rotate_assignment(chat, settings):
     Chat.objects.filter(pk=chat.pk).update(assigned_to_id=chosen)
     AssistantSettings.objects.filter(pk=settings.pk).update(last_assigned_user_id=chosen)
     chat.assigned_to_id = chosen
+    chat_event_log(chat=chat, kind=ChatEvent.Kind.ASSIGNED, assigned_to_id=chosen)  # by Sebar: no author
 
 
 def _preview(text, media_type):
@@ -195,7 +197,9 @@ def inbound_message_receive(*, device, event):
             logger.info("Message %s on %s already stored: duplicate delivery ignored", incoming.short_id,
                         device.session_name)
             return None
-        _touch_chat(chat, message, unread=True)
+        # The answer to the rating question is kept on the chat: not unread, not a new conversation, no bot.
+        rated = chat_customer_wrote(chat=chat, message=message)
+        _touch_chat(chat, message, unread=not rated)
         emit("message.received", workspace_id=device.workspace_id, data={
             "message": {"id": message.pk, "waha_id": message.waha_id, "text": message.text,
                         "media_type": message.media_type, "timestamp": message.timestamp},
@@ -204,6 +208,8 @@ def inbound_message_receive(*, device, event):
             _rotate_assignment(chat, settings)
         if message.media_remote_url:
             queue.enqueue_on_commit("inbox.tasks.message_media_download_task", message.pk)
+    if rated:
+        return message
     try:
         reply_pipeline(message=message)
     except Exception:  # noqa: BLE001 - the message is stored; a reply failure must not stop other handlers

@@ -36,8 +36,8 @@ from devices.waha import WahaError, WahaSessionNotReady
 
 from .assistant import assistant_answer
 from .matching import first_match
-from .models import AutoReply, Chat, Message
-from .services import chat_bot_pause, chat_bot_paused, chat_handoff, settings_for, waha_client
+from .models import AutoReply, Chat, ChatEvent, Message
+from .services import chat_bot_pause, chat_bot_paused, chat_event_log, chat_handoff, settings_for, waha_client
 from .waha_events import media_type_of
 
 logger = logging.getLogger(__name__)
@@ -168,7 +168,8 @@ def chat_send_by_agent(*, chat, user, text="", upload=None, send_at=None):
                                 human_like=False, send_at=send_at)
         Chat.objects.filter(pk=chat.pk).update(unread_count=0, needs_human=False, handoff_reason="")
         # Whoever answers an unassigned chat takes it, so two agents do not answer the same customer.
-        Chat.objects.filter(pk=chat.pk, assigned_to__isnull=True).update(assigned_to=user)
+        if Chat.objects.filter(pk=chat.pk, assigned_to__isnull=True).update(assigned_to=user):
+            chat_event_log(chat=chat, kind=ChatEvent.Kind.ASSIGNED, author=user, assigned_to=user)
         if send_at is None:
             # The customer is talking to a person now: a bot answering too would talk over them.
             chat_bot_pause(chat=chat)
@@ -222,7 +223,8 @@ def message_send(*, message_id, final=True):
         return None
     message = Message.objects.select_related("chat", "device", "workspace").get(pk=message_id)
     chat, device = message.chat, message.device
-    if message.sender == Message.Sender.BOT and message.reply_source != "opt_out" and chat.bot_paused:
+    # The opt-out confirmation and the rating question are not answers a person could be talking over.
+    if message.sender == Message.Sender.BOT and message.reply_source not in ("opt_out", "rating") and chat.bot_paused:
         # A person answered while this bot reply waited (typing delay, queue): it would talk over them.
         with workspace_language(message.workspace):
             reason = _("Not sent: a person answered this customer, so the bot stepped back.")

@@ -1,6 +1,6 @@
 """Reads of the inbox. Chat visibility is decided here once: agents see the chats assigned to them and
 unassigned ones; members who may `inbox:view_all` (owners) see every chat of the workspace."""
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import can
 from config.errors import UserError
 
-from .models import AutoReply, Chat, KnowledgeSource, Message, QuickReply
+from .models import AutoReply, Chat, ChatEvent, ChatMention, KnowledgeSource, Label, Message, QuickReply
 
 
 def visible_chats(*, workspace, membership):
@@ -25,7 +25,8 @@ CHAT_ORDER = ("-needs_human", "-last_message_at", "-pk")
 
 
 def chat_list(*, workspace, membership, filters=None):
-    """Recent conversations, newest first, filtered by device, assignee ("me", "none", id), bot, search.
+    """Recent conversations, newest first, filtered by status ("all" or none = every status), device, assignee
+    ("me", "none", id), bot, label, mentions of the viewer, search.
 
     One customer is one row however many of the workspace's numbers talked to them (the row is their
     most recent thread; the conversation shows all of them). Threads the customer never wrote in, such
@@ -35,6 +36,16 @@ def chat_list(*, workspace, membership, filters=None):
     chats = visible_chats(workspace=workspace, membership=membership)
     if filters.get("show") != "all":
         chats = chats.filter(customer_wrote_at__isnull=False)
+    status = filters.get("status")
+    if status and status != "all":
+        if status not in Chat.Status.values:
+            raise UserError(_("Unknown status “%(status)s”.") % {"status": str(status)[:20]},
+                            fields={"status": "unknown"})
+        chats = chats.filter(status=status)
+    if filters.get("label"):
+        chats = chats.filter(labels=_int(filters["label"], "label"))
+    if filters.get("mentions") in ("1", "true", "yes"):
+        chats = chats.filter(pk__in=ChatMention.objects.filter(user=membership.user).values("chat_id"))
     if filters.get("device"):
         chats = chats.filter(device_id=_int(filters["device"], "device"))
     assigned = filters.get("assigned")
@@ -60,6 +71,35 @@ def chat_list(*, workspace, membership, filters=None):
         chats = chats.filter(match)
     first_of_customer = chats.filter(kind=OuterRef("kind"), phone=OuterRef("phone")).order_by(*CHAT_ORDER)
     return chats.filter(pk=Subquery(first_of_customer.values("pk")[:1])).order_by(*CHAT_ORDER)
+
+
+def status_counts(*, workspace, membership, filters=None):
+    """{status: chats} for the list's status tabs under the other filters, plus "mentions": chats with a mention
+    of the viewer they have not seen yet."""
+    others = {k: v for k, v in (filters or {}).items() if k not in ("status", "mentions")}
+    rows = (chat_list(workspace=workspace, membership=membership, filters=others).order_by()
+            .values("status").annotate(n=Count("pk")))
+    counts = dict.fromkeys(Chat.Status.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    counts["mentions"] = (visible_chats(workspace=workspace, membership=membership)
+                          .filter(mentions__user=membership.user, mentions__seen_at__isnull=True)
+                          .values("pk").distinct().count()) if membership else 0
+    return counts
+
+
+def chat_timeline(*, chat, chats=None, limit=60):
+    """The conversation as shown: messages, notes and history lines (assignments, status) in time order,
+    the newest `limit` of them."""
+    pks = [c.pk for c in chats] if chats else [chat.pk]
+    messages = list(chat_messages(chat=chat, chats=chats)[:limit])
+    events = list(ChatEvent.objects.filter(chat_id__in=pks).select_related("author", "assigned_to")
+                  .order_by("-timestamp", "-pk")[:limit])
+    rows = sorted(messages + events, key=lambda row: row.timestamp, reverse=True)[:limit]
+    return list(reversed(rows))
+
+
+def labels(*, workspace):
+    return Label.objects.for_workspace(workspace).order_by("name", "pk")
 
 
 def conversation_chats(*, workspace, membership, chat):

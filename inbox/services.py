@@ -15,7 +15,7 @@ from common.events import emit
 from config.errors import UserError
 from devices.selectors import client_for
 
-from .models import PAUSED_UNTIL_RESUMED, AssistantSettings, Chat
+from .models import PAUSED_UNTIL_RESUMED, AssistantSettings, Chat, ChatEvent
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +81,13 @@ def chat_handoff(*, chat, reason):
     logger.info("Chat %s handed to a human: %s", chat.pk, reason)
 
 
-def chat_assign(*, chat, user_id):
-    """Give the chat to a member of its workspace (None = unassigned)."""
+def chat_event_log(*, chat, kind, author=None, **values):
+    """One line of the chat's history (an assignment, a status change), shown in the conversation."""
+    return ChatEvent.objects.create(workspace_id=chat.workspace_id, chat=chat, kind=kind, author=author, **values)
+
+
+def chat_assign(*, chat, user_id, actor=None):
+    """Give the chat to a member of its workspace (None = unassigned); the history keeps who did it."""
     if user_id in (None, ""):
         chat.assigned_to = None
     else:
@@ -90,7 +95,10 @@ def chat_assign(*, chat, user_id):
         if membership is None:
             raise UserError(_("That person is not a member of this workspace."), fields={"user": "unknown"})
         chat.assigned_to_id = membership.user_id
+    before = Chat.objects.filter(pk=chat.pk).values_list("assigned_to_id", flat=True).first()
     chat.save(update_fields=["assigned_to"])
+    if before != chat.assigned_to_id:
+        chat_event_log(chat=chat, kind=ChatEvent.Kind.ASSIGNED, author=actor, assigned_to_id=chat.assigned_to_id)
     emit("chat.assigned", workspace_id=chat.workspace_id,
          data={"chat": {"id": chat.pk, "phone": chat.phone}, "assigned_to": chat.assigned_to_id})
     return chat

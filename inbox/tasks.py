@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from devices.waha import WahaError, WahaSessionNotReady
 
+from .chat_status import chats_wake
 from .knowledge import knowledge_source_index
 from .models import KnowledgeSource, Message
 from .replies import assistant_reply, message_send, messages_requeue
@@ -29,6 +30,11 @@ def message_send_task(self, message_id):
 @shared_task(ignore_result=True)
 def messages_requeue_task():
     return messages_requeue()
+
+
+@shared_task(ignore_result=True)
+def chats_wake_task():
+    return chats_wake()
 
 
 @shared_task(bind=True, acks_late=True, max_retries=3)

@@ -1,8 +1,14 @@
 """Pages of the inbox: the two-pane team inbox (htmx polling), auto-replies, knowledge base, assistant
 settings. Each view: tenancy helper, form, one service call, then a message and a redirect or a partial."""
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
@@ -13,13 +19,14 @@ from config.errors import UserError
 from config.forms import apply_user_error
 from devices.models import Device
 
-from . import autoreplies, knowledge, replies, selectors, services
+from . import autoreplies, knowledge, notes, replies, selectors, services
+from . import chat_status as chat_status_module
 from .assistant import ai_allowed, ai_config
-from .forms import AssistantSettingsForm, AutoReplyForm, KnowledgeForm, QuickReplyForm
+from .forms import AssistantSettingsForm, AutoReplyForm, KnowledgeForm, LabelForm, QuickReplyForm
 from .media import message_media_response
-from .models import AutoReply, KnowledgeSource, Message, QuickReply
+from .models import AutoReply, KnowledgeSource, Label, Message, QuickReply
 
-FILTERS = ("q", "device", "assigned", "bot", "needs_human", "unread", "show")
+FILTERS = ("q", "status", "label", "mentions", "device", "assigned", "bot", "needs_human", "unread", "show")
 MESSAGES_SHOWN = 60
 
 
@@ -28,20 +35,41 @@ def _visible_chat(request, pk):
     return get_object_or_404(chats, pk=pk)
 
 
+STATUS_TABS = (("open", _lazy("Open")), ("pending", _lazy("Pending")), ("snoozed", _lazy("Snoozed")),
+               ("resolved", _lazy("Resolved")), ("all", _lazy("All")))
+
+
 def _list_context(request):
     filters = {k: request.GET.get(k, "") for k in FILTERS}
+    # The list opens on the open chats; the Mentions tab shows every status.
+    filters["status"] = filters["status"] or ("all" if filters["mentions"] else "open")
     try:
         chats = list(selectors.chat_list(workspace=request.workspace, membership=request.membership,
-                                         filters=filters)[:100])
+                                         filters=filters).prefetch_related("labels")[:100])
+        counts = selectors.status_counts(workspace=request.workspace, membership=request.membership, filters=filters)
     except UserError:
-        chats, filters = [], {}
-    return {"chats": chats, "filters": filters,
-            "filter_query": "&".join(f"{k}={v}" for k, v in filters.items() if v)}
+        chats, filters, counts = [], {"status": "open"}, {}
+    return {"chats": chats, "filters": filters, "status_tabs": _status_tabs(filters, counts),
+            "labels": selectors.labels(workspace=request.workspace),
+            "filter_query": urlencode({k: v for k, v in filters.items() if v})}
+
+
+def _status_tabs(filters, counts):
+    """The list's tabs: each status with its count, then Mentions; links keep the other filters."""
+    kept = {k: v for k, v in filters.items() if v and k not in ("status", "mentions")}
+    tabs = [{"key": key, "label": label, "url": "?" + urlencode({**kept, "status": key}),
+             "count": counts.get(key, sum(counts.get(s, 0) for s, _label in STATUS_TABS[:4])),
+             "active": filters.get("status") == key and not filters.get("mentions")} for key, label in STATUS_TABS]
+    tabs.append({"key": "mentions", "label": _lazy("Mentions"), "count": counts.get("mentions", 0),
+                 "url": "?" + urlencode({**kept, "mentions": "1"}), "active": bool(filters.get("mentions"))})
+    return tabs
 
 
 def _page(request, chat=None):
     if chat is not None:
-        services.chat_mark_read(chat=chat, siblings=_siblings(request, chat))
+        siblings = _siblings(request, chat)
+        services.chat_mark_read(chat=chat, siblings=siblings)
+        notes.mentions_seen(chat_ids=[c.pk for c in siblings], user=request.user)
     context = _list_context(request)
     context.update({
         "chat": chat, "devices": Device.objects.for_workspace(request.workspace).order_by("label", "pk"),
@@ -59,9 +87,12 @@ def _siblings(request, chat):
 
 def _conversation_context(request, chat):
     threads = _siblings(request, chat)
-    rows = list(selectors.chat_messages(chat=chat, chats=threads)[:MESSAGES_SHOWN])
     members = Membership.objects.for_workspace(request.workspace).select_related("user").order_by("user__email")
-    return {"chat": chat, "messages_list": list(reversed(rows)), "members": members,
+    return {"chat": chat, "messages_list": selectors.chat_timeline(chat=chat, chats=threads, limit=MESSAGES_SHOWN),
+            "members": members, "mention_handles": [m.user.email.split("@", 1)[0].lower() for m in members],
+            "chat_labels": list(chat.labels.all()),
+            "all_labels": selectors.labels(workspace=request.workspace),
+            "can_manage_labels": can(request.membership, "inbox:labels"),
             "several_numbers": len({t.device_id for t in threads}) > 1,
             "quick_replies": selectors.quick_replies(workspace=request.workspace)}
 
@@ -136,11 +167,113 @@ def chat_resume_bot(request, pk):
 def chat_assign(request, pk):
     chat = _visible_chat(request, pk)
     try:
-        services.chat_assign(chat=chat, user_id=request.POST.get("user") or None)
+        services.chat_assign(chat=chat, user_id=request.POST.get("user") or None, actor=request.user)
         messages.success(request, _("Assignment saved."))
     except UserError as exc:
         messages.error(request, exc.message)
     return redirect("inbox:chat", pk=chat.pk)
+
+
+STATUS_DONE = {"open": _lazy("Reopened."), "pending": _lazy("Marked pending."),
+               "resolved": _lazy("Resolved."), "snoozed": _lazy("Snoozed until %(until)s.")}
+
+
+@require_POST
+@workspace_view("inbox:use")
+def chat_status(request, pk):
+    """Resolve, mark pending, reopen or snooze a chat (with a time in the workspace's zone)."""
+    chat = _visible_chat(request, pk)
+    try:
+        until = chat_status_module.snooze_parse(request.POST.get("snoozed_until", "").strip(), request.workspace)
+        chat = chat_status_module.chat_status_set(chat=chat, status=request.POST.get("status", ""),
+                                                  actor=request.user, snoozed_until=until)
+        text = str(STATUS_DONE[chat.status])
+        if chat.snoozed_until:
+            text %= {"until": date_format(timezone.localtime(chat.snoozed_until, request.workspace.zone), "j M, H:i")}
+        messages.success(request, text)
+    except UserError as exc:
+        messages.error(request, exc.message)
+    return redirect("inbox:chat", pk=chat.pk)
+
+
+@require_POST
+@workspace_view("inbox:use")
+def chat_labels(request, pk):
+    chat = _visible_chat(request, pk)
+    try:
+        notes.chat_labels_set(chat=chat, label_ids=[v for v in request.POST.getlist("labels") if v.isdigit()])
+        messages.success(request, _("Labels saved."))
+    except UserError as exc:
+        messages.error(request, exc.message)
+    return redirect("inbox:chat", pk=chat.pk)
+
+
+@require_POST
+@workspace_view("inbox:use")
+def chat_note(request, pk):
+    """A private note in the conversation: kept in Sebar, never sent to the customer."""
+    chat = _visible_chat(request, pk)
+    error = None
+    try:
+        notes.note_add(chat=chat, author=request.user, text=request.POST.get("text", ""))
+    except UserError as exc:
+        error = exc.message
+    if request.headers.get("HX-Request"):
+        return render(request, "inbox/_messages.html",
+                      {**_conversation_context(request, chat), "partial": True, "send_error": error})
+    if error:
+        messages.error(request, error)
+    return redirect("inbox:chat", pk=chat.pk)
+
+
+def _labels_page(request, form=None):
+    return render(request, "inbox/labels.html", {
+        "labels": selectors.labels(workspace=request.workspace).annotate(chat_count=Count("chats")),
+        "form": form or LabelForm(), "colours": Label.Colour.choices,
+        "can_manage_labels": can(request.membership, "inbox:labels")})
+
+
+@workspace_view("inbox:use")
+def label_list(request):
+    return _labels_page(request)
+
+
+@require_POST
+@workspace_view("inbox:labels")
+def label_create(request):
+    form = LabelForm(request.POST)
+    if form.is_valid():
+        try:
+            notes.label_save(workspace=request.workspace, **form.cleaned_data)
+            messages.success(request, _("Label saved."))
+            return redirect("inbox:labels")
+        except UserError as exc:
+            apply_user_error(form, exc)
+    return _labels_page(request, form=form)
+
+
+@require_POST
+@workspace_view("inbox:labels")
+def label_edit(request, pk):
+    label = get_for_workspace_or_404(request, Label, pk=pk)
+    form = LabelForm(request.POST)
+    if form.is_valid():
+        try:
+            notes.label_save(workspace=request.workspace, label=label, **form.cleaned_data)
+            messages.success(request, _("Label saved."))
+        except UserError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("Give the label a name and pick a colour."))
+    return redirect("inbox:labels")
+
+
+@require_POST
+@workspace_view("inbox:labels")
+def label_delete(request, pk):
+    notes.label_delete(label=get_for_workspace_or_404(request, Label, pk=pk))
+    messages.success(request, _("Label deleted."))
+    return redirect("inbox:labels")
 
 
 @require_POST

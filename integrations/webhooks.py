@@ -51,6 +51,8 @@ EVENTS = {
     "message.status": gettext_lazy("A broadcast message was sent, delivered, read or failed"),
     "chat.assigned": gettext_lazy("A chat was assigned to an agent"),
     "chat.handoff": gettext_lazy("The assistant handed a chat to a human"),
+    "chat.resolved": gettext_lazy("A chat was marked resolved"),
+    "chat.rated": gettext_lazy("A customer answered the rating question (1 to 5)"),
     "contact.created": gettext_lazy("A contact was added"),
     "contact.opted_out": gettext_lazy("A contact opted out"),
     "campaign.started": gettext_lazy("A broadcast started sending"),

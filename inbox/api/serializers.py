@@ -5,7 +5,13 @@ from rest_framework import serializers
 from accounts.tenancy_api import WorkspaceRelatedField
 from devices.models import Device
 
-from ..models import AssistantSettings, AutoReply, Chat, KnowledgeSource, Message, QuickReply
+from ..models import AssistantSettings, AutoReply, Chat, ChatEvent, KnowledgeSource, Label, Message, QuickReply
+
+
+class LabelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Label
+        fields = ["id", "name", "colour"]
 
 
 class ChatSerializer(serializers.ModelSerializer):
@@ -18,12 +24,49 @@ class ChatSerializer(serializers.ModelSerializer):
     bot_paused_until = serializers.DateTimeField(
         read_only=True, allow_null=True,
         help_text="When the pause ends; 9999-01-01T00:00:00Z means until resumed. Kept after it passed.")
+    labels = LabelSerializer(many=True, read_only=True)
 
     class Meta:
         model = Chat
         fields = ["id", "phone", "phone_known", "kind", "name", "device", "device_label", "contact", "lid",
                   "bot_enabled", "bot_paused", "bot_paused_until", "needs_human", "handoff_reason", "assigned_to",
-                  "unread_count", "last_message_at", "last_message_preview"]
+                  "unread_count", "last_message_at", "last_message_preview", "status", "snoozed_until",
+                  "resolved_at", "labels", "rating", "rated_at"]
+        extra_kwargs = {
+            "snoozed_until": {"help_text": "When a snoozed chat reopens by itself (it also reopens when the customer "
+                                           "writes); null unless `status` is `snoozed`."},
+            "rating": {"help_text": "The customer's answer (1-5) to the rating question sent on resolving; null "
+                                    "when not asked or not answered."},
+        }
+
+
+class ChatStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Chat.Status.choices)
+    snoozed_until = serializers.CharField(
+        required=False, allow_blank=True, max_length=40,
+        help_text="Required for `snoozed`: ISO 8601 with an offset, or without one in the workspace's time zone; "
+                  "in the future and at most 90 days ahead.")
+
+
+class ChatLabelsSerializer(serializers.Serializer):
+    labels = serializers.ListField(child=serializers.IntegerField(), allow_empty=True,
+                                   help_text="Ids of the workspace's labels; the chat carries exactly these.")
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author = serializers.IntegerField(source="author_id", read_only=True)
+    mentions = serializers.ListField(
+        child=serializers.IntegerField(), required=False, write_only=True,
+        help_text="User ids to mention besides the @names in the text.")
+    mentioned = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChatEvent
+        fields = ["id", "text", "author", "mentions", "mentioned", "timestamp"]
+        read_only_fields = ["timestamp"]
+
+    def get_mentioned(self, note) -> list[int]:
+        return [m.user_id for m in note.mentions.all()]
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -115,7 +158,8 @@ class AssistantSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = AssistantSettings
         fields = ["ai_enabled", "instructions", "min_similarity", "faq_min_score", "bot_replies_per_hour",
-                  "bot_pause_minutes", "include_groups", "include_status", "cs_rotator_enabled", "base_url",
+                  "bot_pause_minutes", "include_groups", "include_status", "cs_rotator_enabled", "rating_enabled",
+                  "rating_question", "base_url",
                   "chat_model", "embedding_model", "api_key", "has_api_key"]
 
     def get_has_api_key(self, row) -> bool:

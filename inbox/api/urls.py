@@ -8,6 +8,7 @@ router = SimpleRouter(trailing_slash=False)
 router.register("auto-replies", views.AutoReplyViewSet, basename="autoreply")
 router.register("quick-replies", views.QuickReplyViewSet, basename="quickreply")
 router.register("knowledge", views.KnowledgeViewSet, basename="knowledge")
+router.register("labels", views.LabelViewSet, basename="label")
 
 urlpatterns = [
     path("chats", views.ChatListView.as_view(), name="chat-list"),
@@ -19,6 +20,9 @@ urlpatterns = [
     path("chats/<str:phone>/toggle-bot", views.ChatToggleBotView.as_view(), name="chat-toggle-bot"),
     path("chats/<str:phone>/resume-bot", views.ChatResumeBotView.as_view(), name="chat-resume-bot"),
     path("chats/<str:phone>/assign", views.ChatAssignView.as_view(), name="chat-assign"),
+    path("chats/<str:phone>/status", views.ChatStatusView.as_view(), name="chat-status"),
+    path("chats/<str:phone>/labels", views.ChatLabelsView.as_view(), name="chat-labels"),
+    path("chats/<str:phone>/notes", views.ChatNotesView.as_view(), name="chat-notes"),
     path("auto-replies/test", views.AutoReplyTestView.as_view(), name="autoreply-test"),
     path("assistant-settings", views.AssistantSettingsView.as_view(), name="assistant-settings"),
     *router.urls,

@@ -9,18 +9,22 @@ from rest_framework.response import Response
 
 from accounts.tenancy_api import WorkspaceAPIMixin, WorkspaceAPIView, WorkspaceViewSet
 
-from .. import autoreplies, knowledge, replies, selectors, services
+from .. import autoreplies, chat_status, knowledge, notes, replies, selectors, services
 from ..media import message_media_response
-from ..models import AutoReply, KnowledgeSource, Message, QuickReply
+from ..models import AutoReply, Chat, KnowledgeSource, Label, Message, QuickReply
 from .serializers import (
     AssignSerializer,
     AssistantSettingsSerializer,
     AutoReplySerializer,
     AutoReplyTestResultSerializer,
     AutoReplyTestSerializer,
+    ChatLabelsSerializer,
     ChatSerializer,
+    ChatStatusSerializer,
     KnowledgeSourceSerializer,
+    LabelSerializer,
     MessageSerializer,
+    NoteSerializer,
     QuickReplySerializer,
     SendSerializer,
     ToggleBotSerializer,
@@ -35,10 +39,13 @@ class ChatListView(WorkspaceAPIView):
     @extend_schema(responses=ChatSerializer(many=True), parameters=[
         OpenApiParameter("device", int), OpenApiParameter("assigned", str, description='"me", "none" or a user id'),
         OpenApiParameter("bot", str, enum=["on", "off"]), OpenApiParameter("needs_human", bool),
-        OpenApiParameter("unread", bool), OpenApiParameter("q", str)])
+        OpenApiParameter("unread", bool), OpenApiParameter("q", str),
+        OpenApiParameter("status", str, enum=[*Chat.Status.values, "all"], description="Leave out for every status"),
+        OpenApiParameter("label", int, description="Only chats carrying this label"),
+        OpenApiParameter("mentions", bool, description="Only chats where a note mentions you")])
     def get(self, request):
         chats = selectors.chat_list(workspace=request.workspace, membership=request.membership,
-                                    filters=request.query_params)
+                                    filters=request.query_params).prefetch_related("labels")
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(chats, request, view=self)
         return paginator.get_paginated_response(ChatSerializer(page, many=True).data)
@@ -122,7 +129,71 @@ class ChatAssignView(_ChatView):
         chat = self.chat(request, phone)
         data = AssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(ChatSerializer(services.chat_assign(chat=chat, user_id=data.validated_data["user"])).data)
+        return Response(ChatSerializer(services.chat_assign(chat=chat, user_id=data.validated_data["user"],
+                                                            actor=request.user)).data)
+
+
+class ChatStatusView(_ChatView):
+    """Open, pending, resolved, or snoozed until a time. Resolving may send the workspace's rating question."""
+
+    @extend_schema(request=ChatStatusSerializer, responses=ChatSerializer, parameters=[DEVICE_PARAM])
+    def post(self, request, phone):
+        chat = self.chat(request, phone)
+        data = ChatStatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        until = chat_status.snooze_parse(data.validated_data.get("snoozed_until"), request.workspace)
+        chat = chat_status.chat_status_set(chat=chat, status=data.validated_data["status"], actor=request.user,
+                                           snoozed_until=until)
+        return Response(ChatSerializer(chat).data)
+
+
+class ChatLabelsView(_ChatView):
+    @extend_schema(request=ChatLabelsSerializer, responses=ChatSerializer, parameters=[DEVICE_PARAM])
+    def post(self, request, phone):
+        chat = self.chat(request, phone)
+        data = ChatLabelsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(ChatSerializer(notes.chat_labels_set(chat=chat, label_ids=data.validated_data["labels"])).data)
+
+
+class ChatNotesView(_ChatView):
+    """Private notes of the team in this chat: never sent to WhatsApp."""
+
+    @extend_schema(responses=NoteSerializer(many=True), parameters=[DEVICE_PARAM])
+    def get(self, request, phone):
+        chat = self.chat(request, phone)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(notes.chat_notes(chat=chat).prefetch_related("mentions"), request,
+                                           view=self)
+        return paginator.get_paginated_response(NoteSerializer(page, many=True).data)
+
+    @extend_schema(request=NoteSerializer, responses={201: NoteSerializer}, parameters=[DEVICE_PARAM])
+    def post(self, request, phone):
+        chat = self.chat(request, phone)
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = notes.note_add(chat=chat, author=request.user, text=data.validated_data["text"],
+                              mention_ids=data.validated_data.get("mentions", ()))
+        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class LabelViewSet(WorkspaceViewSet):
+    model = Label
+    queryset = Label.objects.none()  # for the schema; get_queryset() scopes to the workspace
+    serializer_class = LabelSerializer
+    permission_read = "inbox:use"
+    permission_write = "inbox:labels"
+
+    def perform_create(self, serializer):
+        serializer.instance = notes.label_save(workspace=self.request.workspace, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        label = serializer.instance
+        data = {"name": label.name, "colour": label.colour, **serializer.validated_data}
+        serializer.instance = notes.label_save(workspace=self.request.workspace, label=label, **data)
+
+    def perform_destroy(self, instance):
+        notes.label_delete(label=instance)
 
 
 class AutoReplyViewSet(WorkspaceViewSet):

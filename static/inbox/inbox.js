@@ -13,7 +13,7 @@
     var quick = document.querySelector("[data-quick-replies]");
     if (quick) {
       quick.addEventListener("change", function () {
-        var box = document.querySelector(".composer textarea");
+        var box = document.querySelector("[data-composer=reply] textarea");
         if (quick.value && box) { box.value = box.value ? box.value + " " + quick.value : quick.value; box.focus(); }
         quick.value = "";
       });
@@ -31,7 +31,29 @@
       later.addEventListener("blur", function () { if (later.value === "" && typed !== "") { later.value = typed; } });
       later.form.addEventListener("reset", function () { typed = ""; later._flatpickr.clear(false); });
     }
-    var text = document.querySelector(".composer textarea");
+    // Reply / Private note: two forms under the conversation, one shown at a time.
+    var tabs = document.querySelectorAll("[data-composer-tab]");
+    tabs.forEach(function (tab) {
+      tab.addEventListener("click", function () {
+        tabs.forEach(function (other) {
+          var on = other === tab;
+          other.classList.toggle("active", on);
+          other.setAttribute("aria-selected", on ? "true" : "false");
+          var form = document.querySelector("[data-composer=" + other.getAttribute("data-composer-tab") + "]");
+          if (form) { form.hidden = !on; }
+        });
+        var box = document.querySelector("[data-composer=" + tab.getAttribute("data-composer-tab") + "] textarea");
+        if (box) { box.focus(); }
+      });
+    });
+    // Snooze: the same picker, writing what the server reads.
+    var snooze = document.querySelector(".snooze-form [data-datepicker]");
+    if (snooze && window.flatpickr) {
+      window.flatpickr(snooze, { enableTime: true, dateFormat: "d/m/Y H:i", time_24hr: true, allowInput: true,
+                                 disableMobile: true, minDate: "today",
+                                 locale: (document.documentElement.lang === "id" && window.flatpickr.l10ns.id) || "default" });
+    }
+    var text = document.querySelector("[data-composer=reply] textarea");
     if (text) {
       text.addEventListener("keydown", function (e) {
         if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); text.form.requestSubmit(); }

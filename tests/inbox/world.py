@@ -2,7 +2,7 @@
 import datetime
 
 from devices.models import Device, WahaServer
-from inbox.models import AutoReply, Chat, KnowledgeSource, Message, QuickReply
+from inbox.models import AutoReply, Chat, ChatEvent, KnowledgeSource, Label, Message, QuickReply
 from tests.url_walk import MARKER
 
 PUBLIC = {}
@@ -25,8 +25,17 @@ def build(workspace, owner):
     quick = QuickReply.objects.create(workspace=workspace, title=MARKER, text=MARKER)
     source = KnowledgeSource.objects.create(workspace=workspace, kind="faq", title=MARKER, question=MARKER,
                                             text=MARKER, status="ready")
+    label = Label.objects.create(workspace=workspace, name=MARKER, colour="red")
+    chat.labels.add(label)
+    ChatEvent.objects.create(workspace=workspace, chat=chat, kind="note", author=owner, text=MARKER)
     return {
         "phone": chat.phone,
+        "api:label-detail": {"pk": label.pk},
+        "inbox:chat_status": {"pk": chat.pk},
+        "inbox:chat_labels": {"pk": chat.pk},
+        "inbox:chat_note": {"pk": chat.pk},
+        "inbox:label_edit": {"pk": label.pk},
+        "inbox:label_delete": {"pk": label.pk},
         "api:autoreply-detail": {"pk": rule.pk},
         "api:quickreply-detail": {"pk": quick.pk},
         "api:knowledge-detail": {"pk": source.pk},
