@@ -64,6 +64,8 @@ class NoteSerializer(serializers.ModelSerializer):
         model = ChatEvent
         fields = ["id", "text", "author", "mentions", "mentioned", "timestamp"]
         read_only_fields = ["timestamp"]
+        extra_kwargs = {"text": {"required": True, "allow_blank": False, "max_length": 4000,
+                                 "help_text": "The note; @name mentions a member (first name or email name)."}}
 
     def get_mentioned(self, note) -> list[int]:
         return [m.user_id for m in note.mentions.all()]
