@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
@@ -35,8 +35,9 @@ def _visible_chat(request, pk):
     return get_object_or_404(chats, pk=pk)
 
 
-STATUS_TABS = (("open", _lazy("Open")), ("pending", _lazy("Pending")), ("snoozed", _lazy("Snoozed")),
-               ("resolved", _lazy("Resolved")), ("all", _lazy("All")))
+STATUS_TABS = (("open", gettext_lazy("Open")), ("pending", gettext_lazy("Pending")),
+               ("snoozed", gettext_lazy("Snoozed")), ("resolved", gettext_lazy("Resolved")),
+               ("all", gettext_lazy("All")))
 
 
 def _list_context(request):
@@ -60,7 +61,7 @@ def _status_tabs(filters, counts):
     tabs = [{"key": key, "label": label, "url": "?" + urlencode({**kept, "status": key}),
              "count": counts.get(key, sum(counts.get(s, 0) for s, _label in STATUS_TABS[:4])),
              "active": filters.get("status") == key and not filters.get("mentions")} for key, label in STATUS_TABS]
-    tabs.append({"key": "mentions", "label": _lazy("Mentions"), "count": counts.get("mentions", 0),
+    tabs.append({"key": "mentions", "label": gettext_lazy("Mentions"), "count": counts.get("mentions", 0),
                  "url": "?" + urlencode({**kept, "mentions": "1"}), "active": bool(filters.get("mentions"))})
     return tabs
 
@@ -174,8 +175,8 @@ def chat_assign(request, pk):
     return redirect("inbox:chat", pk=chat.pk)
 
 
-STATUS_DONE = {"open": _lazy("Reopened."), "pending": _lazy("Marked pending."),
-               "resolved": _lazy("Resolved."), "snoozed": _lazy("Snoozed until %(until)s.")}
+STATUS_DONE = {"open": gettext_lazy("Reopened."), "pending": gettext_lazy("Marked pending."),
+               "resolved": gettext_lazy("Resolved."), "snoozed": gettext_lazy("Snoozed until %(until)s.")}
 
 
 @require_POST
