@@ -13,8 +13,10 @@ from django.utils import timezone
 from .models import Recipient
 
 
-def claim_recipient(campaign, device, *, attempt, batch=8):
-    """Claim one PENDING row of the campaign for the device, or None when others took them all.
+def claim_recipient(campaign, device, *, attempt, batch=8, only=None):
+    """Claim one PENDING row of the campaign for the device, or None when others took them all. ``only`` (a Q)
+    narrows the rows: a braked number claims only recipients who wrote to it (``campaigns.warm``), so the cold
+    ones stay PENDING for the campaign's other numbers.
 
     Where the database has SKIP LOCKED (MariaDB 10.6+), the oldest row no other claimer holds is locked and
     claimed: many devices of one campaign never queue behind each other's row locks. Elsewhere (SQLite,
@@ -25,9 +27,9 @@ def claim_recipient(campaign, device, *, attempt, batch=8):
     claim = {"status": Recipient.Status.SENDING, "device_used": device, "claimed_at": now,
              "attempted_at": now if attempt else None, "attempts": F("attempts") + 1}
     if connection.features.has_select_for_update_skip_locked:
-        row = _claim_skip_locked(campaign, claim)
+        row = _claim_skip_locked(campaign, claim, only)
     else:
-        row = _claim_first_free(campaign, claim, batch)
+        row = _claim_first_free(campaign, claim, batch, only)
     if row is not None:
         # What the UPDATE wrote, without reading the row back.
         row.status, row.device_used, row.campaign = Recipient.Status.SENDING, device, campaign
@@ -35,18 +37,21 @@ def claim_recipient(campaign, device, *, attempt, batch=8):
     return row
 
 
-def _claim_skip_locked(campaign, claim):
+def _pending(campaign, only):
+    rows = Recipient.objects.filter(campaign=campaign, status=Recipient.Status.PENDING)
+    return rows.filter(only) if only is not None else rows
+
+
+def _claim_skip_locked(campaign, claim, only):
     with transaction.atomic():
-        row = (Recipient.objects.select_for_update(skip_locked=True)
-               .filter(campaign=campaign, status=Recipient.Status.PENDING).order_by("pk").first())
+        row = _pending(campaign, only).select_for_update(skip_locked=True).order_by("pk").first()
         if row is not None:
             Recipient.objects.filter(pk=row.pk).update(**claim)
     return row
 
 
-def _claim_first_free(campaign, claim, batch):
-    candidates = list(Recipient.objects.filter(campaign=campaign, status=Recipient.Status.PENDING)
-                      .order_by("pk")[:batch])
+def _claim_first_free(campaign, claim, batch, only):
+    candidates = list(_pending(campaign, only).order_by("pk")[:batch])
     random.shuffle(candidates)
     for row in candidates:
         if Recipient.objects.filter(pk=row.pk, status=Recipient.Status.PENDING).update(**claim):

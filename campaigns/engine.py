@@ -56,7 +56,8 @@ from billing.limits import daily_limit_params, limit_for
 from config import queue
 from config.db import retry_on_deadlock
 from contacts.services import contacts_mark_on_whatsapp
-from devices.health import send_error_record
+from devices import health
+from devices.health import Brake, send_error_record
 from devices.message_ids import new_message_id
 from devices.models import Device
 from devices.selectors import client_for
@@ -64,7 +65,7 @@ from devices.services import device_status_apply
 from devices.waha import WahaError, WahaOutcomeUnknown, WahaSessionMissing, WahaSessionNotReady
 from devices.waha_ids import chat_id_for_phone
 
-from . import contact_cap, events, sent_today, windows
+from . import contact_cap, events, sent_today, warm, windows
 from .activity import recipients_changed
 from .claims import claim_recipient
 from .media import kind_of, waha_file
@@ -232,9 +233,12 @@ def _pending(campaign_ref="pk"):
     return Exists(Recipient.objects.filter(campaign=OuterRef(campaign_ref), status=Recipient.Status.PENDING))
 
 
-def campaigns_with_work(device):
+def campaigns_with_work(device, only=None):
+    """The device's sending campaigns with PENDING rows (``only``: rows it may take while braked), oldest first."""
+    pending = _pending() if only is None else Exists(Recipient.objects.filter(
+        only, campaign=OuterRef("pk"), status=Recipient.Status.PENDING))
     return list(Campaign.objects.filter(workspace_id=device.workspace_id, status=Campaign.Status.PROCESSING,
-                                        devices=device).filter(_pending()).order_by("started_at", "pk"))
+                                        devices=device).filter(pending).order_by("started_at", "pk"))
 
 
 def devices_due(now=None):
@@ -258,20 +262,32 @@ def device_can_send(device):
 def device_step(device_id, chain):
     """One step of a device's chain (see the module docstring)."""
     # The server too: the WhatsApp check and typing below need its WAHA client (one query fewer per message).
-    device = contact_cap.annotate_cap(Device.objects.select_related("workspace", "pace", "server")) \
-        .filter(pk=device_id).first()
+    now = timezone.now()
+    # Its health row and the drops that count for the brake come in the same statement (no query per message).
+    device = health.annotate_brake_flaps(contact_cap.annotate_cap(
+        Device.objects.select_related("workspace", "pace", "server", "health")), now).filter(pk=device_id).first()
     pace = getattr(device, "pace", None) if device is not None else None
     if pace is None or pace.chain != chain:
         return "stale"
     if not device_can_send(device):
         go_idle(device_id, chain)
         return "device_unavailable"
-    campaigns = campaigns_with_work(device)
+    brake = _brake(device, now)
+    # A braked number takes only rows of contacts who wrote to it (none while paused); the cold ones stay
+    # PENDING for the campaign's other numbers, at once.
+    only = warm.warm_q(device.pk) if brake.level == Brake.WARM_ONLY else Q(pk__in=[]) if brake.narrows else None
+    campaigns = campaigns_with_work(device, only)
     if not campaigns:
+        cold = campaigns_with_work(device) if only is not None else []
+        if cold:
+            # Work it may not do: hold until the brake should lift (or a recheck), and tell the campaigns whose
+            # numbers are all braked why they wait.
+            _campaigns_braked(cold, now)
+            rearm(device_id, chain, _brake_wait(brake, now))
+            return "braked"
         go_idle(device_id, chain)
         campaigns_complete(workspace_id=device.workspace_id)
         return "idle"
-    now = timezone.now()
     chosen, wait = None, None
     # Read once per step and handed to the delivery below when it runs in this task (a plan lookup is two
     # of a message's ten queries otherwise); a delivery queued for later reads it afresh.
@@ -285,11 +301,15 @@ def device_step(device_id, chain):
     if chosen is None:
         rearm(device_id, chain, wait)
         return "held"
+    if chosen.last_error_code == "braked" and not brake.narrows:
+        # A number free to open chats takes the campaign's rows again: it no longer waits for a brake.
+        Campaign.objects.filter(pk=chosen.pk, last_error_code="braked").update(last_error_code="",
+                                                                               last_error_params={})
     lead = typing_lead(chosen)
     if pace.next_send_at and (pace.next_send_at - now).total_seconds() > lead:
         rearm(device_id, chain, (pace.next_send_at - now).total_seconds() - lead)
         return "early"
-    recipient = claim_recipient(chosen, device, attempt=False)
+    recipient = claim_recipient(chosen, device, attempt=False, only=only)
     if recipient is None:
         rearm(device_id, chain, 0)  # another device took the rows we saw; look again
         return "raced"
@@ -319,6 +339,38 @@ def device_step(device_id, chain):
         return "prepared"
     return deliver(recipient.pk, chain, chat_id=chat_id, claimed=recipient, slot=slot, message_id=message_id,
                    limit=limit)
+
+
+def _brake(device, now):
+    """The device's brake (devices.health.brake_of), recorded on the device when it changed (once per change)."""
+    state = health.brake_of(device, now)
+    row = health.device_health_of(device)
+    if state.level and row is not None and row.brake_until and row.brake_until <= now:
+        health.health_poll_soon(device=device, now=now)  # its expected end passed: ask WhatsApp (rate-limited)
+    health.brake_record(device=device, state=state, now=now)
+    return state
+
+
+def _brake_wait(brake, now):
+    """How long a braked number with nothing it may send holds: until its brake should lift, at most a recheck."""
+    if brake.until is None:
+        return windows.RECHECK_SECONDS
+    return min(windows.RECHECK_SECONDS, max(1.0, (brake.until - now).total_seconds()))
+
+
+def _campaigns_braked(campaigns, now):
+    """Campaigns none of whose numbers may open a chat now say so, with when the first brake should lift."""
+    for campaign in campaigns:
+        ids = list(campaign.devices.filter(status=Device.Status.CONNECTED, is_active_for_broadcast=True)
+                   .values_list("pk", flat=True))
+        brakes = health.devices_brakes(ids, now).values()
+        if not brakes or not all(b.narrows for b in brakes):
+            continue
+        ends = [b.until for b in brakes if b.until]
+        params = {"until": min(ends).isoformat() if ends else "", "why": sorted({b.code for b in brakes})}
+        if campaign.last_error_code != "braked" or campaign.last_error_params != params:
+            Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PROCESSING).update(
+                last_error_code="braked", last_error_params=params, last_error="")
 
 
 def _prepare(device, campaign, recipient):
@@ -407,17 +459,30 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     pass either; both are given back when the row is not sent after all (released, reaped) or the send
     failed in a way that proves it never reached WAHA. A send of unknown outcome keeps them.
     """
-    recipient = claimed or (Recipient.objects.select_related("campaign", "device_used__workspace",
-                                                            "device_used__server")
+    recipient = claimed or (health.annotate_brake_flaps(
+        Recipient.objects.select_related("campaign", "device_used__workspace", "device_used__server",
+                                         "device_used__health"), outer="device_used_id", field="device_flaps")
                             .filter(pk=recipient_id).first())
     if recipient is None or recipient.status != Recipient.Status.SENDING or recipient.device_used is None:
         return "gone"
     campaign, device = recipient.campaign, recipient.device_used
+    if claimed is None:
+        device.brake_flaps = recipient.device_flaps
     if campaign.status != Campaign.Status.PROCESSING or not device_can_send(device):
         recipient_release(recipient, why=reason("paused") if campaign.status == Campaign.Status.PAUSED else None)
         _continue(device.pk, chain, 0)
         return "released"
-    delay = draw_delay(campaign)
+    # The brake as of now, not as of the step that claimed the row: a signal read meanwhile holds this send
+    # back (a cold row goes back for the other numbers) or stretches the device's delay.
+    brake = health.brake_of(device)
+    # (A row the step claimed in this task was claimed under this brake already.)
+    warm_ok = brake.level == Brake.WARM_ONLY and (claimed is not None or _is_warm(recipient, device))
+    if brake.narrows and not warm_ok:
+        recipient_release(recipient)
+        _continue(device.pk, chain, 0)  # the step sees the brake and holds or takes a warm row
+        return "braked"
+    delay = draw_delay(campaign) * brake.pace_factor
+    floor = min_delay(campaign) * brake.pace_factor
     started = timezone.now()
     today = windows.local_now(device.workspace, started).date()
     if limit is _UNREAD:
@@ -459,7 +524,7 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
             sent_today.give_back(reserved)
             _cap_give_back(device.pk, today)
         _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), rearm_chain=False,
-                   started=started, late=late, floor=min_delay(campaign))
+                   started=started, late=late, floor=floor)
         return _send_failed(recipient, device, chain, exc)
     # A reaper that ran during a very slow send may already have said "outcome unknown": we know better.
     in_flight = Q(status=Recipient.Status.SENDING) | Q(status=Recipient.Status.FAILED,
@@ -474,9 +539,12 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
                                 "campaign_id": recipient.campaign_id, "phone": recipient.phone, "status": "SENT",
                                 "device_used_id": device.pk, "waha_message_id": sent.id or "", "error_code": ""}])
         recipients_changed(workspace_id=recipient.workspace_id, sent_at=[sent_at])
-    _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), started=started, late=late,
-               floor=min_delay(campaign))
+    _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), started=started, late=late, floor=floor)
     return "sent"
+
+
+def _is_warm(recipient, device):
+    return Recipient.objects.filter(warm.warm_q(device.pk), pk=recipient.pk).exists()
 
 
 def _send(campaign, device, recipient, chat_id, message_id=None):

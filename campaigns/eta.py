@@ -5,6 +5,7 @@ import math
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from devices.models import Device
 
@@ -17,6 +18,9 @@ def campaign_eta(campaign, pending, now=None):
     if not pending or campaign.status != Campaign.Status.PROCESSING:
         return None
     now = now or timezone.now()
+    if campaign.last_error_code == "braked" and (campaign.last_error_params or {}).get("until"):
+        # Every number is braked: nothing goes before the first brake should lift.
+        now = max(now, parse_datetime(campaign.last_error_params["until"]) or now)
     devices = list(campaign.devices.filter(status=Device.Status.CONNECTED, is_active_for_broadcast=True)
                    .values_list("pk", flat=True))
     count = max(1, len(devices))

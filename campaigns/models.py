@@ -76,6 +76,7 @@ class Campaign(WorkspaceOwned):
     paused_by_billing = models.BooleanField(default=False)
     last_error = models.TextField(_("last error"), blank=True)  # text of old rows; new ones keep a code
     last_error_code = models.CharField(max_length=40, blank=True)
+    last_error_params = models.JSONField(default=dict, blank=True)  # the figures of last_error_code's words
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -112,7 +113,7 @@ class Campaign(WorkspaceOwned):
 
     @property
     def last_error_text(self):
-        return reason_text(self.last_error_code, {}, self.last_error)
+        return reason_text(self.last_error_code, self.last_error_params, self.last_error)
 
     @property
     def mean_delay(self):

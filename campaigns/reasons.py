@@ -6,9 +6,11 @@ someone reads them: the campaign page and the contact page in the reader's langu
 in the language of whoever asked for it, the API in the client's. Text stored before these codes
 existed, and codes this catalogue does not know, are shown as they were stored.
 """
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from billing.limits import daily_limit_words
+from devices.health_reasons import brake_why, when_words
 
 # WAHA's own words (`detail`) are the gateway's, in English whatever the reader's language: they are
 # kept as WAHA said them, inside a sentence of ours.
@@ -31,7 +33,20 @@ TEXTS = {
     "empty_audience": _("No contacts matched the tags when the campaign started."),
     "plan_lapsed": _("Paused because the plan lapsed. It resumes by itself after payment."),
 }
-BUILDERS = {"daily_limit": daily_limit_words}
+
+
+def braked_words(until="", why=()):
+    """Every number of the campaign is braked by WhatsApp's signals (devices.health.brake_of)."""
+    whys = ", ".join(brake_why(code) for code in why) or gettext("WhatsApp's limits")
+    if until:
+        return gettext("Waiting: every number of this campaign is braked (%(why)s), so the contacts who never wrote "
+                       "to them wait; sending should go on about %(until)s.") % {"why": whys,
+                                                                                  "until": when_words(until)}
+    return gettext("Waiting: every number of this campaign is braked (%(why)s), so the contacts who never wrote to "
+                   "them wait until WhatsApp lifts its limits; Sebar looks again every few minutes.") % {"why": whys}
+
+
+BUILDERS = {"daily_limit": daily_limit_words, "braked": braked_words}
 
 
 def reason(code, **params):

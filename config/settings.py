@@ -323,6 +323,9 @@ SEBAR_HEALTH_POLL_SECONDS = env.float("SEBAR_HEALTH_POLL_SECONDS", default=900.0
 SEBAR_HEALTH_ERROR_POLL_SECONDS = env.float("SEBAR_HEALTH_ERROR_POLL_SECONDS", default=60.0)
 # A campaign send still not delivered after this many hours counts against the number's health.
 SEBAR_HEALTH_UNDELIVERED_HOURS = env.float("SEBAR_HEALTH_UNDELIVERED_HOURS", default=6.0)
+# A number whose session dropped (FAILED / STOPPED) this many times in 24 h is paused from broadcasts until the
+# owner resumes it or the drops age out; 0 turns the flap brake off.
+SEBAR_BRAKE_FLAPS = _int("SEBAR_BRAKE_FLAPS", 3, minimum=0)
 
 # --- Link rotator --------------------------------------------------------------------------------
 # Days each click's detail (referrer, user agent) is kept; the daily totals behind the charts stay.

@@ -29,7 +29,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config.queue import enqueue_on_commit
@@ -141,6 +142,151 @@ def device_signals(device) -> DeviceSignals:
     """The signals of one number (a ``Device`` or its id)."""
     pk = getattr(device, "pk", device)
     return devices_signals([pk])[pk]
+
+
+# ---------------------------------------------------------------- the brake
+
+
+class Brake:
+    """Levels of the brake the engine applies to a number, mildest first."""
+
+    NONE = ""
+    SLOW = "slow"  # FIRST_WARNING: the number's delays are doubled
+    WARM_ONLY = "warm_only"  # SECOND_WARNING, CAPPED, a timelock: only contacts who wrote to it; no new chat
+    PAUSED = "paused"  # a flapping session: no broadcasts until the owner resumes it or the drops age out
+
+
+@dataclasses.dataclass(frozen=True)
+class BrakeState:
+    """``level`` (a ``Brake``), ``code`` (why: first_warning, second_warning, capped, timelock, flapping) and
+    ``until`` (when it should lift by itself; None: unknown, looked at again on the next poll or recheck)."""
+
+    level: str = Brake.NONE
+    code: str = ""
+    until: datetime | None = None
+
+    @property
+    def pace_factor(self) -> float:
+        return 2.0 if self.level == Brake.SLOW else 1.0
+
+    @property
+    def narrows(self) -> bool:
+        """The number may not open new chats (it sends to warm contacts only, or not at all)."""
+        return self.level in (Brake.WARM_ONLY, Brake.PAUSED)
+
+
+NO_BRAKE = BrakeState()
+
+
+def brake_flaps() -> int:
+    return int(settings.SEBAR_BRAKE_FLAPS)
+
+
+def _brake_flaps_filter(now, device_ref="device"):
+    """Session drops of the last day that count for the brake: those after the owner's last resume."""
+    resumed = f"{device_ref}__health__brake_resumed_at"
+    return (Q(kind=DeviceHealthEvent.Kind.STATUS, at__gte=now - DAY)
+            & (Q(**{f"{resumed}__isnull": True}) | Q(at__gt=F(resumed))))
+
+
+def annotate_brake_flaps(queryset, now=None, field="brake_flaps", outer="pk"):
+    """Annotate each device of ``queryset`` (or a row pointing at one, ``outer`` its key) with its session drops
+    that count for the brake, as a subquery of the same statement: the engine reads a number's brake with it."""
+    now = now or timezone.now()
+    drops = (DeviceHealthEvent.objects.filter(_brake_flaps_filter(now), device_id=OuterRef(outer))
+             .order_by().values("device_id").annotate(n=Count("pk")).values("n"))
+    return queryset.annotate(**{field: Coalesce(Subquery(drops, output_field=IntegerField()), 0)})
+
+
+def _flaps_pause_until(device_id, threshold, now) -> datetime | None:
+    """When the drops that pause a number fall below the threshold (the threshold-th newest is a day old)."""
+    times = list(DeviceHealthEvent.objects.filter(_brake_flaps_filter(now), device_id=device_id)
+                 .order_by("-at").values_list("at", flat=True)[:threshold])
+    return times[-1] + DAY if len(times) == threshold else None
+
+
+def brake_from(row: DeviceHealth | None, flaps: int, now=None) -> BrakeState:
+    """The brake for a number with this health row and these drops (``annotate_brake_flaps``), strongest first:
+    a flapping session pauses; CAPPED or a timelock (until the cycle or the timelock ends) and SECOND_WARNING
+    allow only contacts who wrote to the number; FIRST_WARNING halves its pace. No row: unknown, no brake."""
+    now = now or timezone.now()
+    threshold = brake_flaps()
+    if threshold and flaps >= threshold and row is not None:
+        return BrakeState(Brake.PAUSED, "flapping", _flaps_pause_until(row.device_id, threshold, now))
+    if row is None:
+        return NO_BRAKE
+    signals = _signals(row.device_id, row, flaps, now)
+    blocked = signals.new_chats_blocked_until(now)
+    if blocked:
+        timelocked = signals.timelock_until and signals.timelock_until >= blocked
+        return BrakeState(Brake.WARM_ONLY, "timelock" if timelocked else "capped", blocked)
+    cycle_end = row.capping_cycle_end if row.capping_cycle_end and row.capping_cycle_end > now else None
+    if row.capping_status == "SECOND_WARNING":
+        return BrakeState(Brake.WARM_ONLY, "second_warning", cycle_end)
+    if row.capping_status == "FIRST_WARNING":
+        return BrakeState(Brake.SLOW, "first_warning", cycle_end)
+    return NO_BRAKE
+
+
+def brake_of(device, now=None) -> BrakeState:
+    """The brake of a device read with ``select_related("health")`` and ``annotate_brake_flaps`` (no query unless
+    it is paused); a device read without them costs a query or two."""
+    flaps = getattr(device, "brake_flaps", None)
+    if flaps is None:
+        flaps = annotate_brake_flaps(Device.objects.filter(pk=device.pk)).values_list("brake_flaps", flat=True)[0]
+    return brake_from(device_health_of(device), flaps, now)
+
+
+def devices_brakes(devices, now=None) -> dict[int, BrakeState]:
+    """{device id: BrakeState} for several devices (ids or ``Device``s) in one query."""
+    now = now or timezone.now()
+    ids = [getattr(d, "pk", d) for d in devices]
+    rows = annotate_brake_flaps(Device.objects.filter(pk__in=ids).select_related("health"), now)
+    return {device.pk: brake_from(device_health_of(device), device.brake_flaps, now) for device in rows}
+
+
+def _until_moved(before, after) -> bool:
+    # A brake's expected end read afresh each step (CAPPED with no known cycle end: a day from now) is written
+    # again only when it moved by minutes, not on every step.
+    if before is None or after is None:
+        return before is not after
+    return abs((after - before).total_seconds()) > 300
+
+
+def brake_record(*, device, state: BrakeState, now=None) -> bool:
+    """Store the brake the engine now applies; an event only when it changed (one conditional UPDATE decides,
+    so two workers seeing the same change log it once). True when this call recorded a change."""
+    now = now or timezone.now()
+    row = device_health_of(device)
+    if row is None:
+        if state == NO_BRAKE:
+            return False
+        row, _created = DeviceHealth.objects.get_or_create(device_id=device.pk,
+                                                           defaults={"workspace_id": device.workspace_id})
+    before = (row.brake, row.brake_code)
+    if before == (state.level, state.code) and not _until_moved(row.brake_until, state.until):
+        return False
+    changed = DeviceHealth.objects.filter(pk=row.pk, brake=row.brake, brake_code=row.brake_code).update(
+        brake=state.level, brake_code=state.code, brake_until=state.until)
+    row.brake, row.brake_code, row.brake_until = state.level, state.code, state.until
+    if not changed or before == (state.level, state.code):
+        return False  # another worker recorded it, or only the expected end moved
+    until = state.until.isoformat() if state.until else ""
+    change = ({"code": "brake_off", "params": {"was": before[1]}} if state.level == Brake.NONE
+              else {"code": "brake_on", "params": {"level": state.level, "why": state.code, "until": until}})
+    DeviceHealthEvent.objects.create(workspace_id=device.workspace_id, device_id=device.pk, at=now,
+                                     kind=DeviceHealthEvent.Kind.BRAKE, code=state.code or "released",
+                                     score=row.score, previous_score=row.score, changes=[change])
+    return True
+
+
+def brake_resume(*, device, now=None) -> None:
+    """The owner resumes a number paused for session drops: the drops so far no longer count for the brake."""
+    now = now or timezone.now()
+    DeviceHealth.objects.get_or_create(device_id=device.pk, defaults={"workspace_id": device.workspace_id})
+    DeviceHealth.objects.filter(device_id=device.pk).update(brake_resumed_at=now)
+    device = Device.objects.select_related("health").get(pk=device.pk)
+    brake_record(device=device, state=brake_of(device, now), now=now)
 
 
 # ---------------------------------------------------------------- campaign figures, from above

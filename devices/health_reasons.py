@@ -25,6 +25,11 @@ def _when(value) -> str:
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
+def when_words(value) -> str:
+    """An ISO moment or a datetime as a short local date and time (campaigns' reasons use it too)."""
+    return _when(value)
+
+
 def _capping_label(status) -> str:
     return {"": _("unknown"), "NONE": _("no capping"), "FIRST_WARNING": _("first warning"),
             "SECOND_WARNING": _("second warning"), "CAPPED": _("capped")}.get(status or "", status)
@@ -34,6 +39,27 @@ def _timelock(until=""):
     if until:
         return _("reach-out timelock until %(until)s") % {"until": _when(until)}
     return _("reach-out timelock")
+
+
+def brake_why(why) -> str:
+    return {"first_warning": _("WhatsApp's first capping warning"),
+            "second_warning": _("WhatsApp's second capping warning"),
+            "capped": _("WhatsApp capped new chats"),
+            "timelock": _("a reach-out timelock"),
+            "flapping": _("the session keeps dropping")}.get(why, why)
+
+
+def brake_effect(level) -> str:
+    return {"slow": _("sends at half its pace"),
+            "warm_only": _("sends only to contacts who wrote to it and opens no new chat"),
+            "paused": _("is paused from broadcasts")}.get(level, level)
+
+
+def _brake_words(level, why, until):
+    words = {"why": brake_why(why), "effect": brake_effect(level)}
+    if until:
+        return _("brake: %(why)s, so the number %(effect)s until %(until)s") % {**words, "until": _when(until)}
+    return _("brake: %(why)s, so the number %(effect)s") % words
 
 
 # code -> builder(**params) -> words
@@ -67,6 +93,8 @@ CHANGES = {
         _("a send was refused with code 463 (reach-out timelock)") if signal == "timelock"
         else _("a call was refused with rate-overlimit")),
     "session": lambda status="", **p: _("the session dropped to %(status)s") % {"status": status},
+    "brake_on": lambda level="", why="", until="", **p: _brake_words(level, why, until),
+    "brake_off": lambda was="", **p: _("brake released: the number sends as usual again"),
     "quota": lambda used=0, total=0, **p: _("%(used)s of %(total)s new chats used this cycle") % {
         "used": used, "total": total},
 }

@@ -177,6 +177,13 @@ class DeviceHealth(WorkspaceOwned):
     last_polled_at = models.DateTimeField(null=True, blank=True)
     # The last poll a send error asked for: rate-limits those polls (a conditional UPDATE claims one).
     error_poll_at = models.DateTimeField(null=True, blank=True)
+    # The brake the engine applies (devices.health.brake_of), as last recorded: an event is written only when it
+    # changes. "" none, "slow" (pace halved), "warm_only" (no new chats), "paused" (no broadcasts).
+    brake = models.CharField(_("brake"), max_length=10, blank=True)
+    brake_code = models.CharField(max_length=20, blank=True)
+    brake_until = models.DateTimeField(null=True, blank=True)
+    # The owner resumed a number paused for session drops: drops before this no longer count for the brake.
+    brake_resumed_at = models.DateTimeField(null=True, blank=True)
     score = models.PositiveSmallIntegerField(_("health score"), default=100)
     # [{"code", "params", "penalty"}], worst first; words are made when read (devices/health_reasons.py).
     reasons = models.JSONField(default=list, blank=True)
@@ -212,6 +219,7 @@ class DeviceHealthEvent(WorkspaceOwned):
         SEND_ERROR = "SEND_ERROR", _("Send refused")
         STATUS = "STATUS", _("Session dropped")
         RESCORE = "RESCORE", _("Recomputed")
+        BRAKE = "BRAKE", _("Brake")
 
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="health_events")
     at = models.DateTimeField(default=timezone.now)

@@ -1,4 +1,5 @@
-"""App config for inbox: its dashboard card, its first step and its section on a contact's page."""
+"""App config for inbox: its dashboard card, its first step, its section on a contact's page, and who is warm
+for a braked number (campaigns.warm)."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,7 @@ class InboxConfig(AppConfig):
 
     def ready(self):
         from accounts.hooks import register_dashboard_card, register_first_step
+        from campaigns.warm import register_warm_filter
         from contacts.panels import register
 
         from . import selectors
@@ -17,3 +19,4 @@ class InboxConfig(AppConfig):
         register_dashboard_card(selectors.dashboard_card, order=40)
         register_first_step(selectors.first_step, permission="autoreplies:manage", order=40)
         register(contact_chat_panel, order=10)
+        register_warm_filter(selectors.warm_recipients)

@@ -1,6 +1,6 @@
 """Reads of the inbox. Chat visibility is decided here once: agents see the chats assigned to them and
 unassigned ones; members who may `inbox:view_all` (owners) see every chat of the workspace."""
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -172,3 +172,10 @@ def first_step(workspace):
     return {"key": "autoreply", "label": _("Set up your first auto-reply"),
             "hint": _("Answer a keyword such as \"price\" by itself, day and night."),
             "url": reverse("inbox:autoreplies"), "done": AutoReply.objects.for_workspace(workspace).exists()}
+
+
+def warm_recipients(device_id):
+    """Campaign recipients who wrote to this number before (a direct chat with a message from them): a number
+    braked by WhatsApp may still answer them, since a reply opens no new chat (campaigns.warm)."""
+    return Exists(Chat.objects.filter(device_id=device_id, phone=OuterRef("phone"), kind=Chat.Kind.DIRECT,
+                                      customer_wrote_at__isnull=False))
