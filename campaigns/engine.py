@@ -272,7 +272,7 @@ def device_step(device_id, chain):
     if not device_can_send(device):
         go_idle(device_id, chain)
         return "device_unavailable"
-    brake = _brake(device, now)
+    brake, polling = _brake(device, now)
     # A braked number takes only rows of contacts who wrote to it (none while paused); the cold ones stay
     # PENDING for the campaign's other numbers, at once.
     only = warm.warm_q(device.pk) if brake.level == Brake.WARM_ONLY else Q(pk__in=[]) if brake.narrows else None
@@ -283,7 +283,7 @@ def device_step(device_id, chain):
             # Work it may not do: hold until the brake should lift (or a recheck), and tell the campaigns whose
             # numbers are all braked why they wait.
             _campaigns_braked(cold, now)
-            rearm(device_id, chain, _brake_wait(brake, now))
+            rearm(device_id, chain, BRAKE_POLL_WAIT if polling else _brake_wait(brake, now))
             return "braked"
         go_idle(device_id, chain)
         campaigns_complete(workspace_id=device.workspace_id)
@@ -341,14 +341,19 @@ def device_step(device_id, chain):
                    limit=limit)
 
 
+BRAKE_POLL_WAIT = 5.0  # a braked number whose brake should have lifted looks again this soon after asking /me
+
+
 def _brake(device, now):
-    """The device's brake (devices.health.brake_of), recorded on the device when it changed (once per change)."""
+    """The device's brake (devices.health.brake_of), recorded on the device when it changed (once per change),
+    and whether /me was just asked for because the brake's expected end passed (WhatsApp says if it lifted)."""
     state = health.brake_of(device, now)
     row = health.device_health_of(device)
+    polling = False
     if state.level and row is not None and row.brake_until and row.brake_until <= now:
-        health.health_poll_soon(device=device, now=now)  # its expected end passed: ask WhatsApp (rate-limited)
+        polling = health.health_poll_soon(device=device, now=now)  # rate-limited: one /me per burst
     health.brake_record(device=device, state=state, now=now)
-    return state
+    return state, polling
 
 
 def _brake_wait(brake, now):

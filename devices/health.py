@@ -36,7 +36,7 @@ from django.utils import timezone
 from config.queue import enqueue_on_commit
 
 from . import waha
-from .health_reasons import health_text
+from .health_reasons import changes_text, health_text
 from .models import Device, DeviceHealth, DeviceHealthEvent
 from .selectors import client_for
 from .waha_limits import AccountLimits
@@ -251,6 +251,14 @@ def _until_moved(before, after) -> bool:
     if before is None or after is None:
         return before is not after
     return abs((after - before).total_seconds()) > 300
+
+
+def brake_words(state: BrakeState) -> str:
+    """What the brake does to the number, in the active language ("" when none)."""
+    if not state.level:
+        return ""
+    return changes_text([{"code": "brake_on", "params": {"level": state.level, "why": state.code,
+                                                         "until": state.until.isoformat() if state.until else ""}}])
 
 
 def brake_record(*, device, state: BrakeState, now=None) -> bool:

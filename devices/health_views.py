@@ -23,8 +23,10 @@ def device_health(request, session):
     device = get_for_workspace_or_404(request, Device, session_name=session)
     row = health.device_health_of(device)
     events = DeviceHealthEvent.objects.for_workspace(request.workspace).filter(device=device)[:HISTORY]
+    brake = health.brake_of(device)
     return render(request, "devices/health.html", {
-        "device": device, "health": row, "signals": health.device_signals(device),
+        "device": device, "health": row, "signals": health.device_signals(device), "brake": brake,
+        "brake_words": health.brake_words(brake),
         "timelock_until": health.timelock_until_of(row), "events": events,
         "can_manage": can(request.membership, "devices:manage"),
         "sandbox_on": sandbox.is_sandbox_device(device), "signal_form": SandboxSignalForm()})
@@ -46,4 +48,14 @@ def device_sandbox_signal(request, session):
     else:
         health.health_poll(device=device)
         messages.success(request, _("The emulator played it; the score below is read again from WhatsApp."))
+    return redirect("devices:health", session=device.session_name)
+
+
+@require_POST
+@workspace_view("devices:manage")
+def device_brake_resume(request, session):
+    """The owner resumes a number paused for session drops: the drops so far no longer pause it."""
+    device = get_for_workspace_or_404(request, Device, session_name=session)
+    health.brake_resume(device=device)
+    messages.success(request, _("Resumed: the number takes broadcasts again."))
     return redirect("devices:health", session=device.session_name)

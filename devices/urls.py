@@ -19,5 +19,6 @@ urlpatterns = [
     path("<str:session>/broadcast", views.device_broadcast, name="broadcast"),
     path("<str:session>/delete", views.device_delete, name="delete"),
     path("<str:session>/health", health_views.device_health, name="health"),
+    path("<str:session>/brake-resume", health_views.device_brake_resume, name="brake-resume"),
     path("<str:session>/sandbox-signal", health_views.device_sandbox_signal, name="sandbox-signal"),
 ]
