@@ -15,7 +15,7 @@ from .models import Recipient
 
 def claim_recipient(campaign, device, *, attempt, batch=8, only=None):
     """Claim one PENDING row of the campaign for the device, or None when others took them all. ``only`` (a Q)
-    narrows the rows: a braked number claims only recipients who wrote to it (``campaigns.warm``), so the cold
+    narrows the rows: a braked number claims only recipients who wrote to it (``devices.warm``), so the cold
     ones stay PENDING for the campaign's other numbers.
 
     Where the database has SKIP LOCKED (MariaDB 10.6+), the oldest row no other claimer holds is locked and

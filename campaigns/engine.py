@@ -64,8 +64,9 @@ from devices.selectors import client_for
 from devices.services import device_status_apply
 from devices.waha import WahaError, WahaOutcomeUnknown, WahaSessionMissing, WahaSessionNotReady
 from devices.waha_ids import chat_id_for_phone
+from devices.warm import warm_q
 
-from . import contact_cap, events, sent_today, warm, windows
+from . import contact_cap, events, sent_today, windows
 from .activity import recipients_changed
 from .claims import claim_recipient
 from .media import kind_of, waha_file
@@ -275,7 +276,7 @@ def device_step(device_id, chain):
     brake, polling = _brake(device, now)
     # A braked number takes only rows of contacts who wrote to it (none while paused); the cold ones stay
     # PENDING for the campaign's other numbers, at once.
-    only = warm.warm_q(device.pk) if brake.level == Brake.WARM_ONLY else Q(pk__in=[]) if brake.narrows else None
+    only = warm_q(device.pk) if brake.level == Brake.WARM_ONLY else Q(pk__in=[]) if brake.narrows else None
     campaigns = campaigns_with_work(device, only)
     if not campaigns:
         cold = campaigns_with_work(device) if only is not None else []
@@ -549,7 +550,7 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
 
 
 def _is_warm(recipient, device):
-    return Recipient.objects.filter(warm.warm_q(device.pk), pk=recipient.pk).exists()
+    return Recipient.objects.filter(warm_q(device.pk), pk=recipient.pk).exists()
 
 
 def _send(campaign, device, recipient, chat_id, message_id=None):

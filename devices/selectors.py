@@ -2,9 +2,7 @@
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from .health_reasons import brake_effect, brake_why, when_words
 from .models import Device, WahaServer
 from .waha import WahaClient
 
@@ -54,36 +52,8 @@ def dashboard_card(workspace):
         hint = _("Some numbers are disconnected: open Devices to reconnect them.")
     else:
         hint = _("All numbers are connected.")
-    card = {"label": _("Devices connected"), "value": f"{counts['connected']} / {counts['total']}",
+    return {"label": _("Devices connected"), "value": f"{counts['connected']} / {counts['total']}",
             "hint": hint, "url": reverse("devices:list")}
-    braked = braked_devices(workspace)
-    if braked:
-        card["alert"] = braked_banner(braked)
-    return card
-
-
-def braked_devices(workspace):
-    """[(device, BrakeState)] of the workspace's connected numbers the engine brakes now (one query)."""
-    from .health import devices_brakes  # health reads this module's client_for: imported when used
-
-    devices = {d.pk: d for d in Device.objects.for_workspace(workspace).filter(status=Device.Status.CONNECTED)}
-    return [(devices[pk], state) for pk, state in devices_brakes(list(devices)).items() if state.level]
-
-
-def braked_banner(braked):
-    """The dashboard's words while any number is braked: which, why, what it does meanwhile and until when."""
-    parts = []
-    for device, state in braked:
-        words = {"name": device, "why": brake_why(state.code), "effect": brake_effect(state.level)}
-        if state.until:
-            parts.append(_("%(name)s %(effect)s until %(until)s (%(why)s)") % {**words,
-                                                                              "until": when_words(state.until)})
-        else:
-            parts.append(_("%(name)s %(effect)s (%(why)s)") % words)
-    return ngettext("WhatsApp's signals brake %(count)s number: %(list)s. Its work goes to your other numbers; "
-                    "see its health page.",
-                    "WhatsApp's signals brake %(count)s numbers: %(list)s. Their work goes to your other numbers; "
-                    "see their health pages.", len(parts)) % {"count": len(parts), "list": "; ".join(parts)}
 
 
 def first_step(workspace):

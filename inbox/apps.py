@@ -1,5 +1,5 @@
 """App config for inbox: its dashboard card, its first step, its section on a contact's page, and who is warm
-for a braked number (campaigns.warm)."""
+for a braked number (devices.warm)."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +10,8 @@ class InboxConfig(AppConfig):
 
     def ready(self):
         from accounts.hooks import register_dashboard_card, register_first_step
-        from campaigns.warm import register_warm_filter
         from contacts.panels import register
+        from devices.warm import register_warm_filter
 
         from . import selectors
         from .panels import contact_chat_panel

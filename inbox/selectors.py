@@ -176,6 +176,6 @@ def first_step(workspace):
 
 def warm_recipients(device_id):
     """Campaign recipients who wrote to this number before (a direct chat with a message from them): a number
-    braked by WhatsApp may still answer them, since a reply opens no new chat (campaigns.warm)."""
+    braked by WhatsApp may still answer them, since a reply opens no new chat (devices.warm)."""
     return Exists(Chat.objects.filter(device_id=device_id, phone=OuterRef("phone"), kind=Chat.Kind.DIRECT,
                                       customer_wrote_at__isnull=False))

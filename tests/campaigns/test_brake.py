@@ -12,8 +12,8 @@ from django.utils import timezone
 from campaigns.models import Campaign, Recipient
 from campaigns.selectors import campaign_stats
 from devices import health
+from devices.health import dashboard_card
 from devices.models import Device, DeviceHealthEvent
-from devices.selectors import dashboard_card
 from devices.services import device_status_apply
 from inbox.models import Chat
 
