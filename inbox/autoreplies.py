@@ -100,6 +100,11 @@ def quick_reply_save(*, workspace, quick_reply=None, title, text):
     if not (title or "").strip() or not (text or "").strip():
         raise UserError(_("A quick reply needs a title and a text."),
                         fields={"title": "required" if not (title or "").strip() else "", "text": "required"})
+    try:
+        validate(text)  # it is filled for the chat's contact when inserted (selectors.quick_replies_for)
+    except SpintaxError as exc:
+        raise UserError(_("The quick reply's spintax is broken: %(reason)s") % {"reason": exc.message},
+                        code="spintax_error", fields={"text": exc.message}) from exc
     quick_reply = quick_reply or QuickReply(workspace=workspace)
     quick_reply.title, quick_reply.text = title.strip()[:80], text.strip()
     quick_reply.full_clean()

@@ -31,7 +31,9 @@ class AutoReplyForm(forms.Form):
 
 class QuickReplyForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=80)
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("[name|Kak], [phone], custom fields like [city] and {Hi|Halo} are filled for "
+                                       "the chat's contact when you insert it."))
 
 
 class KnowledgeForm(forms.Form):

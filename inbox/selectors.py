@@ -6,7 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can
+from common import spintax
 from config.errors import UserError
+from contacts.selectors import contact_variables
 
 from .models import AutoReply, Chat, ChatEvent, ChatMention, KnowledgeSource, Label, Message, QuickReply
 
@@ -151,6 +153,21 @@ def auto_replies(*, workspace):
 
 def quick_replies(*, workspace):
     return QuickReply.objects.for_workspace(workspace).order_by("title")
+
+
+def quick_replies_for(*, chat):
+    """The workspace's quick replies as this chat's agent inserts them: `[name]`, `[name|Kak]`, custom fields
+    and spintax filled for the chat's contact (only its phone when the chat has none), so the agent sees and
+    can edit the very text that will be sent. A reply whose syntax does not read is inserted as typed."""
+    variables = contact_variables(chat.contact) if chat.contact_id else {"phone": chat.phone}
+    rendered = []
+    for quick in quick_replies(workspace=chat.workspace):
+        try:
+            text = spintax.render(quick.text, variables)
+        except spintax.SpintaxError:
+            text = quick.text
+        rendered.append(QuickReply(pk=quick.pk, workspace_id=quick.workspace_id, title=quick.title, text=text))
+    return rendered
 
 
 def knowledge_sources(*, workspace):

@@ -95,7 +95,7 @@ def _conversation_context(request, chat):
             "all_labels": selectors.labels(workspace=request.workspace),
             "can_manage_labels": can(request.membership, "inbox:labels"),
             "several_numbers": len({t.device_id for t in threads}) > 1,
-            "quick_replies": selectors.quick_replies(workspace=request.workspace)}
+            "quick_replies": selectors.quick_replies_for(chat=chat)}
 
 
 @workspace_view("inbox:use")
