@@ -19,7 +19,7 @@ run: system-deps install services
 	@$(PY) config/envfile.py .env
 	$(PY) manage.py migrate --noinput
 	@sandbox=$$($(PY) manage.py shell --no-imports -c "from django.conf import settings; print(int(settings.SANDBOX_MODE))" | tail -n 1); \
-	procs="web worker engine webhooks ai imports beat"; [ "$$sandbox" = 1 ] && procs="$$procs waha"; \
+	procs="web worker engine webhooks ai imports hooks beat"; [ "$$sandbox" = 1 ] && procs="$$procs waha"; \
 	fromenv() { sed -n "s/^$$1=//p" .env 2>/dev/null | head -n 1; }; \
 	HOST="$${HOST:-$$(fromenv HOST)}"; PORT="$${PORT:-$$(fromenv PORT)}"; export HOST="$${HOST:-127.0.0.1}"; \
 	export WEB_PORT="$${PORT:-8000}"; \
