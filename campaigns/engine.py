@@ -41,12 +41,10 @@ workspace's 100,000-row campaign occupies its own devices' slots only; another w
 get their turns from the same queue between them.
 """
 import logging
-import random
 import threading
 import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
@@ -66,11 +64,23 @@ from devices.waha import WahaError, WahaOutcomeUnknown, WahaSessionMissing, Waha
 from devices.waha_ids import chat_id_for_phone
 from devices.warm import warm_q
 
-from . import contact_cap, events, sent_today, windows
+from . import contact_cap, events, pacing, sent_today, windows
 from .activity import recipients_changed
+from .brakes import BRAKE_POLL_WAIT, brake_now, brake_wait, campaigns_braked
 from .claims import claim_recipient
+from .completion import campaigns_complete, recipient_release
 from .media import kind_of, waha_file
 from .models import Campaign, DevicePace, Recipient
+from .pacing import (
+    MAX_ATTEMPTS,
+    arm_grace_seconds,
+    draw_delay,
+    min_delay,
+    retry_backoff_seconds,
+    send_hold_seconds,
+    typing_lead,
+    typing_seconds,
+)
 from .reasons import reason
 
 log = logging.getLogger(__name__)
@@ -80,73 +90,8 @@ STEP_TASK = "campaigns.tasks.device_send_task"
 DELIVER_TASK = "campaigns.tasks.recipient_deliver_task"
 
 
-def lease_seconds():
-    """After this long a SENDING row that was attempted is settled as "outcome unknown"."""
-    return settings.SEBAR_SEND_LEASE_SECONDS
-
-
-def unattempted_lease_seconds():
-    """A SENDING row never attempted for this long lost its deliver task; it goes back to PENDING."""
-    return settings.SEBAR_CLAIM_LEASE_SECONDS
-
-
-def arm_grace_seconds():
-    """How late a chain's next task may run before the kick considers it lost and starts another."""
-    return settings.SEBAR_ARM_GRACE_SECONDS
-
-
-def retry_backoff_seconds():
-    return settings.SEBAR_RETRY_BACKOFF_SECONDS
-
-
-def send_hold_seconds():
-    """How long a slot is held while its HTTP call runs (the client's read timeout and some)."""
-    return settings.SEBAR_SEND_HOLD_SECONDS
-
-
-MAX_ATTEMPTS = 3
-
-
 class NotOnWhatsApp(Exception):
     pass
-
-MAX_COUNTDOWN = 900
-TYPING_SECONDS_PER_CHAR = 0.05
-TYPING_MAX_SECONDS = 8.0
-
-
-# ---------------------------------------------------------------- small pieces
-
-
-def typing_seconds(campaign, text):
-    """Typing time for `text`: proportional to its length, at most 8 s and at most half the minimum delay."""
-    if not campaign.typing_simulation:
-        return 0.0
-    return min(len(text) * TYPING_SECONDS_PER_CHAR, TYPING_MAX_SECONDS, campaign.delay_min / 2)
-
-
-def prep_lead_seconds():
-    """How early a step starts its preparation (claim, WhatsApp check) so the send itself is on the slot."""
-    return settings.SEBAR_PREP_LEAD_SECONDS
-
-
-def typing_lead(campaign):
-    """How long before a device's slot its next step starts: preparation, then typing ends as the slot opens."""
-    typing = min(TYPING_MAX_SECONDS, campaign.delay_min / 2) if campaign.typing_simulation else 0.0
-    return prep_lead_seconds() + typing
-
-
-def min_delay(campaign):
-    return max(campaign.delay_min, settings.SEBAR_MIN_DELAY_SECONDS)
-
-
-def draw_delay(campaign, rng=random):
-    low = min_delay(campaign)
-    return rng.uniform(low, max(low, campaign.delay_max))
-
-
-def _countdown(seconds):
-    return max(0.0, min(float(seconds), MAX_COUNTDOWN))
 
 
 # A chain's next step that is due at once runs in the task that armed it, up to INLINE_STEPS steps or
@@ -191,7 +136,7 @@ def _arm_step(device_id, chain, countdown):
 
 
 def _queue_step(device_id, chain, countdown):
-    countdown = _countdown(countdown)
+    countdown = pacing.countdown(countdown)
     # No ETA for a step due now: the worker runs it at once instead of parking it on its timer. A step the
     # broker did not take is not lost: the chain's armed_until runs out and the kick starts another.
     queue.enqueue(STEP_TASK, device_id, chain, countdown=countdown or None)
@@ -200,12 +145,12 @@ def _queue_step(device_id, chain, countdown):
 def _arm_deliver(recipient_id, chain, countdown, chat_id=None, slot=None, message_id=None):
     # Not taken by the broker: the row stays SENDING unattempted and the reaper gives it back (never sent twice).
     queue.enqueue(DELIVER_TASK, recipient_id, chain, chat_id, slot, message_id,
-                  countdown=_countdown(countdown) or None)
+                  countdown=pacing.countdown(countdown) or None)
 
 
 def rearm(device_id, chain, countdown):
     """Queue the chain's next step, and note when it is due so the kick knows the chain is alive."""
-    countdown = _countdown(countdown)
+    countdown = pacing.countdown(countdown)
     due = timezone.now() + timedelta(seconds=countdown + arm_grace_seconds())
     if DevicePace.objects.filter(device_id=device_id, chain=chain).update(armed_until=due):
         _arm_step(device_id, chain, countdown)
@@ -273,7 +218,7 @@ def device_step(device_id, chain):
     if not device_can_send(device):
         go_idle(device_id, chain)
         return "device_unavailable"
-    brake, polling = _brake(device, now)
+    brake, polling = brake_now(device, now)
     # A braked number takes only rows of contacts who wrote to it (none while paused); the cold ones stay
     # PENDING for the campaign's other numbers, at once.
     only = warm_q(device.pk) if brake.level == Brake.WARM_ONLY else Q(pk__in=[]) if brake.narrows else None
@@ -283,8 +228,8 @@ def device_step(device_id, chain):
         if cold:
             # Work it may not do: hold until the brake should lift (or a recheck), and tell the campaigns whose
             # numbers are all braked why they wait.
-            _campaigns_braked(cold, now)
-            rearm(device_id, chain, BRAKE_POLL_WAIT if polling else _brake_wait(brake, now))
+            campaigns_braked(cold, now)
+            rearm(device_id, chain, BRAKE_POLL_WAIT if polling else brake_wait(brake, now))
             return "braked"
         go_idle(device_id, chain)
         campaigns_complete(workspace_id=device.workspace_id)
@@ -340,43 +285,6 @@ def device_step(device_id, chain):
         return "prepared"
     return deliver(recipient.pk, chain, chat_id=chat_id, claimed=recipient, slot=slot, message_id=message_id,
                    limit=limit)
-
-
-BRAKE_POLL_WAIT = 5.0  # a braked number whose brake should have lifted looks again this soon after asking /me
-
-
-def _brake(device, now):
-    """The device's brake (devices.health.brake_of), recorded on the device when it changed (once per change),
-    and whether /me was just asked for because the brake's expected end passed (WhatsApp says if it lifted)."""
-    state = health.brake_of(device, now)
-    row = health.device_health_of(device)
-    polling = False
-    if state.level and row is not None and row.brake_until and row.brake_until <= now:
-        polling = health.health_poll_soon(device=device, now=now)  # rate-limited: one /me per burst
-    health.brake_record(device=device, state=state, now=now)
-    return state, polling
-
-
-def _brake_wait(brake, now):
-    """How long a braked number with nothing it may send holds: until its brake should lift, at most a recheck."""
-    if brake.until is None:
-        return windows.RECHECK_SECONDS
-    return min(windows.RECHECK_SECONDS, max(1.0, (brake.until - now).total_seconds()))
-
-
-def _campaigns_braked(campaigns, now):
-    """Campaigns none of whose numbers may open a chat now say so, with when the first brake should lift."""
-    for campaign in campaigns:
-        ids = list(campaign.devices.filter(status=Device.Status.CONNECTED, is_active_for_broadcast=True)
-                   .values_list("pk", flat=True))
-        brakes = health.devices_brakes(ids, now).values()
-        if not brakes or not all(b.narrows for b in brakes):
-            continue
-        ends = [b.until for b in brakes if b.until]
-        params = {"until": min(ends).isoformat() if ends else "", "why": sorted({b.code for b in brakes})}
-        if campaign.last_error_code != "braked" or campaign.last_error_params != params:
-            Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PROCESSING).update(
-                last_error_code="braked", last_error_params=params, last_error="")
 
 
 def _prepare(device, campaign, recipient):
@@ -582,7 +490,7 @@ def _slot_done(device_id, chain, delay, *, lead=0.0, rearm_chain=True, started=N
         made_up = min(late, max(0.0, delay - floor))
         next_at = max(started + timedelta(seconds=delay - made_up), now + timedelta(seconds=floor))
     if rearm_chain:
-        countdown = _countdown(max(0.0, (next_at - now).total_seconds() - lead))
+        countdown = pacing.countdown(max(0.0, (next_at - now).total_seconds() - lead))
         due = now + timedelta(seconds=countdown + arm_grace_seconds())
         # The slot and the chain's next step in one UPDATE; a stale chain only moves the slot.
         if DevicePace.objects.filter(device_id=device_id, chain=chain).update(next_send_at=next_at, armed_until=due):
@@ -639,47 +547,3 @@ def _send_failed(recipient, device, chain, exc):
 def _not_on_whatsapp(recipient):
     """The contact list shows it too, so the owner can clean the list."""
     contacts_mark_on_whatsapp(workspace=recipient.workspace, phones=[recipient.phone], on_whatsapp=False)
-
-
-def recipient_release(recipient, *, why=None):
-    """A claimed row goes back to PENDING (nothing was sent) for any device to take later, unless its
-    campaign was cancelled meanwhile: then it ends SKIPPED like the campaign's other unsent rows (only a
-    pause puts rows back; a cancelled campaign must not keep "Pending" rows for ever)."""
-    mine = Recipient.objects.filter(pk=recipient.pk, status=Recipient.Status.SENDING)
-    if Campaign.objects.filter(pk=recipient.campaign_id, status=Campaign.Status.CANCELLED).exists():
-        mine.update(status=Recipient.Status.SKIPPED, **reason("cancelled"))
-        return
-    mine.update(status=Recipient.Status.PENDING, device_used=None, claimed_at=None, attempted_at=None,
-                **(why or {"error_code": "", "error_params": {}, "error": ""}))
-
-
-OPEN_STATUSES = (Recipient.Status.PENDING, Recipient.Status.SENDING)
-
-
-def campaigns_complete(workspace_id=None):
-    """Mark sending campaigns with nothing PENDING or SENDING as COMPLETED; returns how many.
-
-    Not one UPDATE ... WHERE NOT EXISTS: on MariaDB (READ COMMITTED) such a statement reads the
-    campaign rows as last committed, after waiting for their locks, but may judge the recipients by
-    an earlier read; the benchmark caught it completing campaigns launched while it ran, their rows
-    still PENDING. So each candidate is locked first and its rows counted by a fresh statement.
-    """
-    open_rows = Recipient.objects.filter(campaign=OuterRef("pk"), status__in=OPEN_STATUSES)
-    # A campaign whose audience is still being written may have no open rows between two chunks.
-    candidates = (Campaign.objects.filter(status=Campaign.Status.PROCESSING, freeze_cursor__isnull=True)
-                  .exclude(Exists(open_rows)))
-    if workspace_id is not None:
-        candidates = candidates.filter(workspace_id=workspace_id)
-    completed = 0
-    for pk in candidates.values_list("pk", flat=True):
-        with transaction.atomic():
-            if not Campaign.objects.select_for_update().filter(pk=pk, status=Campaign.Status.PROCESSING,
-                                                               freeze_cursor__isnull=True).exists():
-                continue
-            if Recipient.objects.filter(campaign_id=pk, status__in=OPEN_STATUSES).exists():
-                continue
-            done = Campaign.objects.filter(pk=pk).update(status=Campaign.Status.COMPLETED, finished_at=timezone.now())
-            if done:
-                events.campaign_event("campaign.completed", pk)
-            completed += done
-    return completed

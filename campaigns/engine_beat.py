@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from config.db import retry_on_deadlock
 
-from .engine import campaigns_complete, devices_due, lease_seconds, start_chain, unattempted_lease_seconds
+from .completion import campaigns_complete
+from .engine import devices_due, start_chain
 from .models import Campaign, Recipient
+from .pacing import lease_seconds, unattempted_lease_seconds
 from .reasons import reason
 
 

@@ -4,7 +4,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from campaigns import engine, services
+from campaigns import completion, services
 from campaigns.models import Campaign, Recipient
 
 from .helpers import later
@@ -48,7 +48,7 @@ def test_completion_sweep_never_completes_a_campaign_launched_while_it_ran(works
 
     holder = _in_thread(hold_done)
     assert locked.wait(10)
-    sweeper = _in_thread(lambda: swept.append(engine.campaigns_complete()))
+    sweeper = _in_thread(lambda: swept.append(completion.campaigns_complete()))
     sweeper.join(0.5)
     # ...while the other campaign launches: PROCESSING and its rows frozen, committed together.
     with transaction.atomic():

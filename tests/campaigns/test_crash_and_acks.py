@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from campaigns import engine, engine_beat, services
+from campaigns import engine, engine_beat, pacing, services
 from campaigns.models import Recipient
 
 from .helpers import sent_to, start
@@ -31,7 +31,7 @@ def test_a_row_left_sending_by_a_killed_worker_becomes_outcome_unknown(driver, w
     Recipient.objects.filter(pk=row.pk).update(status="SENDING", device_used=device, claimed_at=timezone.now(),
                                                attempted_at=timezone.now())
     assert engine_beat.recipients_reap() == (0, 0)  # inside the lease: left alone
-    driver.traveller.move_to(timezone.now() + timedelta(seconds=engine.lease_seconds() + 1))
+    driver.traveller.move_to(timezone.now() + timedelta(seconds=pacing.lease_seconds() + 1))
     assert engine_beat.recipients_reap() == (0, 1)
     row.refresh_from_db()
     assert row.status == Recipient.Status.FAILED and row.error_code == Recipient.OUTCOME_UNKNOWN
@@ -64,7 +64,7 @@ def test_a_claim_whose_task_was_lost_goes_back_to_pending(driver, sending_campai
     campaign, device = sending_campaign
     row = Recipient.objects.filter(campaign=campaign).order_by("pk").last()
     Recipient.objects.filter(pk=row.pk).update(status="SENDING", device_used=device, claimed_at=timezone.now())
-    driver.traveller.move_to(timezone.now() + timedelta(seconds=engine.unattempted_lease_seconds() + 1))
+    driver.traveller.move_to(timezone.now() + timedelta(seconds=pacing.unattempted_lease_seconds() + 1))
     assert engine_beat.recipients_reap() == (1, 0)
     row.refresh_from_db()
     assert row.status == Recipient.Status.PENDING

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from campaigns import engine, engine_beat, sent_today
+from campaigns import engine, engine_beat, pacing, sent_today
 from campaigns.models import DevicePace, Recipient
 
 from .helpers import later, sent_to, start
@@ -95,7 +95,7 @@ def test_a_row_reaped_before_its_send_does_not_use_up_the_numbers_cap(driver, wa
         # The worker stalls between holding the slot and marking the attempt; the reaper gives the row back.
         wait = claim_slot(*args, **kwargs)
         if not reaped:
-            reaped.append(engine_beat.recipients_reap(now=later(engine.unattempted_lease_seconds() + 1)))
+            reaped.append(engine_beat.recipients_reap(now=later(pacing.unattempted_lease_seconds() + 1)))
         return wait
 
     monkeypatch.setattr(engine, "_claim_slot", reaper_runs_meanwhile)
@@ -105,7 +105,7 @@ def test_a_row_reaped_before_its_send_does_not_use_up_the_numbers_cap(driver, wa
     assert DevicePace.objects.get(device=device).sent_today == 0
     assert sent_today.sent_today(workspace) == 0
     # The row is sent later the same day, by the number whose cap is 1.
-    driver.traveller.move_to(later(engine.arm_grace_seconds() + 10))
+    driver.traveller.move_to(later(pacing.arm_grace_seconds() + 10))
     driver.kick()
     driver.run(until=_midnight(workspace) - timedelta(seconds=1))
     assert Recipient.objects.get(campaign=campaign).status == Recipient.Status.SENT

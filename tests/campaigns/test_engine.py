@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from campaigns import engine, services
+from campaigns import engine, pacing, services
 from campaigns.models import Campaign, DevicePace, Recipient
 from devices.models import Device
 
@@ -189,11 +189,11 @@ def test_transient_errors_retry_and_not_on_whatsapp_is_final(driver, waha, works
 def test_transient_errors_give_up_after_max_attempts(driver, waha, workspace, owner, make_device, make_contacts):
     make_device(workspace)
     make_contacts(workspace, 1)
-    waha.set_faults(send_503=engine.MAX_ATTEMPTS)
+    waha.set_faults(send_503=pacing.MAX_ATTEMPTS)
     campaign = start(driver, workspace, owner)
     driver.run()
     row = Recipient.objects.get(campaign=campaign)
-    assert row.status == Recipient.Status.FAILED and row.attempts == engine.MAX_ATTEMPTS
+    assert row.status == Recipient.Status.FAILED and row.attempts == pacing.MAX_ATTEMPTS
     assert "Gave up" in row.reason
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from campaigns import engine, engine_beat, services
+from campaigns import completion, engine_beat, pacing, services
 from campaigns.claims import claim_recipient
 from campaigns.models import Recipient
 from campaigns.reasons import reason
@@ -51,7 +51,7 @@ def test_a_send_that_timed_out_after_whatsapp_took_it_is_never_sent_again(
     [contact] = make_contacts(workspace, 1)
     waha.set_faults(slow_send_ms=800)  # WhatsApp takes the message; the answer comes after our read timeout
     campaign = start(driver, workspace, owner, delay=(0, 0))
-    driver.run(until=timezone.now() + timedelta(seconds=engine.retry_backoff_seconds() * 3))
+    driver.run(until=timezone.now() + timedelta(seconds=pacing.retry_backoff_seconds() * 3))
     waha.set_faults(slow_send_ms=0)
     row = Recipient.objects.get(campaign=campaign)
     assert row.status == Recipient.Status.SENDING and row.attempted_at is not None  # in flight, as after SIGKILL
@@ -66,7 +66,7 @@ def test_a_send_that_timed_out_after_whatsapp_took_it_is_never_sent_again(
     row.refresh_from_db()
     assert row.status == Recipient.Status.SENT
     # ... and the engine never touches it again.
-    driver.run(until=timezone.now() + timedelta(seconds=engine.lease_seconds() + 60), kick_every=None)
+    driver.run(until=timezone.now() + timedelta(seconds=pacing.lease_seconds() + 60), kick_every=None)
     assert len(sends_to(waha, contact.phone, settle=0.2)) == 1
 
 
@@ -79,7 +79,7 @@ def test_with_no_message_any_the_reaper_settles_it_as_unknown_never_resent(
     campaign = start(driver, workspace, owner, delay=(0, 0))
     driver.run(until=timezone.now() + timedelta(seconds=5))
     waha.set_faults(slow_send_ms=0)
-    driver.traveller.move_to(timezone.now() + timedelta(seconds=engine.lease_seconds() + 1))
+    driver.traveller.move_to(timezone.now() + timedelta(seconds=pacing.lease_seconds() + 1))
     engine_beat.recipients_reap()
     driver.kick()
     driver.run(until=timezone.now() + timedelta(seconds=120))
@@ -125,7 +125,7 @@ def test_a_row_claimed_before_a_cancel_ends_skipped_not_pending(driver, waha, wo
     assert claimed is not None
     services.campaign_cancel(campaign=campaign)
     driver.run(until=timezone.now() + timedelta(seconds=120))
-    engine_beat.recipients_reap(now=timezone.now() + timedelta(seconds=engine.unattempted_lease_seconds() + 1))
+    engine_beat.recipients_reap(now=timezone.now() + timedelta(seconds=pacing.unattempted_lease_seconds() + 1))
     statuses = dict(Recipient.objects.filter(campaign=campaign).values_list("pk", "status"))
     assert Recipient.Status.PENDING not in statuses.values()
     assert statuses[claimed.pk] in (Recipient.Status.SKIPPED, Recipient.Status.SENT)
@@ -139,5 +139,5 @@ def test_a_pause_still_puts_claimed_rows_back(driver, waha, workspace, owner, ma
     driver.run(until=timezone.now() + timedelta(seconds=1))
     claimed = claim_recipient(campaign, Device.objects.get(workspace=workspace), attempt=False)
     services.campaign_pause(campaign=campaign)
-    engine.recipient_release(claimed, why=reason("paused"))
+    completion.recipient_release(claimed, why=reason("paused"))
     assert Recipient.objects.get(pk=claimed.pk).status == Recipient.Status.PENDING
