@@ -11,9 +11,9 @@ class DevicesConfig(AppConfig):
         from accounts.hooks import register_dashboard_card, register_first_step
         from billing import enforcement, limits
 
-        from . import billing_hooks, health, selectors
+        from . import billing_hooks, health_panels, selectors
 
-        register_dashboard_card(health.dashboard_card, order=10)  # the devices card, with the brake banner
+        register_dashboard_card(health_panels.dashboard_card, order=10)  # the devices card, with the brake banner
         register_first_step(selectors.first_step, permission="devices:manage", order=10)
         limits.register_usage("devices", selectors.device_count)
         enforcement.register(pause=billing_hooks.devices_pause_over_limit,

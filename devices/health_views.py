@@ -10,7 +10,7 @@ from accounts.tenancy import get_for_workspace_or_404
 from accounts.tenancy_web import workspace_view
 from config.errors import UserError
 
-from . import health, sandbox
+from . import health, health_panels, sandbox
 from .forms import SandboxSignalForm
 from .models import Device, DeviceHealthEvent
 
@@ -26,7 +26,7 @@ def device_health(request, session):
     brake = health.brake_of(device)
     return render(request, "devices/health.html", {
         "device": device, "health": row, "signals": health.device_signals(device), "brake": brake,
-        "brake_words": health.brake_words(brake),
+        "brake_words": health_panels.brake_words(brake),
         "timelock_until": health.timelock_until_of(row), "events": events,
         "can_manage": can(request.membership, "devices:manage"),
         "sandbox_on": sandbox.is_sandbox_device(device), "signal_form": SandboxSignalForm()})

@@ -12,7 +12,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, Recipient
 from campaigns.selectors import campaign_stats
 from devices import health
-from devices.health import dashboard_card
+from devices.health_panels import dashboard_card
 from devices.models import Device, DeviceHealthEvent
 from devices.services import device_status_apply
 from inbox.models import Chat

@@ -65,15 +65,15 @@ def test_capping_and_timelock_are_read_in_seconds_milliseconds_or_iso():
 
 
 def test_limit_errors_are_recognised_in_each_engines_words():
-    from devices.waha import _error_for
+    from devices.waha_errors import error_for
 
     for words, signal in (("failed to send message: server returned error 463", "timelock"),
                           ("Evaluation failed: Error: 463", "timelock"), ("rate-overlimit", "rate_overlimit"),
                           ("failed to send message: rate-overlimit", "rate_overlimit")):
-        error = _error_for(500, {"statusCode": 500, "exception": {"message": words}}, "s")
+        error = error_for(500, {"statusCode": 500, "exception": {"message": words}}, "s")
         assert isinstance(error, WahaLimited) and error.signal == signal and error.is_transient
-    assert not isinstance(_error_for(500, {"exception": {"message": "to 6281246312 failed"}}, "s"), WahaLimited)
-    assert not isinstance(_error_for(400, {"message": "463 chars too long"}, "s"), WahaLimited)
+    assert not isinstance(error_for(500, {"exception": {"message": "to 6281246312 failed"}}, "s"), WahaLimited)
+    assert not isinstance(error_for(400, {"message": "463 chars too long"}, "s"), WahaLimited)
 
 
 # ---------------------------------------------------------------- the emulator, per engine
