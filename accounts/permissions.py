@@ -29,6 +29,8 @@ MATRIX = {
     "inbox:labels": (OWNER_ONLY, _("Create, rename and delete the labels put on chats")),
     "autoreplies:view": (BOTH, _("See keyword auto-replies and quick replies")),
     "autoreplies:manage": (OWNER_ONLY, _("Create, change and delete auto-replies and the AI knowledge base")),
+    "flows:view": (BOTH, _("See chatbot flows")),
+    "flows:manage": (OWNER_ONLY, _("Create, change, publish and archive chatbot flows, and start one in a chat")),
     "rotator:view": (BOTH, _("See link rotators and their statistics")),
     "rotator:manage": (OWNER_ONLY, _("Create, change and delete link rotators")),
     "team:manage": (OWNER_ONLY, _("Invite and remove agents")),

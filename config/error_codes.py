@@ -92,6 +92,13 @@ CODES = {
     "unreadable_file": "The knowledge file cannot be read as text.",
     "send_at_out_of_range": "`send_at` is in the past or more than 90 days ahead.",
     "message_not_scheduled": "The message is not scheduled (any more): it is being sent, was sent, or failed.",
+    # Chatbot flows
+    "flow_invalid": "The flow's graph cannot be published (or saved); the message and `fields` name each node and "
+                    "what is wrong with it.",
+    "flow_archived": "The flow is archived; publish it again before changing it.",
+    "flow_not_published": "The flow has no published version yet; publish it before starting it in a chat.",
+    "flow_no_chat": "The contact has no chat yet; a flow can start once they wrote to one of your numbers.",
+    "flow_bot_off": "The bot is off in this chat (a person took it over); turn it on before starting a flow.",
     # Link rotator
     "rotator_invalid": "The link is not valid; the message says why.",
     "slug_taken": "Another link already uses this address.",

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rotator",
     "integrations",
     "analytics",
+    "flows",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ api_patterns = [
     path("", include("rotator.api.urls")),
     path("", include("integrations.api.urls")),
     path("", include("analytics.api.urls")),
+    path("", include("flows.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file (docs/?script), so the page has no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -2,7 +2,8 @@
 
 For each inbound message of a direct chat whose bot is on, in this order: an opt-out word (the
 contacts app marks the contact; one confirmation is sent), the pause after a person answered (the bot
-steps back: `Chat.bot_paused_until`), the loop guard (at most N bot replies per chat per hour), keyword
+steps back: `Chat.bot_paused_until`), the steps registered by apps above (a chatbot flow:
+`inbox.reply_steps`), the loop guard (at most N bot replies per chat per hour), keyword
 rules in priority order, the AI assistant; otherwise nothing and the chat waits for an agent.
 
 Sending follows WAHA's human-like flow without sleeping a worker: seen and typing go out at once, and
@@ -37,6 +38,7 @@ from devices.waha import WahaError, WahaSessionNotReady
 from .assistant import assistant_answer
 from .matching import first_match
 from .models import AutoReply, Chat, ChatEvent, Message
+from .reply_steps import reply_steps_run
 from .services import chat_bot_pause, chat_bot_paused, chat_event_log, chat_handoff, settings_for, waha_client
 from .waha_events import media_type_of
 
@@ -378,6 +380,12 @@ def reply_pipeline(*, message):
             return "opt_out"
         if chat.bot_paused:
             return "paused"  # a person answered lately: keyword rules and the assistant stay quiet
+        # A chat inside a chatbot flow (or a message that starts one) is the flow's: before keyword rules and
+        # the AI. Before the loop guard too, since a flow is a conversation the customer leads message by
+        # message; it caps its own retries (flows.runtime), which is what stops a loop with another bot.
+        stepped = reply_steps_run(chat=chat, message=message)
+        if stepped:
+            return stepped
         settings = settings_for(chat.workspace)
         if _bot_replies_last_hour(chat) >= settings.bot_replies_per_hour:
             logger.info("Chat %s reached %s bot replies this hour: the bot waits", chat.pk,

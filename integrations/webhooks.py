@@ -58,6 +58,8 @@ EVENTS = {
     "campaign.started": gettext_lazy("A broadcast started sending"),
     "campaign.completed": gettext_lazy("A broadcast finished"),
     "device.status": gettext_lazy("A number connected, disconnected or needs a new QR scan"),
+    "flow.webhook": gettext_lazy("A chatbot flow reached a webhook step: the customer's answers so far"),
+    "flow.ended": gettext_lazy("A chat left a chatbot flow (finished, handed to a person or timed out)"),
     "webhook.test": gettext_lazy("A test event you sent from Settings"),
 }
 # Seconds before attempt n+1 (n = attempts so far): 30 s doubling to an hour, about 25 hours in all.

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.tenancy import WorkspaceOwned
 
 MARKER = "ALPHA-SECRET"
-SEBAR_APPS = ["accounts", "billing", "devices", "contacts", "campaigns", "inbox", "rotator", "integrations"]
+SEBAR_APPS = ["accounts", "billing", "devices", "contacts", "campaigns", "inbox", "rotator", "integrations", "flows"]
 # Namespaces and routes that are not tenant data, with the reason.
 SKIPPED_NAMESPACES = {"admin": "operators' Django admin: staff only, sees every tenant by design"}
 

@@ -1,0 +1,9 @@
+"""Flows API routes, mounted under /api/: /api/flows, /api/flows/<id>, .../publish, .../archive, .../start."""
+from rest_framework.routers import SimpleRouter
+
+from .views import FlowViewSet
+
+router = SimpleRouter(trailing_slash=False)
+router.register("flows", FlowViewSet, basename="flow")
+
+urlpatterns = router.urls

@@ -1,0 +1,58 @@
+"""Flows API: list, create, change (name, draft graph), publish, archive, start in a chat."""
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.tenancy_api import WorkspaceViewSet
+from config.errors import ERRORS
+
+from .. import services
+from ..models import Flow
+from .serializers import FlowRunSerializer, FlowSerializer, FlowStartSerializer
+
+
+class FlowViewSet(WorkspaceViewSet):
+    model = Flow
+    queryset = Flow.objects.none()  # for the schema only; get_queryset() scopes to the workspace
+    serializer_class = FlowSerializer
+    permission_read = "flows:view"
+    permission_write = "flows:manage"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("live_version")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.flow_create(workspace=self.request.workspace, name=data["name"],
+                                                   draft=data.get("draft"))
+
+    def perform_update(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.flow_update(flow=serializer.instance, name=data.get("name"),
+                                                   draft=data.get("draft"))
+
+    @extend_schema(request=None, responses={200: FlowSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        flow = self.get_object()
+        services.flow_publish(flow=flow, actor=request.user)
+        return Response(FlowSerializer(flow, context={"request": request}).data)
+
+    @extend_schema(request=None, responses={200: FlowSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        flow = services.flow_archive(flow=self.get_object())
+        return Response(FlowSerializer(flow, context={"request": request}).data)
+
+    @extend_schema(request=FlowStartSerializer, responses={201: FlowRunSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        flow = self.get_object()
+        serializer = FlowStartSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        run = services.flow_start(flow=flow, chat=data.get("chat"), contact=data.get("contact"),
+                                  variables=data.get("variables"))
+        return Response(FlowRunSerializer(run).data, status=status.HTTP_201_CREATED)
