@@ -99,6 +99,9 @@ CODES = {
     "flow_not_published": "The flow has no published version yet; publish it before starting it in a chat.",
     "flow_no_chat": "The contact has no chat yet; a flow can start once they wrote to one of your numbers.",
     "flow_bot_off": "The bot is off in this chat (a person took it over); turn it on before starting a flow.",
+    "invalid_business_hours": "Opening times, a holiday or an agent's capacity cannot be read; the field says why.",
+    "contact_opted_out": "The contact opted out: Sebar does not start a chat with them.",
+    "number_braked": "The number is braked (WhatsApp warned it or it is capped): it may not open new chats now.",
     # Link rotator
     "rotator_invalid": "The link is not valid; the message says why.",
     "slug_taken": "Another link already uses this address.",

@@ -13,4 +13,10 @@ SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 50.0},
     },
+    # Chats waiting for a free agent: an agent's working hours began, or their heartbeat came back.
+    "inbox-chats-assign-waiting": {
+        "task": "inbox.tasks.chats_assign_waiting_task",
+        "schedule": 60.0,
+        "options": {"expires": 50.0},
+    },
 }

@@ -5,8 +5,8 @@ any of them when the customer writes (`chat_customer_wrote`, called by `inbox.re
 pipeline). The one exception is the customer's answer to the rating question (a lone 1-5 after resolving): it is
 stored on the chat, which stays resolved, and the bot does not answer it.
 
-It sits above `replies` in the inbox's one-way order (the rating question leaves through `message_queue`, the one
-send path) and below `receive`.
+It sits above `replies` and `rotation` in the inbox's one-way order (the rating question leaves through
+`message_queue`, the one send path) and below `receive`.
 """
 import re
 from datetime import timedelta
@@ -22,6 +22,7 @@ from config.errors import UserError
 
 from .models import PAUSED_UNTIL_RESUMED, Chat, ChatEvent, Message
 from .replies import message_queue
+from .rotation import chats_assign_waiting
 from .services import chat_event_log, settings_for
 
 SNOOZE_MAX = timedelta(days=90)
@@ -74,6 +75,9 @@ def chat_status_set(*, chat, status, actor=None, snoozed_until=None):
             _ask_rating(chat, now)
             emit("chat.resolved", workspace_id=chat.workspace_id,
                  data={"chat": {"id": chat.pk, "phone": chat.phone}, "resolved_by": getattr(actor, "pk", None)})
+        if chat.status == Chat.Status.OPEN and status != Chat.Status.OPEN and chat.assigned_to_id:
+            # Its agent has one open chat fewer: a chat waiting for someone free may be theirs now.
+            chats_assign_waiting(workspace=chat.workspace)
     chat.refresh_from_db()
     return chat
 

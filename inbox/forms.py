@@ -81,3 +81,81 @@ class LabelForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=40)
     colour = forms.ChoiceField(label=_("Colour"), choices=Label.Colour.choices, initial=Label.Colour.GRAY,
                                widget=forms.RadioSelect(attrs={"class": "colour-choice"}))
+
+
+DAY_NAMES = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday"))
+
+
+class WeekForm(forms.Form):
+    """Seven rows of "open?, from, to"; `week()` gives the list inbox.hours stores (it checks the times)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i, name in enumerate(DAY_NAMES):
+            self.fields[f"open_{i}"] = forms.BooleanField(label=name, required=False)
+            self.fields[f"opens_{i}"] = forms.TimeField(label=_("Opens"), required=False,
+                                                        widget=forms.TimeInput(attrs={"type": "time"}))
+            self.fields[f"closes_{i}"] = forms.TimeField(label=_("Closes"), required=False,
+                                                         widget=forms.TimeInput(attrs={"type": "time"}))
+
+    @staticmethod
+    def initial_for(week):
+        initial = {}
+        for i, day in enumerate(week or [None] * 7):
+            initial[f"open_{i}"] = bool(day)
+            initial[f"opens_{i}"], initial[f"closes_{i}"] = day or ("09:00", "17:00")
+        return initial
+
+    def days(self):
+        """(name, open field, opens field, closes field) for the template's rows."""
+        return [(name, self[f"open_{i}"], self[f"opens_{i}"], self[f"closes_{i}"]) for i, name in enumerate(DAY_NAMES)]
+
+    def week(self):
+        data = self.cleaned_data
+        week = []
+        for i in range(7):
+            if not data.get(f"open_{i}"):
+                week.append(None)
+                continue
+            opens, closes = data.get(f"opens_{i}"), data.get(f"closes_{i}")
+            week.append([opens.strftime("%H:%M") if opens else "", closes.strftime("%H:%M") if closes else ""])
+        return week
+
+
+class BusinessHoursForm(WeekForm):
+    enabled = forms.BooleanField(label=_("Use business hours"), required=False,
+                                 help_text=_("Off: you are always open, and no out-of-office reply is sent."))
+    holidays = forms.CharField(label=_("Holidays"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=_("One a line, closed all day: 2026-12-25 Christmas"))
+    away_message = forms.CharField(
+        label=_("Out-of-office reply"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent once per chat each time you are closed. Spintax {Hi|Hello} and [name] work here. "
+                    "Empty sends none."))
+    welcome_message = forms.CharField(
+        label=_("Welcome message"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to a customer who writes to you for the first time, open or closed. Empty sends none."))
+    waiting_message = forms.CharField(
+        label=_("“We will reply soon” message"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("With round-robin assignment: sent to a new chat when you are open but no agent is free. "
+                    "Empty sends none."))
+
+
+class AgentAvailabilityForm(WeekForm):
+    capacity = forms.IntegerField(label=_("Open chats at most"), min_value=0, max_value=1000,
+                                  help_text=_("The rotator gives this agent no new chat while they have this many "
+                                              "open chats. 0: no limit."))
+    own_hours = forms.BooleanField(label=_("Own working hours"), required=False,
+                                   help_text=_("Off: the workspace's business hours (always, when it has none)."))
+
+
+class StartChatForm(forms.Form):
+    device = forms.ModelChoiceField(label=_("From the number"), queryset=Device.objects.none(), empty_label=None)
+    phone = forms.CharField(label=_("To the phone number"), max_length=40,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off",
+                                                          "placeholder": "0812 3456 7890"}))
+    text = forms.CharField(label=_("Message"), max_length=4096, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["device"].queryset = Device.objects.for_workspace(workspace).filter(
+            status=Device.Status.CONNECTED).order_by("label", "pk")

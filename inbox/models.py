@@ -72,6 +72,12 @@ class Chat(WorkspaceOwned):
                                               validators=[MinValueValidator(1), MaxValueValidator(5)])
     rated_at = models.DateTimeField(null=True, blank=True)
     labels = models.ManyToManyField("inbox.Label", blank=True, related_name="chats")
+    # The out-of-office reply went at this time: once per closed period (inbox.greetings claims it).
+    away_sent_at = models.DateTimeField(null=True, blank=True)
+    welcome_sent_at = models.DateTimeField(null=True, blank=True)
+    # The rotator found nobody free for this new chat: it waits unassigned since then, and the first agent who
+    # becomes free gets it (inbox.rotation). Cleared by any assignment.
+    awaiting_agent_since = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -105,6 +111,50 @@ class Chat(WorkspaceOwned):
         if not self.phone_known and self.lid:
             return self.lid
         return f"{self.phone}@c.us"
+
+
+def closed_week():
+    """A week with no open day: seven nulls, Monday first."""
+    return [None] * 7
+
+
+class BusinessHours(WorkspaceOwned):
+    """When the workspace answers (one row, created on first use), and what the bot says meanwhile.
+
+    `week` holds seven days, Monday first, each null (closed) or ["09:00", "17:00"] in the workspace's own zone;
+    `holidays` a list of {"date": "2026-12-25", "name": "..."}, closed all day. inbox.hours reads them."""
+
+    workspace = models.OneToOneField("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    enabled = models.BooleanField(_("use business hours"), default=False)
+    week = models.JSONField(default=closed_week)
+    holidays = models.JSONField(default=list, blank=True)
+    away_message = models.TextField(
+        _("out-of-office reply"), blank=True,
+        help_text=_("Sent once per chat each time you are closed. Empty sends none."))
+    welcome_message = models.TextField(
+        _("welcome message"), blank=True,
+        help_text=_("Sent to a customer writing to you for the first time. Empty sends none."))
+    waiting_message = models.TextField(
+        _("“we will reply soon” message"), blank=True,
+        help_text=_("Sent to a new chat when you are open but no agent is free. Empty sends none."))
+
+    def __str__(self):
+        return f"Business hours of {self.workspace_id}"
+
+
+class AgentAvailability(WorkspaceOwned):
+    """What the rotator knows of one member besides presence (Membership.is_online and last_seen_at): how many
+    open chats they take at most and their own working hours. No row: no limit, the workspace's hours."""
+
+    membership = models.OneToOneField("accounts.Membership", on_delete=models.CASCADE, related_name="availability")
+    # 0 = no limit.
+    capacity = models.PositiveSmallIntegerField(_("open chats at most"), default=0,
+                                                validators=[MaxValueValidator(1000)])
+    # Null: the workspace's business hours (always, when it has none); else seven days as BusinessHours.week.
+    week = models.JSONField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Availability of membership {self.membership_id}"
 
 
 class Label(WorkspaceOwned):

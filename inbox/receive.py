@@ -9,14 +9,13 @@ and the full `event=`).
 - `message_ack_apply` (`message.ack`): the ticks. Acks only move forward.
 
 This module sits above `services` and `replies` in the inbox's one-way order (models, selectors →
-services → replies → chat_status → receive → tasks): it is the only one that reaches all of them.
+services → replies → rotation → chat_status → receive → tasks): it is the only one that reaches all of them.
 """
 import logging
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
-from accounts.models import Membership
 from common.events import emit
 from config import queue
 from config.errors import UserError
@@ -25,9 +24,10 @@ from contacts.services import contact_get_or_create_inbound
 from devices.waha_ids import short_id_of
 
 from .chat_status import chat_customer_wrote
-from .models import AssistantSettings, Chat, ChatEvent, Message
+from .models import Chat, Message
 from .replies import reply_pipeline
-from .services import chat_bot_pause, chat_event_log, settings_for, waha_client
+from .rotation import chat_route_new
+from .services import chat_bot_pause, settings_for, waha_client
 from .waha_events import media_type_of, read_message
 
 logger = logging.getLogger(__name__)
@@ -101,21 +101,6 @@ def _contact_for(chat, name):
         logger.info("No contact for chat %s: %s", chat.pk, exc)
         return None
     return contact if contact is not None and contact.pk else None
-
-
-def _rotate_assignment(chat, settings):
-    """CS rotator: the next online member after the last one who got a chat, in a fixed order."""
-    online = list(Membership.objects.for_workspace(chat.workspace).filter(is_online=True)
-                  .order_by("user_id").values_list("user_id", flat=True))
-    if not online:
-        return
-    last = settings.last_assigned_user_id
-    following = [uid for uid in online if last is None or uid > last]
-    chosen = following[0] if following else online[0]
-    Chat.objects.filter(pk=chat.pk).update(assigned_to_id=chosen)
-    AssistantSettings.objects.filter(pk=settings.pk).update(last_assigned_user_id=chosen)
-    chat.assigned_to_id = chosen
-    chat_event_log(chat=chat, kind=ChatEvent.Kind.ASSIGNED, assigned_to_id=chosen)  # by Sebar: no author
 
 
 def _preview(text, media_type):
@@ -205,7 +190,7 @@ def inbound_message_receive(*, device, event):
                         "media_type": message.media_type, "timestamp": message.timestamp},
             "chat": {"id": chat.pk, "phone": chat.phone, "kind": chat.kind}, "device": device.session_name})
         if created and chat.kind == Chat.Kind.DIRECT and settings.cs_rotator_enabled:
-            _rotate_assignment(chat, settings)
+            chat_route_new(chat=chat)
         if message.media_remote_url:
             queue.enqueue_on_commit("inbox.tasks.message_media_download_task", message.pk)
     if rated:

@@ -3,8 +3,9 @@
 For each inbound message of a direct chat whose bot is on, in this order: an opt-out word (the
 contacts app marks the contact; one confirmation is sent), the pause after a person answered (the bot
 steps back: `Chat.bot_paused_until`), the steps registered by apps above (a chatbot flow:
-`inbox.reply_steps`), the loop guard (at most N bot replies per chat per hour), keyword
-rules in priority order, the AI assistant; otherwise nothing and the chat waits for an agent.
+`inbox.reply_steps`), the loop guard (at most N bot replies per chat per hour), the welcome message and the
+out-of-office reply (`inbox.greetings`), keyword rules in priority order, the AI assistant; otherwise nothing and
+the chat waits for an agent.
 
 Sending follows WAHA's human-like flow without sleeping a worker: seen and typing go out at once, and
 the send itself is a task queued with a countdown that grows with the reply's length.
@@ -36,6 +37,7 @@ from contacts.services import opt_out_check
 from devices.waha import WahaError, WahaSessionNotReady
 
 from .assistant import assistant_answer
+from .greetings import greetings_due
 from .matching import first_match
 from .models import AutoReply, Chat, ChatEvent, Message
 from .reply_steps import reply_steps_run
@@ -367,6 +369,14 @@ def rules_for(device):
                 .filter(Q(devices__isnull=True) | Q(devices=device)).distinct().order_by("priority", "pk"))
 
 
+def _greet(chat, message):
+    """The welcome message and the out-of-office reply this message calls for (inbox.greetings decides), spun and
+    filled like a keyword answer and sent the same way; the keyword rules and the assistant still answer after."""
+    for source, template in greetings_due(chat=chat, message=message):
+        message_queue(chat=chat, sender=Message.Sender.BOT, source=source,
+                      text=render_reply(template, chat_variables(chat)))
+
+
 def reply_pipeline(*, message):
     """Decide and queue the bot's answer to one inbound message. Returns what happened, for logs and tests."""
     chat = Chat.objects.select_related("device", "workspace", "contact").get(pk=message.chat_id)
@@ -391,6 +401,7 @@ def reply_pipeline(*, message):
             logger.info("Chat %s reached %s bot replies this hour: the bot waits", chat.pk,
                         settings.bot_replies_per_hour)
             return "loop_guard"
+        _greet(chat, message)
         if rule:
             AutoReply.objects.filter(pk=rule.pk).update(hit_count=F("hit_count") + 1)
             message_queue(chat=chat, sender=Message.Sender.BOT, source=f"keyword:{rule.pk}",

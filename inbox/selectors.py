@@ -31,13 +31,15 @@ def chat_list(*, workspace, membership, filters=None):
     ("me", "none", id), bot, label, mentions of the viewer, search.
 
     One customer is one row however many of the workspace's numbers talked to them (the row is their
-    most recent thread; the conversation shows all of them). Threads the customer never wrote in, such
-    as a broadcast's, are left out unless ``filters["show"] == "all"``.
+    most recent thread; the conversation shows all of them). Threads the customer never wrote in and nobody
+    took, such as a broadcast's, are left out unless ``filters["show"] == "all"``.
     """
     filters = filters or {}
     chats = visible_chats(workspace=workspace, membership=membership)
     if filters.get("show") != "all":
-        chats = chats.filter(customer_wrote_at__isnull=False)
+        # A chat a person took (an agent started it, or answered) is a conversation even before the customer
+        # writes; a broadcast's thread is never assigned.
+        chats = chats.filter(Q(customer_wrote_at__isnull=False) | Q(assigned_to__isnull=False))
     status = filters.get("status")
     if status and status != "all":
         if status not in Chat.Status.values:

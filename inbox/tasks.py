@@ -14,6 +14,7 @@ from .chat_status import chats_wake
 from .knowledge import knowledge_source_index
 from .models import KnowledgeSource, Message
 from .replies import assistant_reply, message_send, messages_requeue
+from .rotation import chats_assign_waiting_everywhere
 from .services import waha_client
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,11 @@ def messages_requeue_task():
 @shared_task(ignore_result=True)
 def chats_wake_task():
     return chats_wake()
+
+
+@shared_task(ignore_result=True)
+def chats_assign_waiting_task():
+    return chats_assign_waiting_everywhere()
 
 
 @shared_task(bind=True, acks_late=True, max_retries=3)

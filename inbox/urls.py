@@ -1,13 +1,14 @@
 """Inbox pages."""
 from django.urls import path
 
-from . import views
+from . import hours_views, start_views, views
 
 app_name = "inbox"
 urlpatterns = [
     path("", views.index, name="index"),
     path("list/", views.chat_list_partial, name="list"),
     path("online/", views.online, name="online"),
+    path("new/", start_views.chat_start, name="chat_start"),
     path("c/<int:pk>/", views.chat, name="chat"),
     path("c/<int:pk>/messages/", views.chat_messages, name="chat_messages"),
     path("c/<int:pk>/send/", views.chat_send, name="chat_send"),
@@ -34,4 +35,6 @@ urlpatterns = [
     path("knowledge/new/", views.knowledge_create, name="knowledge_create"),
     path("knowledge/<int:pk>/delete/", views.knowledge_delete, name="knowledge_delete"),
     path("assistant/", views.assistant, name="assistant"),
+    path("business-hours/", hours_views.business_hours, name="business_hours"),
+    path("agents/<int:pk>/availability/", hours_views.agent_availability, name="agent_availability"),
 ]

@@ -19,7 +19,7 @@ from config.errors import UserError
 from config.forms import apply_user_error
 from devices.models import Device
 
-from . import autoreplies, knowledge, notes, replies, selectors, services
+from . import autoreplies, knowledge, notes, replies, rotation, selectors, services
 from . import chat_status as chat_status_module
 from .assistant import ai_allowed, ai_config
 from .forms import AssistantSettingsForm, AutoReplyForm, KnowledgeForm, LabelForm, QuickReplyForm
@@ -41,6 +41,7 @@ STATUS_TABS = (("open", gettext_lazy("Open")), ("pending", gettext_lazy("Pending
 
 
 def _list_context(request):
+    rotation.presence_heartbeat(membership=request.membership)  # the page and its polling say "still here"
     filters = {k: request.GET.get(k, "") for k in FILTERS}
     # The list opens on the open chats; the Mentions tab shows every status.
     filters["status"] = filters["status"] or ("all" if filters["mentions"] else "open")
@@ -302,7 +303,7 @@ def message_media(request, pk):
 @require_POST
 @workspace_view("inbox:use")
 def online(request):
-    membership = services.member_online_set(membership=request.membership, online=request.POST.get("online") == "1")
+    membership = rotation.member_presence_set(membership=request.membership, online=request.POST.get("online") == "1")
     messages.success(request, _("You are online: new chats can be assigned to you.") if membership.is_online
                      else _("You are offline: no new chats are assigned to you."))
     return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/inbox/")

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from accounts.tenancy_api import WorkspaceRelatedField
 from devices.models import Device
 
+from ..hours import workspace_open
 from ..models import AssistantSettings, AutoReply, Chat, ChatEvent, KnowledgeSource, Label, Message, QuickReply
 
 
@@ -166,3 +167,46 @@ class AssistantSettingsSerializer(serializers.ModelSerializer):
 
     def get_has_api_key(self, row) -> bool:
         return bool(row.api_key)
+
+
+class BusinessHoursSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField(required=False)
+    week = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField(), allow_null=True, allow_empty=True), required=False,
+        help_text='Seven days, Monday first: null (closed) or ["09:00", "17:00"], in the workspace\'s time zone.')
+    holidays = serializers.ListField(child=serializers.DictField(), required=False,
+                                     help_text='Closed all day: [{"date": "2026-12-25", "name": "Christmas"}].')
+    away_message = serializers.CharField(required=False, allow_blank=True,
+                                         help_text="Out-of-office reply, once per chat per closed period; spintax "
+                                                   "and [variables]. Empty: none.")
+    welcome_message = serializers.CharField(required=False, allow_blank=True,
+                                            help_text="For a customer writing for the first time. Empty: none.")
+    waiting_message = serializers.CharField(required=False, allow_blank=True,
+                                            help_text="For a new chat while open and no agent is free. Empty: none.")
+    open_now = serializers.SerializerMethodField()
+    time_zone = serializers.CharField(source="workspace.time_zone", read_only=True)
+
+    def get_open_now(self, row) -> bool:
+        return workspace_open(row.workspace, row=row)
+
+
+class AgentAvailabilitySerializer(serializers.Serializer):
+    membership = serializers.IntegerField(source="member.pk", read_only=True)
+    user = serializers.IntegerField(source="member.user_id", read_only=True)
+    email = serializers.CharField(source="member.user.email", read_only=True)
+    online = serializers.BooleanField(source="member.is_online", read_only=True)
+    last_seen_at = serializers.DateTimeField(source="member.last_seen_at", read_only=True)
+    present = serializers.BooleanField(read_only=True, help_text="Online and with the inbox open lately.")
+    free = serializers.BooleanField(read_only=True, help_text="The rotator would give them a new chat now.")
+    open_chats = serializers.IntegerField(read_only=True)
+    capacity = serializers.IntegerField(min_value=0, max_value=1000, help_text="Open chats at most; 0: no limit.")
+    week = serializers.ListField(child=serializers.ListField(child=serializers.CharField(), allow_null=True,
+                                                             allow_empty=True),
+                                 allow_null=True, required=False,
+                                 help_text="Own working hours (as business hours' week); null: the workspace's.")
+
+
+class ChatStartSerializer(serializers.Serializer):
+    device = WorkspaceRelatedField(model=Device, help_text="The number to write from.")
+    phone = serializers.CharField(max_length=40, help_text="Any way people write it; read in the workspace's region.")
+    text = serializers.CharField(max_length=4096)

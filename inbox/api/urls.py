@@ -2,7 +2,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import team_views, views
 
 router = SimpleRouter(trailing_slash=False)
 router.register("auto-replies", views.AutoReplyViewSet, basename="autoreply")
@@ -25,5 +25,9 @@ urlpatterns = [
     path("chats/<str:phone>/notes", views.ChatNotesView.as_view(), name="chat-notes"),
     path("auto-replies/test", views.AutoReplyTestView.as_view(), name="autoreply-test"),
     path("assistant-settings", views.AssistantSettingsView.as_view(), name="assistant-settings"),
+    path("business-hours", team_views.BusinessHoursView.as_view(), name="business-hours"),
+    path("agents/availability", team_views.AgentAvailabilityListView.as_view(), name="agent-availability-list"),
+    path("agents/<int:pk>/availability", team_views.AgentAvailabilityView.as_view(), name="agent-availability"),
+    path("chats/start", team_views.ChatStartView.as_view(), name="chat-start"),
     *router.urls,
 ]

@@ -4,6 +4,7 @@ put the chat in the mentioned teammates' Mentions list; every assignment (by a p
 rotator) is a line in the conversation. Another workspace's labels and chats are 404; agents cannot manage labels."""
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership
 from inbox.models import Chat, ChatEvent, ChatMention, Label
@@ -167,7 +168,8 @@ def test_the_rotator_is_in_the_history(device, deliver, agent, waha):
     settings_row = settings_for(device.workspace)
     settings_row.cs_rotator_enabled = True
     settings_row.save()
-    Membership.objects.filter(user=agent).update(is_online=True)
+    # Present: the Online toggle and a recent heartbeat (inbox.rotation).
+    Membership.objects.filter(user=agent).update(is_online=True, last_seen_at=timezone.now())
     deliver(device, envelope("halo", frm="628120000001@c.us"))
     line = ChatEvent.objects.get(kind="assigned")
     assert line.author is None and line.assigned_to == agent

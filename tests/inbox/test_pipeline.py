@@ -158,9 +158,11 @@ def test_cs_rotator_assigns_round_robin_among_online_members(device, waha, deliv
     settings = settings_for(workspace)
     settings.cs_rotator_enabled = True
     settings.save()
-    a = MembershipFactory(workspace=workspace, role="agent", is_online=True)
-    b = MembershipFactory(workspace=workspace, role="agent", is_online=True)
-    MembershipFactory(workspace=workspace, role="agent", is_online=False)
+    from django.utils import timezone
+
+    a = MembershipFactory(workspace=workspace, role="agent", is_online=True, last_seen_at=timezone.now())
+    b = MembershipFactory(workspace=workspace, role="agent", is_online=True, last_seen_at=timezone.now())
+    MembershipFactory(workspace=workspace, role="agent", is_online=False, last_seen_at=timezone.now())
     Membership.objects.filter(user=owner).update(is_online=False)
     for phone in ("62811", "62812", "62813"):
         deliver(device, envelope("hello", frm=f"{phone}@c.us"))

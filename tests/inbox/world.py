@@ -1,8 +1,19 @@
 """Workspace A's inbox objects for the tenant walk: a chat with a message, a rule, a quick reply, knowledge."""
 import datetime
 
+from accounts.models import Membership
 from devices.models import Device, WahaServer
-from inbox.models import AutoReply, Chat, ChatEvent, KnowledgeSource, Label, Message, QuickReply
+from inbox.models import (
+    AgentAvailability,
+    AutoReply,
+    BusinessHours,
+    Chat,
+    ChatEvent,
+    KnowledgeSource,
+    Label,
+    Message,
+    QuickReply,
+)
 from tests.url_walk import MARKER
 
 PUBLIC = {}
@@ -28,7 +39,13 @@ def build(workspace, owner):
     label = Label.objects.create(workspace=workspace, name=MARKER, colour="red")
     chat.labels.add(label)
     ChatEvent.objects.create(workspace=workspace, chat=chat, kind="note", author=owner, text=MARKER)
+    BusinessHours.objects.create(workspace=workspace, enabled=True, away_message=MARKER, welcome_message=MARKER,
+                                 holidays=[{"date": "2026-12-25", "name": MARKER}])
+    membership = Membership.objects.get(user=owner)
+    AgentAvailability.objects.create(workspace=workspace, membership=membership, capacity=7)
     return {
+        "inbox:agent_availability": {"pk": membership.pk},
+        "api:agent-availability": {"pk": membership.pk},
         "phone": chat.phone,
         "api:label-detail": {"pk": label.pk},
         "inbox:chat_status": {"pk": chat.pk},
