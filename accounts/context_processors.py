@@ -13,6 +13,7 @@ NAVIGATION = [
     ("campaigns:list", _("Campaigns"), "send", "campaigns:view"),
     ("inbox:index", _("Inbox"), "inbox", "inbox:use"),
     ("inbox:autoreplies", _("Auto-replies"), "bot", "autoreplies:view"),
+    ("flows:list", _("Flows"), "flow", "flows:view"),
     ("rotator:list", _("Link rotator"), "link", "rotator:view"),
     ("accounts:team", _("Team"), "team", "team:manage"),
     ("billing:index", _("Billing"), "card", "billing:manage"),

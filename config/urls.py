@@ -41,6 +41,7 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("inbox/", include("inbox.urls")),
     path("links/", include("rotator.urls")),
+    path("flows/", include("flows.urls")),
     path("billing/", include("billing.urls")),
     path("settings/api-keys/", include("integrations.urls")),
     path("settings/webhooks/", include("integrations.webhook_urls")),

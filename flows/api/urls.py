@@ -1,4 +1,4 @@
-"""Flows API routes, mounted under /api/: /api/flows, /api/flows/<id>, .../publish, .../archive, .../start."""
+"""Flows API routes, under /api/: /api/flows, /api/flows/<id>, .../check, .../publish, .../archive, .../start."""
 from rest_framework.routers import SimpleRouter
 
 from .views import FlowViewSet

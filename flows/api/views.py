@@ -1,4 +1,5 @@
 """Flows API: list, create, change (name, draft graph), publish, archive, start in a chat."""
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -8,6 +9,7 @@ from accounts.tenancy_api import WorkspaceViewSet
 from config.errors import ERRORS
 
 from .. import services
+from ..graph import graph_problems
 from ..models import Flow
 from .serializers import FlowRunSerializer, FlowSerializer, FlowStartSerializer
 
@@ -39,6 +41,14 @@ class FlowViewSet(WorkspaceViewSet):
         flow = self.get_object()
         services.flow_publish(flow=flow, actor=request.user)
         return Response(FlowSerializer(flow, context={"request": request}).data)
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def check(self, request, pk=None):
+        """The problems publishing the draft would refuse, each with its node: {"problems": [{node, message}]}."""
+        flow = self.get_object()
+        problems = graph_problems(flow.draft)
+        return Response({"problems": [{"node": node, "message": message} for node, message in problems]})
 
     @extend_schema(request=None, responses={200: FlowSerializer, **ERRORS})
     @action(detail=True, methods=["post"])

@@ -11,4 +11,4 @@ def build(workspace, owner):
         {"id": "m", "kind": "message", "text": MARKER}]})
     ids = {"pk": flow.pk}
     return {"api:flow-detail": ids, "api:flow-publish": ids, "api:flow-archive": ids, "api:flow-start": ids,
-            "flows:builder": ids, "flows:publish": ids, "flows:archive": ids}
+            "api:flow-check": ids, "flows:builder": ids, "flows:archive": ids}
