@@ -7,10 +7,10 @@ whose claim was lost.
 import random
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from .models import Recipient
+from .models import Campaign, Recipient
 
 
 def claim_recipient(campaign, device, *, attempt, batch=8, only=None):
@@ -38,7 +38,10 @@ def claim_recipient(campaign, device, *, attempt, batch=8, only=None):
 
 
 def _pending(campaign, only):
-    rows = Recipient.objects.filter(campaign=campaign, status=Recipient.Status.PENDING)
+    # Only while the campaign is sending: a step may hold a list of campaigns read earlier in its run (a subquery,
+    # not a join, so SKIP LOCKED's FOR UPDATE locks the recipient rows only, never the campaign's).
+    sending = Exists(Campaign.objects.filter(pk=OuterRef("campaign_id"), status=Campaign.Status.PROCESSING))
+    rows = Recipient.objects.filter(sending, campaign=campaign, status=Recipient.Status.PENDING)
     return rows.filter(only) if only is not None else rows
 
 

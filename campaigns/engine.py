@@ -108,8 +108,9 @@ def run_chain(device_id, chain, first):
     `device_id` may be None (a delivery knows its device only once it read its row): the chain's first
     re-arm names it.
     """
-    outer = getattr(_inline, "chain", None), getattr(_inline, "due", False)  # eager Celery nests tasks
-    _inline.chain, _inline.due = (device_id, chain), False
+    # eager Celery nests tasks
+    outer = getattr(_inline, "chain", None), getattr(_inline, "due", False), getattr(_inline, "burst", None)
+    _inline.chain, _inline.due, _inline.burst = (device_id, chain), False, None
     deadline = time.monotonic() + INLINE_SECONDS
     try:
         outcome = first()
@@ -120,7 +121,7 @@ def run_chain(device_id, chain, first):
             outcome = device_step(_inline.chain[0], chain)
     finally:
         (device_id, _chain), due = _inline.chain, _inline.due
-        _inline.chain, _inline.due = outer
+        _inline.chain, _inline.due, _inline.burst = outer
         if due:
             _queue_step(device_id, chain, 0)  # the budget is spent: the next step waits its turn in the queue
     return outcome
@@ -205,14 +206,64 @@ def device_can_send(device):
 # ---------------------------------------------------------------- the step
 
 
+def _step_reads(device_id, now):
+    """(device, its pace, the plan's daily messages) for a step, or (None, None, None) when the device is gone.
+
+    The device comes with its workspace, server, health row, the drops that count for the brake and the
+    contact-cap settings in one statement; the plan is read once per step and handed to the delivery when it
+    runs in this task. Steps a chain runs inline (``run_chain``, at most INLINE_SECONDS) reuse the first step's
+    reads and read only the pace afresh: those change between two sends (the slot, the caps' counters), the
+    rest moves on a person's or WhatsApp's time scale, and a delivery checks the brake, the device and the
+    campaign again before it sends. That is most of a message's queries when a device works through a backlog.
+    """
+    burst = getattr(_inline, "burst", None)
+    if burst is not None and burst.device.pk == device_id:
+        device, limit = burst.device, burst.limit
+        pace = DevicePace.objects.filter(device_id=device_id).first()
+        if pace is not None:
+            device.pace = pace
+        return device, pace, limit
+    device = health.annotate_brake_flaps(contact_cap.annotate_cap(
+        Device.objects.select_related("workspace", "pace", "server", "health")), now).filter(pk=device_id).first()
+    pace = getattr(device, "pace", None) if device is not None else None
+    if pace is None:
+        return device, None, None
+    limit = limit_for(device.workspace, "daily_messages")
+    if getattr(_inline, "chain", None) is not None:  # inside run_chain: its next steps may reuse these
+        _inline.burst = _Burst(device, limit)
+    return device, pace, limit
+
+
+class _Burst:
+    """What the steps of one inline run share (``_step_reads``); ``campaigns`` is dropped when a claim finds
+    nothing, so a campaign paused, finished or taken by other numbers is read afresh."""
+
+    __slots__ = ("device", "limit", "campaigns")
+
+    def __init__(self, device, limit):
+        self.device, self.limit, self.campaigns = device, limit, None
+
+
+def _step_campaigns(device, only):
+    burst = getattr(_inline, "burst", None)
+    if burst is None or burst.device.pk != device.pk:
+        return campaigns_with_work(device, only)
+    if burst.campaigns is None:
+        burst.campaigns = campaigns_with_work(device, only)
+    return burst.campaigns
+
+
+def _step_campaigns_stale():
+    burst = getattr(_inline, "burst", None)
+    if burst is not None:
+        burst.campaigns = None
+
+
 def device_step(device_id, chain):
     """One step of a device's chain (see the module docstring)."""
     # The server too: the WhatsApp check and typing below need its WAHA client (one query fewer per message).
     now = timezone.now()
-    # Its health row and the drops that count for the brake come in the same statement (no query per message).
-    device = health.annotate_brake_flaps(contact_cap.annotate_cap(
-        Device.objects.select_related("workspace", "pace", "server", "health")), now).filter(pk=device_id).first()
-    pace = getattr(device, "pace", None) if device is not None else None
+    device, pace, limit = _step_reads(device_id, now)
     if pace is None or pace.chain != chain:
         return "stale"
     if not device_can_send(device):
@@ -222,7 +273,8 @@ def device_step(device_id, chain):
     # A braked number takes only rows of contacts who wrote to it (none while paused); the cold ones stay
     # PENDING for the campaign's other numbers, at once.
     only = warm_q(device.pk) if brake.level == Brake.WARM_ONLY else Q(pk__in=[]) if brake.narrows else None
-    campaigns = campaigns_with_work(device, only)
+    # Claims only take rows of a sending campaign, so a list an inline run reuses never sends for a paused one.
+    campaigns = _step_campaigns(device, only)
     if not campaigns:
         cold = campaigns_with_work(device) if only is not None else []
         if cold:
@@ -235,9 +287,6 @@ def device_step(device_id, chain):
         campaigns_complete(workspace_id=device.workspace_id)
         return "idle"
     chosen, wait = None, None
-    # Read once per step and handed to the delivery below when it runs in this task (a plan lookup is two
-    # of a message's ten queries otherwise); a delivery queued for later reads it afresh.
-    limit = limit_for(device.workspace, "daily_messages")
     for campaign in campaigns:
         blocked = sent_today.seconds_blocked(campaign, device, pace, now, limit)
         if not blocked:
@@ -251,13 +300,15 @@ def device_step(device_id, chain):
         # A number free to open chats takes the campaign's rows again: it no longer waits for a brake.
         Campaign.objects.filter(pk=chosen.pk, last_error_code="braked").update(last_error_code="",
                                                                                last_error_params={})
+        chosen.last_error_code, chosen.last_error_params = "", {}
     lead = typing_lead(chosen)
     if pace.next_send_at and (pace.next_send_at - now).total_seconds() > lead:
         rearm(device_id, chain, (pace.next_send_at - now).total_seconds() - lead)
         return "early"
     recipient = claim_recipient(chosen, device, attempt=False, only=only)
     if recipient is None:
-        rearm(device_id, chain, 0)  # another device took the rows we saw; look again
+        _step_campaigns_stale()
+        rearm(device_id, chain, 0)  # another device took the rows we saw, or the campaign stopped; look again
         return "raced"
     messages, days = contact_cap.cap_of(device)
     if contact_cap.over_cap(recipient, messages, days, now):

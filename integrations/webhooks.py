@@ -42,6 +42,7 @@ from config import outbound, queue
 from config.errors import UserError
 
 from .models import WebhookDelivery, WebhookEndpoint
+from .subscriptions import events_of
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +184,8 @@ def _deliveries_create(endpoints, name, data):
 
 def event_received(*, name, workspace_id, data, **kwargs):
     """common.events' receiver: one delivery per active endpoint of the workspace that chose `name`."""
+    if name not in events_of(workspace_id):
+        return
     endpoints = [e for e in WebhookEndpoint.objects.filter(workspace_id=workspace_id, is_active=True)
                  if name in e.events]
     if endpoints:
