@@ -164,7 +164,9 @@ def test_steps_run_inline_reuse_the_first_steps_reads(workspace, owner, make_dev
         tasks.device_send_task(device.pk, chain)
     sent = len(waha.sent())
     assert sent == 1 + engine.INLINE_STEPS
-    sql = [q["sql"].lower() for q in ctx.captured_queries]
+    # Statements only (MariaDB's claim adds its transaction's, and quotes with backticks).
+    sql = [q for q in (c["sql"].lower().replace("`", '"') for c in ctx.captured_queries)
+           if not q.startswith(("savepoint", "release savepoint", "begin", "commit", "rollback"))]
     assert sum(1 for q in sql if q.lstrip().startswith("select") and 'from "devices_device"' in q) == 1
     assert sum(1 for q in sql if 'from "billing_subscription"' in q) == 1
     assert sum(1 for q in sql if 'from "campaigns_devicepace"' in q) == engine.INLINE_STEPS
