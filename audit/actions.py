@@ -24,6 +24,9 @@ ACTIONS = {
     "plan.chosen": _("Plan chosen"),
     "plan.changed": _("Plan changed"),
     "plan.paid": _("Plan paid and active"),
+    "plan.trial_started": _("Free trial started"),
+    "plan.refunded": _("Plan refunded"),
+    "payment.rejected": _("Online payment notification refused"),
     "assistant.changed": _("AI assistant settings changed"),
 }
 

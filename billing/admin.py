@@ -10,17 +10,62 @@ from common.admin_cells import cut, short_datetime, when
 from config.errors import UserError
 
 from . import services
-from .models import BillingPause, Package, Subscription
+from .models import AIAnswer, BillingPause, Package, PaymentAttempt, Subscription
 from .money import rupiah
 from .views import proof_response
 
 
 @admin.register(Package)
 class PackageAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "price", "max_devices", "max_contacts", "is_public", "sort_order"]
+    list_display = ["name", "code", "price", "price_yearly", "trial_days", "max_devices", "max_contacts", "is_public",
+                    "sort_order"]
     list_display_links = ["name"]
-    list_editable = ["price", "is_public", "sort_order"]
+    list_editable = ["price", "price_yearly", "trial_days", "is_public", "sort_order"]
     search_fields = ["name", "code"]
+
+
+@admin.register(PaymentAttempt)
+class PaymentAttemptAdmin(admin.ModelAdmin):
+    """Online checkouts and what the gateway last said of each. Read-only: only signed notifications change them."""
+
+    list_display = ["order_id", "workspace_name", "gateway", "amount_idr", "status", "gateway_status", "payment_type",
+                    "updated"]
+    list_filter = ["gateway", "status"]
+    list_select_related = ["workspace"]
+    search_fields = ["order_id", "subscription__reference", "workspace__name"]
+    workspace_name = cut("workspace__name", _("Workspace"), chars=24)
+    updated = when("updated_at", _("Updated"))
+
+    @admin.display(description=_("Amount"), ordering="amount")
+    def amount_idr(self, obj):
+        return rupiah(obj.amount)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AIAnswer)
+class AIAnswerAdmin(admin.ModelAdmin):
+    """The AI answers each workspace used, month by month (what its plan's allowance counts)."""
+
+    list_display = ["workspace_name", "month", "message_id", "created"]
+    list_filter = ["month"]
+    list_select_related = ["workspace"]
+    search_fields = ["workspace__name"]
+    workspace_name = cut("workspace__name", _("Workspace"), chars=24)
+    created = when("created_at", _("Created"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(BillingPause)

@@ -7,4 +7,10 @@ SCHEDULE = {
         "schedule": 600.0,
         "options": {"expires": 540},
     },
+    # Hourly: "your trial ends in N days" goes out within the hour a trial enters its last days, once.
+    "billing-trials-remind": {
+        "task": "billing.tasks.trials_remind_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
 }

@@ -1,6 +1,7 @@
 """The one function every app asks before it adds something a plan limits: `check(workspace, resource)`.
 
-Resources: "devices", "contacts", "rotators", "agents", "daily_messages", and the feature "ai_replies".
+Resources: "devices", "contacts", "rotators", "agents", "daily_messages", and "ai_replies" (AI answers a
+month, counted by billing itself: `ai_answer_reserve` before the assistant asks the model, one per message).
 Limits come from the workspace's current plan (`billing.selectors.current_plan`, read from the ledger).
 Usage is counted by the app that owns the resource, which registers its counter from its own
 `AppConfig.ready()` (`register_usage`), so billing never imports the apps above it; a resource nobody
@@ -8,16 +9,19 @@ registered is an error, never a silent zero. Lowering a limit never deletes anyt
 new additions.
 """
 from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Workspace
 
 from .errors import LimitReached
-from .models import FREE_LIMITS
+from .models import FREE_LIMITS, AIAnswer
 from .selectors import current_plan, upgrade_for
 
-RESOURCES = ("devices", "contacts", "rotators", "agents", "daily_messages")
+RESOURCES = ("devices", "contacts", "rotators", "agents", "daily_messages", "ai_replies")
 # resource -> function(workspace) -> current use, filled by the owning apps' ready()
 USAGE_COUNTERS = {}
 UNLIMITED = None
@@ -32,6 +36,7 @@ def label(resource, count):
         "rotators": ngettext("link rotator", "link rotators", count),
         "agents": ngettext("agent", "agents", count),
         "daily_messages": ngettext("message a day", "messages a day", count),
+        "ai_replies": ngettext("AI answer this month", "AI answers this month", count),
     }
     return labels.get(resource, resource)
 
@@ -102,9 +107,7 @@ def check(workspace, resource, adding=1):
     """
     plan = _plan(workspace)
     limit = plan.limit(resource, FREE_LIMITS.get(resource, UNLIMITED))
-    if isinstance(limit, bool):
-        if limit:
-            return
+    if resource in FEATURE_NAMES and limit == 0:
         better = upgrade_for(plan, resource)
         feature = FEATURE_NAMES.get(resource, resource)
         if better:
@@ -118,7 +121,7 @@ def check(workspace, resource, adding=1):
     used = usage(workspace, resource)
     if used + adding <= limit:
         return
-    raise _refusal(plan, resource, limit=limit, used=used, adding=adding)
+    raise _refusal(plan, resource, limit=limit, used=used, adding=adding, workspace=workspace)
 
 
 def limit_reached(workspace, resource, *, used):
@@ -146,8 +149,17 @@ def daily_limit_words(*, plan, limit, used, better=""):
     return f"{message} {advice % values}"
 
 
-def _refusal(plan, resource, *, limit, used, adding=1):
+def _refusal(plan, resource, *, limit, used, adding=1, workspace=None, now=None):
     better = upgrade_for(plan, resource)
+    if resource == "ai_replies":
+        values = {"plan": plan.name, "limit": _fmt(limit), "used": _fmt(used), "better": better.name if better else "",
+                  "date": date_format(next_month_start(workspace, now), "j F Y") if workspace else ""}
+        message = _("The %(limit)s AI answers of your %(plan)s plan for this month are used up (%(used)s sent). "
+                    "The assistant hands new questions to your team until %(date)s.") % values
+        if better:
+            message += " " + _("Upgrade to %(better)s for more.") % values
+        return LimitReached(message, resource=resource, limit=limit, used=used,
+                            upgrade_to=better.name if better else None)
     if resource == "daily_messages":
         return LimitReached(daily_limit_words(plan=plan.name, limit=limit, used=used,
                                               better=better.name if better else ""),
@@ -181,7 +193,7 @@ def usage_rows(workspace):
     """Usage bars for the billing page: label, used, limit (None = unlimited) and percent."""
     plan = current_plan(workspace)
     rows = []
-    for resource in ("devices", "contacts", "rotators", "agents", "daily_messages"):
+    for resource in RESOURCES:
         limit = plan.limit(resource, FREE_LIMITS.get(resource))
         used = usage(workspace, resource)
         percent = 0 if not limit else min(100, round(100 * used / limit))
@@ -190,3 +202,51 @@ def usage_rows(workspace):
         rows.append({"resource": resource, "label": label(resource, 2), "used": used, "limit": limit,
                      "percent": percent, "full": limit is not None and used >= limit})
     return rows
+
+
+# --- AI answers, metered per calendar month in the workspace's time zone -----------------------------------
+
+def month_start(workspace, now=None):
+    """The first day of the workspace's current month (its own time zone: a shop's month ends at its midnight)."""
+    return timezone.localtime(now or timezone.now(), workspace.zone).date().replace(day=1)
+
+
+def next_month_start(workspace, now=None):
+    start = month_start(workspace, now)
+    return start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
+
+
+def ai_answers_used(workspace, now=None):
+    return AIAnswer.objects.for_workspace(workspace).filter(month=month_start(workspace, now)).count()
+
+
+def ai_answer_reserve(*, workspace, message_id, now=None):
+    """Count one AI answer to inbound message `message_id`, or raise LimitReached when the month's are used up.
+
+    Idempotent per message: a message already counted (a retried task) passes without counting again. The
+    workspace's row is held while counting, so two answers racing for the last one of the month cannot both
+    get it. Call it before asking the model, and `ai_answer_release` when no answer went out after all.
+    """
+    with transaction.atomic():
+        _lock(workspace)
+        if AIAnswer.objects.for_workspace(workspace).filter(message_id=message_id).exists():
+            return False
+        plan = _plan(workspace)
+        limit = plan.limit("ai_replies", FREE_LIMITS["ai_replies"])
+        if limit == 0:
+            check(workspace, "ai_replies")  # raises "your plan does not include AI replies"
+        if limit is not UNLIMITED:
+            used = ai_answers_used(workspace, now)
+            if used >= limit:
+                raise _refusal(plan, "ai_replies", limit=limit, used=used, workspace=workspace, now=now)
+        try:
+            with transaction.atomic():
+                AIAnswer.objects.create(workspace=workspace, message_id=message_id, month=month_start(workspace, now))
+        except IntegrityError:
+            return False  # counted by a concurrent retry of the same message (the constraint decides)
+    return True
+
+
+def ai_answer_release(*, workspace, message_id):
+    """The model gave no answer (it did not know, or failed): the reservation does not count."""
+    AIAnswer.objects.for_workspace(workspace).filter(message_id=message_id).delete()

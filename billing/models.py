@@ -18,11 +18,14 @@ FEATURE_KEYS = {
     "daily_messages": "daily_messages",
     "ai_replies": "ai_replies",
 }
-BOOLEAN_FEATURES = {"ai_replies"}
+# "ai_replies" is the plan's monthly allowance of AI answers (a whole number; null = unlimited). Plans written
+# before it was metered say true/false: `Package.limit` reads true as unlimited and false as none.
+LEGACY_BOOLEAN_FEATURES = {"ai_replies"}
 FREE_CODE = "free"
+TRIAL_PROVIDER = "trial"
 # The fallback when a plan's features JSON does not mention a resource (and the seeded Free plan's values).
 FREE_LIMITS = {"devices": 1, "contacts": 500, "rotators": 3, "agents": 1, "daily_messages": 500,
-               "ai_replies": False}
+               "ai_replies": 0}
 
 
 class Package(models.Model):
@@ -34,14 +37,21 @@ class Package(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     # Whole rupiah per month: IDR has no minor unit in practice.
     price = models.PositiveIntegerField(_("price per month (IDR)"), default=0)
+    # A year paid at once usually costs less than twelve months; empty means twelve times the monthly price.
+    price_yearly = models.PositiveIntegerField(_("price per year (IDR)"), null=True, blank=True,
+                                               help_text=_("Empty = 12 × the monthly price."))
+    trial_days = models.PositiveSmallIntegerField(
+        _("trial days for new workspaces"), default=0,
+        help_text=_("New workspaces get this plan free for this many days, then fall back to Free. Set it on one "
+                    "public plan; 0 = no trial."))
     max_devices = models.PositiveIntegerField(_("max devices"), null=True, blank=True,
                                               help_text=_("Empty = unlimited."))
     max_contacts = models.PositiveIntegerField(_("max contacts"), null=True, blank=True,
                                                help_text=_("Empty = unlimited."))
     features = models.JSONField(
         _("features"), default=dict, blank=True,
-        help_text=_('e.g. {"max_rotators": 50, "max_agents": 5, "daily_messages": 5000, "ai_replies": true}; '
-                    "null means unlimited."))
+        help_text=_('e.g. {"max_rotators": 50, "max_agents": 5, "daily_messages": 5000, "ai_replies": 1000} '
+                    "(ai_replies: AI answers a month); null means unlimited."))
     is_public = models.BooleanField(_("shown on the pricing page"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
@@ -69,23 +79,29 @@ class Package(models.Model):
             if key not in self.features:
                 continue
             value = self.features[key]
-            if resource in BOOLEAN_FEATURES:
-                if not isinstance(value, bool):
-                    raise ValidationError({"features": _("%(key)s must be true or false.") % {"key": key}})
-            elif value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            if resource in LEGACY_BOOLEAN_FEATURES and isinstance(value, bool):
+                continue
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 raise ValidationError({"features": _("%(key)s must be a whole number of 0 or more, or null "
                                                      "for unlimited.") % {"key": key}})
 
     def limit(self, resource, default=None):
-        """This plan's limit for a resource: int, None (unlimited) or bool for features."""
+        """This plan's limit for a resource: int or None (unlimited)."""
         if resource == "devices":
             return self.max_devices
         if resource == "contacts":
             return self.max_contacts
         key = FEATURE_KEYS.get(resource, resource)
-        if key in (self.features or {}):
-            return self.features[key]
-        return default
+        value = (self.features or {}).get(key, default)
+        if resource in LEGACY_BOOLEAN_FEATURES and isinstance(value, bool):
+            return None if value else 0
+        return value
+
+    def price_for(self, months):
+        """What `months` of this plan cost: the yearly price for 12 when the operator set one."""
+        if months == 12 and self.price_yearly is not None:
+            return self.price_yearly
+        return self.price * months
 
 
 class Subscription(WorkspaceOwned):
@@ -120,6 +136,8 @@ class Subscription(WorkspaceOwned):
     refunded_at = models.DateTimeField(null=True, blank=True)
     # Set once the expiry beat has handled this line, so running it twice pauses nothing twice.
     lapse_handled_at = models.DateTimeField(null=True, blank=True)
+    # Set once the "your trial ends soon" e-mail went out, so the beat never sends it twice.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
     # The payer's proof of transfer (a receipt photo or PDF). Stored under MEDIA_ROOT, which is never served
     # as static files: it goes out only through billing's views (members with billing rights, or staff).
     proof = models.FileField(_("proof of transfer"), upload_to="billing/proofs/%Y/%m/", blank=True,
@@ -159,6 +177,10 @@ class Subscription(WorkspaceOwned):
         return bool(self.proof) and self.is_unpaid
 
     @property
+    def is_trial(self):
+        return self.provider == TRIAL_PROVIDER
+
+    @property
     def is_active(self):
         return (self.payment_status == self.Status.PAID
                 and (self.expiry_date is None or self.expiry_date > timezone.now()))
@@ -178,3 +200,57 @@ class BillingPause(WorkspaceOwned):
         verbose_name = _("paused by billing")
         verbose_name_plural = _("paused by billing")
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="billing_pause_once")]
+
+
+class AIAnswer(WorkspaceOwned):
+    """One AI answer counted against the plan's monthly allowance: at most one per inbound message.
+
+    `message_id` is the inbox's inbound message (a plain number: billing sits below inbox and never names it).
+    The unique constraint makes the count idempotent: the same message retried finds its row and counts once.
+    """
+
+    message_id = models.BigIntegerField()
+    # The first day of the month the answer counts in, in the workspace's time zone.
+    month = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("AI answer")
+        verbose_name_plural = _("AI answers")
+        indexes = [models.Index(fields=["workspace", "month"])]
+        constraints = [models.UniqueConstraint(fields=["workspace", "message_id"], name="billing_ai_answer_once")]
+
+
+class PaymentAttempt(WorkspaceOwned):
+    """One checkout of an invoice at an online gateway (Midtrans Snap, or the local fake in sandbox mode).
+
+    `order_id` is what the gateway knows the payment by and what its notifications name; an invoice may have
+    several attempts (an expired one, then a new one), and any one that settles pays the invoice once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", _("Waiting for payment")
+        PAID = "PAID", _("Paid")
+        EXPIRED = "EXPIRED", _("Expired")
+        FAILED = "FAILED", _("Failed")
+        REFUNDED = "REFUNDED", _("Refunded")
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="attempts")
+    gateway = models.CharField(_("gateway"), max_length=20)
+    order_id = models.CharField(_("order id"), max_length=50, unique=True)
+    amount = models.PositiveIntegerField(_("amount (IDR)"))
+    redirect_url = models.URLField(max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # The gateway's own words for the last notification it sent (settlement, expire, ...), for operators.
+    gateway_status = models.CharField(_("gateway status"), max_length=30, blank=True)
+    payment_type = models.CharField(_("paid with"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("online payment")
+        verbose_name_plural = _("online payments")
+
+    def __str__(self):
+        return self.order_id

@@ -24,7 +24,7 @@ def free_package():
     package = Package.objects.filter(code=FREE_CODE).first()
     if package is None:  # the seed migration creates it; an operator deleted it
         package = Package(code=FREE_CODE, name="Free", price=0, max_devices=1, max_contacts=500,
-                          features={"max_rotators": 3, "max_agents": 1, "daily_messages": 500, "ai_replies": False})
+                          features={"max_rotators": 3, "max_agents": 1, "daily_messages": 500, "ai_replies": 0})
     return package
 
 
@@ -100,6 +100,11 @@ def _reminder(subscription, now=None):
     left = days_left(subscription, now)
     if left > REMINDER_DAYS:
         return None
+    if subscription.is_trial:
+        return ngettext(
+            "Your free trial of %(plan)s ends in %(days)s day. Choose a plan under Billing so nothing gets paused.",
+            "Your free trial of %(plan)s ends in %(days)s days. Choose a plan under Billing so nothing gets paused.",
+            left) % {"plan": subscription.package.name, "days": left}
     return ngettext(
         "Your %(plan)s plan expires in %(days)s day. Renew it under Billing so nothing gets paused.",
         "Your %(plan)s plan expires in %(days)s days. Renew it under Billing so nothing gets paused.",
@@ -154,7 +159,6 @@ def plan_features(package):
             return {"text": unlimited, "on": True}
         return {"text": text(value) % {"n": f"{value:,}"}, "on": value > 0}
 
-    ai = package.limit("ai_replies", False)
     return [
         amount("devices", lambda n: ngettext("%(n)s WhatsApp number", "%(n)s WhatsApp numbers", n),
                _("Unlimited WhatsApp numbers")),
@@ -164,7 +168,8 @@ def plan_features(package):
         amount("rotators", lambda n: ngettext("%(n)s link rotator", "%(n)s link rotators", n),
                _("Unlimited link rotators")),
         amount("agents", lambda n: ngettext("%(n)s agent", "%(n)s agents", n), _("Unlimited agents")),
-        {"text": _("AI replies") if ai else _("No AI replies"), "on": bool(ai)},
+        amount("ai_replies", lambda n: ngettext("%(n)s AI answer a month", "%(n)s AI answers a month", n),
+               _("Unlimited AI answers")),
     ]
 
 

@@ -64,7 +64,7 @@ def subscription_choose(*, workspace, actor, package_id, months=1):
                     .filter(payment_status=Subscription.Status.PENDING, package=package, months=months).first())
         if existing:
             return existing  # choosing twice must not leave two invoices for one purchase
-        line = Subscription(workspace=workspace, package=package, months=months, amount=package.price * months,
+        line = Subscription(workspace=workspace, package=package, months=months, amount=package.price_for(months),
                             currency="IDR", provider=DEFAULT_PROVIDER, created_by=actor,
                             reference=f"NEW-{timezone.now().timestamp()}-{workspace.pk}")
         line.full_clean(exclude=["reference"])
@@ -109,7 +109,8 @@ def subscription_mark_paid(*, subscription_id, note="", now=None):
                 "ref": line.reference}, code="invoice_refunded")
         current = current_subscription(line.workspace, now)
         start = now
-        if current and current.package_id == line.package_id and current.expiry_date:
+        # A trial is not extended by paying: the paid months start now (the trial was the free look).
+        if current and current.package_id == line.package_id and current.expiry_date and not current.is_trial:
             start = max(now, current.expiry_date)
         line.payment_status = Subscription.Status.PAID
         line.paid_at = line.activated_at = now
@@ -223,6 +224,7 @@ def subscription_refund(*, subscription_id, note=""):
         # Refunding a line that no longer sets the plan (expired, superseded) pauses nothing.
         if current and current.pk == line.pk:
             enforcement.plan_shrunk(workspace=line.workspace, plan=current_plan(line.workspace))
+        audit_record(action="plan.refunded", workspace=line.workspace, target=line.reference, amount=str(line.amount))
     return line
 
 

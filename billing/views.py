@@ -11,9 +11,10 @@ from accounts.tenancy_web import workspace_view
 from common.files import private_file_response
 from config.errors import UserError
 
-from . import limits, selectors, services
+from . import checkout, limits, selectors, services
 from .forms import ChooseForm
-from .models import Subscription
+from .gateways import active_gateway
+from .models import PaymentAttempt, Subscription
 from .payments import provider_for
 
 
@@ -63,6 +64,8 @@ def _invoice_context(request, reference):
                                     reference=reference)
     instructions = provider_for(line).instructions(line) if line.is_unpaid else None
     return {"line": line, "instructions": instructions, "sandbox_payments": settings.SANDBOX_PAYMENTS,
+            "gateway": active_gateway() if line.is_unpaid and line.amount else None,
+            "attempts": PaymentAttempt.objects.for_workspace(request.workspace).filter(subscription=line)[:5],
             "proof_max_mb": settings.BILLING_PROOF_MAX_MB, "proof_accept": ",".join(services.PROOF_TYPES)}
 
 
@@ -116,6 +119,19 @@ def invoice_sandbox_pay(request, reference):
     else:
         messages.success(request, _("Sandbox: the transfer “arrived” and your plan is active."))
     return redirect("billing:invoice", reference=line.reference)
+
+
+@require_POST
+@workspace_view("billing:manage")
+def invoice_pay(request, reference):
+    """Pay online: open the gateway's checkout for this invoice and send the customer there."""
+    line = get_for_workspace_or_404(request, Subscription, reference=reference)
+    try:
+        attempt = checkout.payment_start(workspace=request.workspace, actor=request.user, reference=line.reference)
+    except UserError as exc:
+        messages.error(request, exc.message)
+        return redirect("billing:invoice", reference=line.reference)
+    return redirect(attempt.redirect_url)
 
 
 @workspace_view("billing:manage")

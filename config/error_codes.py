@@ -57,6 +57,8 @@ CODES = {
     "invalid_transition": "The invoice cannot move to that state from the one it is in.",
     "invoice_refunded": "The invoice was refunded and cannot change any more.",
     "sandbox_payments_off": "The sandbox 'pretend it was paid' action is off on this server.",
+    "payment_gateway_off": "Online payment is off on this server (BILLING_GATEWAY); pay by bank transfer.",
+    "payment_gateway_unavailable": "The payment gateway could not open a checkout; try again or pay by transfer.",
     # Devices (WhatsApp numbers) and the WAHA gateway
     "device_not_ready": "The number is not connected (scan its QR code or link it with a pairing code first).",
     "device_connected": "The number is already connected; disconnect it first.",

@@ -376,6 +376,18 @@ BILLING_SELLER_NAME = env.str("BILLING_SELLER_NAME", default=BILLING_BANK_ACCOUN
 BILLING_SELLER_ADDRESS = env.str("BILLING_SELLER_ADDRESS", default="")
 # The largest proof of transfer (photo or PDF of the receipt) a payer may upload, in megabytes.
 BILLING_PROOF_MAX_MB = _int("BILLING_PROOF_MAX_MB", 5, minimum=1)
+# Trial owners get "your trial ends soon" this many days before its end (the plan and length: Package.trial_days).
+BILLING_TRIAL_REMIND_DAYS = _int("BILLING_TRIAL_REMIND_DAYS", 3, minimum=1)
+# Online payment: "midtrans" (Snap, with the server key below), "fake" (a local page that pays, for sandbox mode
+# and tests) or "off". Empty: "fake" when SANDBOX_PAYMENTS is on, else "midtrans" when a server key is set.
+MIDTRANS_SERVER_KEY = env.str("MIDTRANS_SERVER_KEY", default="")
+MIDTRANS_PRODUCTION = env.bool("MIDTRANS_PRODUCTION", default=False)
+BILLING_GATEWAY = env.str("BILLING_GATEWAY", default="") or (
+    "fake" if SANDBOX_PAYMENTS else "midtrans" if MIDTRANS_SERVER_KEY else "off")
+if BILLING_GATEWAY not in ("midtrans", "fake", "off"):
+    raise ImproperlyConfigured(f"BILLING_GATEWAY must be midtrans, fake or off, not {BILLING_GATEWAY!r}")
+if BILLING_GATEWAY == "midtrans" and not MIDTRANS_SERVER_KEY:
+    raise ImproperlyConfigured("BILLING_GATEWAY=midtrans needs MIDTRANS_SERVER_KEY (Midtrans dashboard → Access Keys)")
 # Invitations to join a workspace stay valid this many days.
 INVITATION_VALID_DAYS = _int("INVITATION_VALID_DAYS", 7, minimum=1)
 

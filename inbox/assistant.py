@@ -4,6 +4,9 @@
 it does not know, or any error becomes a handoff to a person (bot off, chat marked "needs a human").
 Without an API key, or on a plan without AI replies, the best FAQ answer above the workspace's BM25
 threshold is sent; otherwise the bot stays silent and the chat waits for an agent.
+
+Each model answer counts against the plan's monthly allowance (`billing.limits.ai_answer_reserve`, once per
+inbound message); when the month's answers are used up the chat goes to a person with the plan's words why.
 """
 import dataclasses
 import logging
@@ -13,7 +16,7 @@ from django.utils.translation import gettext as _
 from openai import OpenAI
 
 from billing.errors import LimitReached
-from billing.limits import check
+from billing.limits import ai_answer_release, ai_answer_reserve, limit_for
 from config.outbound import check_url, httpx_client
 
 from . import bm25
@@ -62,11 +65,8 @@ def ai_config(settings):
 
 
 def ai_allowed(workspace):
-    try:
-        check(workspace, "ai_replies")
-    except LimitReached:
-        return False
-    return True
+    """The plan includes AI answers at all (this month's may still be used up: `ai_answer_reserve` says)."""
+    return limit_for(workspace, "ai_replies") != 0
 
 
 def openai_client(config):
@@ -146,10 +146,23 @@ def assistant_answer(*, chat, message, settings):
     if not settings.ai_enabled or not message.text.strip():
         return Outcome()
     config = ai_config(settings)
+    metered = False
     try:
-        if config.api_key and ai_allowed(chat.workspace):
-            return rag_answer(chat=chat, message=message, settings=settings, config=config)
+        if config.api_key:
+            try:
+                ai_answer_reserve(workspace=chat.workspace, message_id=message.pk)
+                metered = True
+            except LimitReached as exc:
+                if not exc.limit:  # the plan has no AI answers at all: the FAQ answers, as before
+                    return faq_answer(chat=chat, message=message, settings=settings)
+                return Outcome(handoff=exc.message)  # this month's are used up: a person takes over
+            outcome = rag_answer(chat=chat, message=message, settings=settings, config=config)
+            if not outcome.reply:
+                ai_answer_release(workspace=chat.workspace, message_id=message.pk)
+            return outcome
         return faq_answer(chat=chat, message=message, settings=settings)
     except Exception as exc:  # noqa: BLE001 - never fail loudly to a customer: a person takes over
         logger.exception("The assistant failed on chat %s", chat.pk)
+        if metered:
+            ai_answer_release(workspace=chat.workspace, message_id=message.pk)
         return Outcome(handoff=_("The assistant failed (%(error)s).") % {"error": type(exc).__name__})

@@ -52,6 +52,7 @@ def _seeded_plans(request):
         if marker.kwargs.get("transaction") or (marker.args and marker.args[0]):
             request.getfixturevalue("transactional_db")
             importlib.import_module("billing.migrations.0002_seed_packages").seed(apps, None)
+            importlib.import_module("billing.migrations.0005_seed_plans_idr").seed(apps, None)
         else:
             # A transactional test that ran earlier in this worker emptied the table for everyone after it.
             request.getfixturevalue("db")
@@ -59,6 +60,7 @@ def _seeded_plans(request):
 
             if not Package.objects.exists():
                 importlib.import_module("billing.migrations.0002_seed_packages").seed(apps, None)
+                importlib.import_module("billing.migrations.0005_seed_plans_idr").seed(apps, None)
     yield
 
 

@@ -10,7 +10,8 @@ class PackageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Package
-        fields = ["id", "code", "name", "description", "price", "currency", "max_devices", "max_contacts",
+        fields = ["id", "code", "name", "description", "price", "price_yearly", "trial_days", "currency", "max_devices",
+                  "max_contacts",
                   "features", "limits"]
 
     currency = serializers.SerializerMethodField()

@@ -93,7 +93,7 @@ def test_free_plan_allows_one_agent_and_a_pending_invite_holds_it(workspace, own
     assert agent_count(workspace) == 1
     with pytest.raises(LimitReached) as info:
         team.invitation_create(workspace=workspace, actor=owner, email="a2@example.com")
-    assert info.value.message == "Your Free plan allows 1 agent and you have 1. Remove one or upgrade to Pro."
+    assert info.value.message == "Your Free plan allows 1 agent and you have 1. Remove one or upgrade to Starter."
     again = team.invitation_create(workspace=workspace, actor=owner, email="a1@example.com")  # resend
     assert again.pk == first.pk and again.token != first.token and agent_count(workspace) == 1
     team.invitation_revoke(workspace=workspace, invitation_id=first.pk)

@@ -12,11 +12,12 @@ def test_packages_are_public(api_client):
     response = api_client.get("/api/packages")
     assert response.status_code == 200
     by_code = {p["code"]: p for p in response.json()}
-    assert list(by_code) == ["free", "pro", "enterprise"]
-    assert by_code["pro"]["price"] == 299_000 and by_code["pro"]["currency"] == "IDR"
+    assert list(by_code) == ["free", "starter", "pro", "business", "enterprise"]
+    assert by_code["pro"]["price"] == 199_000 and by_code["pro"]["currency"] == "IDR"
+    assert by_code["pro"]["price_yearly"] == 1_990_000 and by_code["pro"]["limits"]["ai_replies"] == 1_000
     assert by_code["enterprise"]["limits"]["contacts"] is None
     assert by_code["free"]["limits"] == {"devices": 1, "contacts": 500, "rotators": 3, "agents": 1,
-                                         "daily_messages": 500, "ai_replies": False}
+                                         "daily_messages": 500, "ai_replies": 0}
 
 
 def test_choose_pro_returns_an_invoice_with_bank_details(owner_api, settings):
@@ -25,7 +26,7 @@ def test_choose_pro_returns_an_invoice_with_bank_details(owner_api, settings):
                               format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["payment_status"] == "PENDING" and body["amount"] == 3_588_000
+    assert body["payment_status"] == "PENDING" and body["amount"] == 1_990_000  # the yearly price
     pay = body["payment_instructions"]
     assert pay["method"] == "manual_bank_transfer" and pay["reference"] == body["reference"]
     assert pay["details"]["Bank"] == "Bank Mandiri"

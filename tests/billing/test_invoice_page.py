@@ -39,10 +39,10 @@ def upload(client, line, name, data, content_type="image/png"):
 
 def test_copy_buttons_carry_bare_digits_and_the_page_has_one_amount_format(owner_client, line):
     html = owner_client.get(reverse("billing:invoice", args=[line.reference])).content.decode()
-    assert 'data-copy="897000"' in html  # the amount as a bank app's amount field takes it
+    assert 'data-copy="597000"' in html  # the amount as a bank app's amount field takes it
     assert 'data-copy="1234567890"' in html  # the account number without its spaces and dashes
     assert f'data-copy="{line.reference}"' in html
-    assert "Rp 897.000" in html and "Rp 897,000" not in html and "897.000,00" not in html
+    assert "Rp 597.000" in html and "Rp 897,000" not in html and "597.000,00" not in html
     assert "js/copy.js" in html and "onclick" not in html
 
 
@@ -142,7 +142,7 @@ def test_the_printable_invoice_renders_for_the_owner(owner_client, line, workspa
     html = response.content.decode()
     assert response.status_code == 200
     assert "PT Sebar Nusantara" in html and workspace.name in html and line.reference in html
-    assert "Rp 897.000" in html and "Rp 299.000" in html  # the total, and the price per month
+    assert "Rp 597.000" in html and "Rp 199.000" in html  # the total, and the price per month
     assert "How to pay" in html and "123-456 7890" in html and "Waiting for payment" in html
     assert "data-print" in html and 'class="sidebar"' not in html and "nav-link" not in html
 

@@ -21,7 +21,7 @@ def choose(workspace, owner, code, months=1):
 def test_choosing_pro_creates_a_pending_invoice(workspace, owner):
     line = choose(workspace, owner, "pro", months=3)
     assert line.payment_status == Subscription.Status.PENDING
-    assert (line.amount, line.currency, line.months) == (897_000, "IDR", 3)
+    assert (line.amount, line.currency, line.months) == (597_000, "IDR", 3)
     assert re.fullmatch(r"INV-\d{4}-\d{6}", line.reference)
     assert current_plan(workspace).code == "free"  # nothing changes until it is paid
     assert choose(workspace, owner, "pro", months=3).pk == line.pk  # no duplicate invoice

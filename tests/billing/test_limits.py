@@ -18,10 +18,11 @@ pytestmark = pytest.mark.django_db
 def test_seeded_plans():
     free, pro, ent = plan("free"), plan("pro"), plan("enterprise")
     assert (free.price, free.max_devices, free.max_contacts) == (0, 1, 500)
-    assert (pro.price, pro.max_devices, pro.max_contacts) == (299_000, 5, 20_000)
+    assert (pro.price, pro.max_devices, pro.max_contacts) == (199_000, 5, 25_000)
     assert (ent.max_devices, ent.max_contacts, ent.limit("rotators")) == (20, None, None)
-    assert free.features == {"max_rotators": 3, "max_agents": 1, "daily_messages": 500, "ai_replies": False}
-    assert pro.limit("ai_replies") is True and pro.limit("agents") == 5 and ent.limit("daily_messages") == 50_000
+    assert free.features == {"max_rotators": 3, "max_agents": 1, "daily_messages": 500, "ai_replies": 0}
+    assert pro.limit("ai_replies") == 1_000 and pro.limit("agents") == 5 and ent.limit("daily_messages") == 50_000
+    assert [p.limit("ai_replies") for p in map(plan, ("starter", "business", "enterprise"))] == [100, 5_000, None]
 
 
 def test_new_workspace_is_on_free(workspace):
@@ -35,8 +36,9 @@ def test_devices_at_the_edge_on_free(workspace):
     with pytest.raises(LimitReached) as info:
         limits.check(workspace, "devices")
     err = info.value
-    assert err.message == "Your Free plan allows 1 device and you have 1. Remove one or upgrade to Pro."
-    assert (err.code, err.status_code, err.limit, err.used, err.upgrade_to) == ("plan_limit_reached", 403, 1, 1, "Pro")
+    assert err.message == "Your Free plan allows 1 device and you have 1. Remove one or upgrade to Starter."
+    assert (err.code, err.status_code, err.limit, err.used) == ("plan_limit_reached", 403, 1, 1)
+    assert err.upgrade_to == "Starter"
     assert limits.remaining(workspace, "devices") == 0
 
 
@@ -46,7 +48,7 @@ def test_contacts_edge_and_bulk_adding(workspace):
     with pytest.raises(LimitReached) as info:
         limits.check(workspace, "contacts", adding=2)
     assert "allows 500 contacts and you have 499. This would add 2." in info.value.message
-    assert "upgrade to Pro" in info.value.message
+    assert "upgrade to Starter" in info.value.message
 
 
 def test_pro_raises_the_limits_and_enterprise_is_unlimited(workspace):
@@ -57,9 +59,9 @@ def test_pro_raises_the_limits_and_enterprise_is_unlimited(workspace):
     devices(workspace, 4)
     with pytest.raises(LimitReached) as info:
         limits.check(workspace, "devices")
-    assert info.value.message == "Your Pro plan allows 5 devices and you have 5. Remove one or upgrade to Enterprise."
+    assert info.value.message == "Your Pro plan allows 5 devices and you have 5. Remove one or upgrade to Business."
     contacts(workspace, 3)
-    assert limits.remaining(workspace, "contacts") == 19_997
+    assert limits.remaining(workspace, "contacts") == 24_997
     paid(workspace, "enterprise")
     assert limits.limit_for(workspace, "contacts") is None
     limits.check(workspace, "contacts", adding=1_000_000)
@@ -86,7 +88,7 @@ def test_agents_limit(workspace, owner):
 def test_ai_replies_feature(workspace):
     with pytest.raises(LimitReached) as info:
         limits.check(workspace, "ai_replies")
-    assert info.value.message == "Your Free plan does not include AI replies. Upgrade to Pro to use it."
+    assert info.value.message == "Your Free plan does not include AI replies. Upgrade to Starter to use it."
     paid(workspace, "pro")
     limits.check(workspace, "ai_replies")
 
@@ -95,7 +97,7 @@ def test_every_resource_is_counted_by_the_app_that_owns_it():
     owners = {r: limits.USAGE_COUNTERS[r].__module__ for r in limits.RESOURCES}
     assert owners == {"devices": "devices.selectors", "contacts": "contacts.selectors",
                       "rotators": "rotator.selectors", "agents": "accounts.selectors",
-                      "daily_messages": "campaigns.selectors"}
+                      "daily_messages": "campaigns.selectors", "ai_replies": "billing.limits"}
 
 
 def test_an_unregistered_counter_is_an_error_never_a_silent_zero(workspace, monkeypatch):
@@ -113,7 +115,7 @@ def test_daily_messages_message(workspace, monkeypatch):
     with pytest.raises(LimitReached) as info:
         limits.check(workspace, "daily_messages")
     assert info.value.message == ("Your Free plan allows 500 messages a day and you have sent 500 today. "
-                                  "Sending continues tomorrow, or upgrade to Pro.")
+                                  "Sending continues tomorrow, or upgrade to Starter.")
 
 
 def test_expired_refunded_and_pending_lines_do_not_count(workspace):
@@ -166,7 +168,7 @@ def test_api_error_shape(workspace, owner_api):
     response = api_exception_handler(caught.value, {"request": APIRequestFactory().get("/")})
     assert response.status_code == 403
     assert response.data["error"] == "plan_limit_reached"
-    assert response.data["fields"] == {"resource": "devices", "limit": 1, "used": 1, "upgrade_to": "Pro"}
+    assert response.data["fields"] == {"resource": "devices", "limit": 1, "used": 1, "upgrade_to": "Starter"}
 
 
 @pytest.mark.parametrize("code", ["free", "pro", "enterprise"])

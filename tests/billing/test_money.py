@@ -37,9 +37,11 @@ def test_the_invoice_writes_its_amount_one_way(owner_client, owner, workspace, s
     owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     invoice = owner_client.get(f"/billing/invoices/{line.reference}/").content.decode()
     # The total, the "Amount" row and the "Transfer exactly …" step: the same text three times.
-    assert _amounts(invoice) == {"Rp 897.000"} and invoice.count("Rp 897.000") >= 3
-    assert _amounts(owner_client.get("/billing/invoices/").content.decode()) == {"Rp 897.000"}
-    assert _amounts(owner_client.get("/billing/").content.decode()) == {"Rp 299.000", "Rp 999.000", "Rp 897.000"}
+    assert _amounts(invoice) == {"Rp 597.000"} and invoice.count("Rp 597.000") >= 3
+    assert _amounts(owner_client.get("/billing/invoices/").content.decode()) == {"Rp 597.000"}
+    prices = {"Rp 99.000", "Rp 199.000", "Rp 499.000", "Rp 999.000", "Rp 597.000"}
+    yearly = {"Rp 990.000", "Rp 1.990.000", "Rp 4.990.000", "Rp 9.990.000"}
+    assert _amounts(owner_client.get("/billing/").content.decode()) == prices | yearly
 
 
 @pytest.mark.django_db
@@ -49,4 +51,4 @@ def test_the_admin_writes_it_the_same_way(client, owner, workspace):
     services.subscription_choose(workspace=workspace, actor=owner, package_id=plan("pro").pk, months=3)
     client.force_login(UserFactory(email="ops@example.com", is_staff=True, is_superuser=True))
     html = client.get("/admin/billing/subscription/").content.decode()
-    assert "Rp 897.000" in html
+    assert "Rp 597.000" in html

@@ -34,7 +34,7 @@ def test_choose_pro_operator_marks_paid_limit_grows(browser, live_server):
     owner_page.wait_for_selector("[data-testid=payment-instructions]")
     line = Subscription.objects.get(workspace=workspace)
     assert line.reference in owner_page.inner_text("[data-testid=payment-instructions]")
-    assert owner_page.inner_text("[data-testid=invoice-total]") == "Rp 299.000"
+    assert owner_page.inner_text("[data-testid=invoice-total]") == "Rp 199.000"
 
     ops_ctx = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-US")
     ops = ops_ctx.new_page()
@@ -51,5 +51,5 @@ def test_choose_pro_operator_marks_paid_limit_grows(browser, live_server):
     owner_page.goto(f"{base}/billing/")
     assert owner_page.inner_text("[data-testid=current-plan]") == "Pro"
     assert owner_page.inner_text("[data-testid=usage-devices]") == "0 / 5"
-    assert owner_page.inner_text("[data-testid=usage-contacts]") == "0 / 20,000"
+    assert owner_page.inner_text("[data-testid=usage-contacts]") == "0 / 25,000"
     owner_ctx.close()

@@ -32,7 +32,7 @@ def test_visitor_home_then_first_steps_on_the_dashboard(page, live_server, width
     assert "numbers banned" in page.inner_text("h1")
     for code in ("free", "pro", "enterprise"):
         assert page.is_visible(f"[data-testid=home-plan-{code}]")
-    assert "Rp 299.000" in page.inner_text("[data-testid=home-plan-pro]")
+    assert "Rp 199.000" in page.inner_text("[data-testid=home-plan-pro]")
     assert page.is_visible("[data-testid=home-signup]") and page.is_visible("[data-testid=home-login]")
     assert fits(page)
 

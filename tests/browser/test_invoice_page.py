@@ -40,10 +40,10 @@ def test_copy_upload_and_print(browser, live_server, settings, tmp_path, width):
     page.wait_for_url(f"{base}/")
 
     page.goto(f"{base}/billing/invoices/{line.reference}/")
-    button = page.locator("button[data-copy='897000']")
+    button = page.locator("button[data-copy='597000']")
     button.click()
     expect(button).to_have_text("Copied")
-    assert page.evaluate("navigator.clipboard.readText()") == "897000"
+    assert page.evaluate("navigator.clipboard.readText()") == "597000"
     proof = tmp_path / "transfer.png"
     proof.write_bytes(PNG)
     page.set_input_files("[data-testid=proof-input]", str(proof))
@@ -56,7 +56,7 @@ def test_copy_upload_and_print(browser, live_server, settings, tmp_path, width):
     page.click("[data-testid=print-link]")
     page.wait_for_selector("[data-testid=printed-invoice]")
     assert page.locator(".sidebar, .topbar").count() == 0
-    assert page.inner_text("[data-testid=print-total]") == "Rp 897.000"
+    assert page.inner_text("[data-testid=print-total]") == "Rp 597.000"
     page.evaluate("window.printed = 0; window.print = () => { window.printed += 1; }; null")
     page.click("[data-testid=print]")
     assert page.evaluate("window.printed") == 1

@@ -47,16 +47,16 @@ def test_revenue_per_month_in_the_business_zone():
     assert len(months) == 12 and list(months) == sorted(months)  # June 2025 to May 2026, oldest first
     assert min(months) == date(2025, 6, 1) and max(months) == date(2026, 5, 1)
     # 30 April 18:00 UTC is 1 May 01:00 in Jakarta: May's money.
-    assert months[date(2026, 5, 1)] == {"month": date(2026, 5, 1), "revenue": 3 * 299_000, "invoices": 1,
+    assert months[date(2026, 5, 1)] == {"month": date(2026, 5, 1), "revenue": 3 * 199_000, "invoices": 1,
                                         "paying": 1}
     assert months[date(2026, 4, 1)]["revenue"] == 0 and months[date(2026, 4, 1)]["paying"] == 1
-    assert months[date(2026, 3, 1)] == {"month": date(2026, 3, 1), "revenue": 299_000, "invoices": 1, "paying": 1}
+    assert months[date(2026, 3, 1)] == {"month": date(2026, 3, 1), "revenue": 199_000, "invoices": 1, "paying": 1}
     # Kopi Bravo's January month ran into February; the refund in May is no revenue.
     assert months[date(2026, 1, 1)] == {"month": date(2026, 1, 1), "revenue": 999_000, "invoices": 1, "paying": 1}
     assert months[date(2026, 2, 1)]["paying"] == 1 and months[date(2026, 2, 1)]["revenue"] == 0
     # The line paid in April 2025 is outside the 12 months (its month of use, April-May 2025, too).
     assert months[date(2025, 6, 1)]["paying"] == 0
-    assert revenue["total"] == 3 * 299_000 + 299_000 + 999_000
+    assert revenue["total"] == 3 * 199_000 + 199_000 + 999_000
     assert revenue["best"] == 999_000  # the longest bar: January
     assert revenue["paying_now"] == 1  # Batik Sari; Kopi Bravo's plan ran out
     assert w["batik"].pk != w["kopi"].pk
@@ -106,8 +106,8 @@ def test_the_page_shows_the_figures(client, operator, monkeypatch):
     response = client.get(URL)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Rp 897.000" in body  # this month's revenue
-    assert "Rp 2.195.000" in body  # the last 12 months
+    assert "Rp 597.000" in body  # this month's revenue
+    assert "Rp 1.795.000" in body  # the last 12 months
     for line in ("kopi_pending", "batik_pending"):
         assert f'href="/admin/billing/subscription/{w["lines"][line].pk}/change/"' in body
     assert f'href="/admin/billing/subscription/{w["lines"]["batik_march"].pk}/change/"' not in body
