@@ -97,6 +97,10 @@ def chat_assign(*, chat, user_id, actor=None):
         chat.assigned_to_id = membership.user_id
     before = Chat.objects.filter(pk=chat.pk).values_list("assigned_to_id", flat=True).first()
     chat.save(update_fields=["assigned_to"])
+    if chat.assigned_to_id is not None:
+        # Someone chose who answers: the chat no longer waits for the rotator (inbox.rotation).
+        Chat.objects.filter(pk=chat.pk).update(awaiting_agent_since=None)
+        chat.awaiting_agent_since = None
     if before != chat.assigned_to_id:
         chat_event_log(chat=chat, kind=ChatEvent.Kind.ASSIGNED, author=actor, assigned_to_id=chat.assigned_to_id)
     emit("chat.assigned", workspace_id=chat.workspace_id,

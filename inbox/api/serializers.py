@@ -7,6 +7,7 @@ from devices.models import Device
 
 from ..hours import workspace_open
 from ..models import AssistantSettings, AutoReply, Chat, ChatEvent, KnowledgeSource, Label, Message, QuickReply
+from ..rotation import is_present
 
 
 class LabelSerializer(serializers.ModelSerializer):
@@ -210,3 +211,13 @@ class ChatStartSerializer(serializers.Serializer):
     device = WorkspaceRelatedField(model=Device, help_text="The number to write from.")
     phone = serializers.CharField(max_length=40, help_text="Any way people write it; read in the workspace's region.")
     text = serializers.CharField(max_length=4096)
+
+
+class PresenceSerializer(serializers.Serializer):
+    online = serializers.BooleanField(source="is_online", help_text="The Online toggle: new chats may be assigned.")
+    last_seen_at = serializers.DateTimeField(read_only=True)
+    present = serializers.SerializerMethodField(help_text="Online and seen in the last 10 minutes: the rotator "
+                                                          "assigns new chats only then.")
+
+    def get_present(self, membership) -> bool:
+        return is_present(membership)

@@ -9,7 +9,13 @@ from accounts.tenancy import get_for_workspace_or_404
 from accounts.tenancy_api import WorkspaceAPIView
 
 from .. import hours, rotation, start_chat
-from .serializers import AgentAvailabilitySerializer, BusinessHoursSerializer, ChatSerializer, ChatStartSerializer
+from .serializers import (
+    AgentAvailabilitySerializer,
+    BusinessHoursSerializer,
+    ChatSerializer,
+    ChatStartSerializer,
+    PresenceSerializer,
+)
 
 
 class BusinessHoursView(WorkspaceAPIView):
@@ -75,3 +81,25 @@ class ChatStartView(WorkspaceAPIView):
         data.is_valid(raise_exception=True)
         chat = start_chat.chat_start(workspace=request.workspace, user=request.user, **data.validated_data)
         return Response(ChatSerializer(chat).data, status=status.HTTP_201_CREATED)
+
+
+class PresenceView(WorkspaceAPIView):
+    """The caller's own presence: an app or script an agent answers from says "still here" (GET or POST count as a
+    heartbeat, as the inbox page's polling does) and sets the Online toggle."""
+
+    permission_read = "inbox:use"
+    permission_write = "inbox:use"
+
+    @extend_schema(responses=PresenceSerializer)
+    def get(self, request):
+        rotation.presence_heartbeat(membership=request.membership)
+        return Response(PresenceSerializer(request.membership).data)
+
+    @extend_schema(request=PresenceSerializer, responses=PresenceSerializer)
+    def post(self, request):
+        data = PresenceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rotation.presence_heartbeat(membership=request.membership)
+        membership = rotation.member_presence_set(membership=request.membership,
+                                                  online=data.validated_data["is_online"])
+        return Response(PresenceSerializer(membership).data)

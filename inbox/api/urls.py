@@ -29,5 +29,6 @@ urlpatterns = [
     path("agents/availability", team_views.AgentAvailabilityListView.as_view(), name="agent-availability-list"),
     path("agents/<int:pk>/availability", team_views.AgentAvailabilityView.as_view(), name="agent-availability"),
     path("chats/start", team_views.ChatStartView.as_view(), name="chat-start"),
+    path("presence", team_views.PresenceView.as_view(), name="presence"),
     *router.urls,
 ]

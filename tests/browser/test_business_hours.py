@@ -89,6 +89,8 @@ def test_new_chat_refuses_an_opted_out_number(browser, live_server, width):
     Contact.objects.create(workspace=workspace, phone="6281299990000", name="Tono", opted_out=True)
 
     page.goto(f"{live_server.url}/inbox/")
+    assert _fits(page)
+    page.screenshot(path=str(ARTIFACTS / f"inbox-new-chat-button-{width}.png"))
     page.click("[data-testid=new-chat]")
     page.wait_for_url(f"{live_server.url}/inbox/new/")
     page.fill("#id_phone", "0812-9999-0000")

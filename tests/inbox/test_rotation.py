@@ -220,3 +220,31 @@ def test_availability_api(owner_api, team, outsider_api):
     assert outsider_api.get(f"/api/agents/{ana.pk}/availability").status_code == 404
     assert outsider_api.patch(f"/api/agents/{ana.pk}/availability", {"capacity": 1}, format="json").status_code == 404
     assert AgentAvailability.objects.get(membership=ana).capacity == 5
+
+
+def test_a_chat_assigned_by_hand_stops_waiting(device, deliver, waha, team, owner):
+    from inbox.services import chat_assign
+
+    ana, bayu = team
+    Membership.objects.filter(pk__in=[ana.pk, bayu.pk]).update(is_online=False)
+    waiting = _write(device, deliver, 1)
+    chat_assign(chat=waiting, user_id=bayu.user_id, actor=owner)
+    chat_assign(chat=waiting, user_id=None, actor=owner)  # and unassigned again: the owner's choice stays
+    Membership.objects.filter(pk=ana.pk).update(is_online=True)
+    assert rotation.chats_assign_waiting(workspace=device.workspace) == 0
+    assert Chat.objects.get(pk=waiting.pk).assigned_to_id is None
+
+
+def test_presence_api_is_a_heartbeat_and_the_toggle(device, deliver, waha, team, agent_api, agent, outsider_api):
+    ana, bayu = team
+    Membership.objects.filter(pk__in=[ana.pk, bayu.pk]).update(is_online=False)
+    waiting = _write(device, deliver, 1)
+    before = agent_api.get("/api/presence").json()
+    assert before["online"] is False and before["present"] is False and before["last_seen_at"]
+    response = agent_api.post("/api/presence", {"online": True}, format="json")
+    assert response.status_code == 200 and response.json()["present"] is True
+    waiting.refresh_from_db()
+    assert waiting.assigned_to == agent  # going online took the waiting chat
+    # Another workspace's member toggles only themselves.
+    outsider_api.post("/api/presence", {"online": False}, format="json")
+    assert Membership.objects.get(user=agent).is_online
