@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from common.admin_cells import cut, when
 
 from .forms import StaffLoginForm
-from .models import Membership, User, Workspace
+from .models import Membership, TwoFactor, User, Workspace
 
 admin.site.login_form = StaffLoginForm
 admin.site.site_header = admin.site.site_title = _("Sebar operators")
@@ -52,3 +52,16 @@ class MembershipAdmin(admin.ModelAdmin):
     workspace_name = cut("workspace__name", _("Workspace"))
     list_filter = ["role"]
     search_fields = ["user__email", "workspace__name"]
+
+
+@admin.register(TwoFactor)
+class TwoFactorAdmin(admin.ModelAdmin):
+    """Operators reset a member's two-factor sign-in (a lost phone) by deleting the row; the secret is never shown."""
+
+    list_display = ["user", "confirmed_at"]
+    search_fields = ["user__email"]
+    fields = ["user", "confirmed_at"]
+    readonly_fields = ["user", "confirmed_at"]
+
+    def has_add_permission(self, request):
+        return False  # only the member can set it up, with their own phone

@@ -71,3 +71,21 @@ class WorkspaceSettingsForm(forms.Form):
         self.fields["time_zone"].choices = time_zone_choices(current=workspace.time_zone)
         self.fields["default_region"].choices = region_choices()
         self.fields["language"].choices = language_choices()
+
+
+class TwoFactorCodeForm(forms.Form):
+    """One code: the authenticator app's 6 digits or, where `recovery` allows it, a recovery code."""
+
+    code = forms.CharField(label=_("Code"), max_length=32, strip=True)
+
+    def __init__(self, *args, recovery=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.widget.attrs.update({"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
+                                   "autocapitalize": "off"})
+        if recovery:
+            field.help_text = _("The 6 digits your authenticator app shows for Sebar. Lost the phone? Type one of "
+                                "your recovery codes instead.")
+        else:
+            field.widget.attrs["inputmode"] = "numeric"
+            field.help_text = _("The 6 digits your authenticator app shows for Sebar now.")

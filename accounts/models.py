@@ -67,6 +67,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return (self.full_name or self.email).split(" ")[0]
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What is_active was when read, so save() can tell a deactivation (None when the field was deferred).
+        instance._loaded_active = instance.__dict__.get("is_active")
+        return instance
+
     def set_unusable_password(self):
         super().set_unusable_password()
         self._password_removed = True
@@ -74,8 +81,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs):
         # Django sets _password only for a real change (set_password), not for a hash upgrade at login.
         changed = self.pk is not None and (self._password is not None or getattr(self, "_password_removed", False))
+        # A member deactivated (in the admin) loses every session and token at once, and they stay dead if the
+        # account is turned on again later.
+        deactivated = self.pk is not None and getattr(self, "_loaded_active", None) is True and not self.is_active
         super().save(*args, **kwargs)
-        if changed:
+        self._loaded_active = self.is_active
+        if changed or deactivated:
             # A new password ends every API token and every other session, wherever it was set
             # (the account page, the admin, a shell).
             self._password_removed = False
@@ -172,3 +183,5 @@ class Membership(WorkspaceOwned):
 
 # Lives in its own module (team feature); imported here so Django registers the model.
 from .invitations import Invitation  # noqa: E402,F401
+from .otp import RecoveryCode, TwoFactor  # noqa: E402,F401
+from .session_models import ApiSession, WebSession  # noqa: E402,F401

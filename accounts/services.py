@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from config.errors import UserError
 
-from . import email_address, login_devices, ratelimit, tokens
+from . import email_address, login_devices, ratelimit, session_tracking, tokens, two_factor
+from .client_address import client_ip  # audit, email_views and the API read it here too
 from .models import Membership, User, Workspace
 from .workspace_settings import supported_language
 
@@ -20,18 +21,6 @@ class EmailTaken(UserError):
 class InvalidCredentials(UserError):
     code = "invalid_credentials"
     status_code = 401
-
-
-def client_ip(request):
-    # SECURITY: X-Forwarded-For is written by the client unless our own proxy overwrites it. Trusting it
-    # by default would let anyone dodge the per-IP login limit with a new fake address per attempt.
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        # The proxy appends the address it saw last; that hop is the one a client cannot forge.
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def user_signup(*, email, password, full_name="", workspace_name="", language=""):
@@ -110,9 +99,17 @@ def user_login_check(*, request, email, password):
     return user
 
 
+def user_login_api(*, request, email, password, code=""):
+    """The API's login: the password, then the second factor's code when the account has one (or must)."""
+    user = user_login_check(request=request, email=email, password=password)
+    two_factor.api_login_second_step(user=user, code=code, request=request)
+    return user
+
+
 def logout_everywhere(user):
     """End every API token and every session `user` has, on every device."""
     tokens.revoke_all(user)
+    session_tracking.sessions_forget_all(user)
 
 
 def first_steps_hide(*, membership):

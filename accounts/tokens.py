@@ -19,13 +19,16 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from config.errors import UserError
 
+from . import session_tracking
 from .authentication import VERSION_CLAIM, check_version
 
 
-def issue(user):
-    """A new access/refresh pair for `user`, stamped with their current token version."""
+def issue(user, request=None):
+    """A new access/refresh pair for `user`, stamped with their current token version; the login is listed on
+    the sessions page (with the address and browser of `request`) until it ends."""
     refresh = RefreshToken.for_user(user)
     refresh[VERSION_CLAIM] = user.token_version
+    session_tracking.api_session_start(user=user, refresh=refresh, request=request)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -44,6 +47,8 @@ class RotatingRefreshSerializer(TokenRefreshSerializer):
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("This account no longer exists or is disabled."), code="no_active_account")
         check_version(refresh, user)
+        if not session_tracking.api_session_is_live(refresh):
+            raise InvalidToken(_("This login was ended from the sessions page. Log in again."))
         # get_or_create on the one-to-one blacklist row: of two refreshes racing with the same token,
         # exactly one creates it; the other sees it taken and is refused like any reuse.
         _row, created = refresh.blacklist()
@@ -53,6 +58,7 @@ class RotatingRefreshSerializer(TokenRefreshSerializer):
         refresh.set_exp()
         refresh.set_iat()
         refresh.outstand()
+        session_tracking.api_session_refreshed(token=refresh, user=user, request=self.context.get("request"))
         return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -63,10 +69,12 @@ class TokenNotValid(UserError):
 def blacklist_refresh(raw):
     """Logout: the refresh token handed in stops working at once."""
     try:
-        RefreshToken(raw).blacklist()
+        token = RefreshToken(raw)
+        token.blacklist()
     except TokenError:
         raise TokenNotValid(_("This refresh token is not valid: it expired, was already used or you already "
                               "logged out. Nothing to do."))
+    session_tracking.api_session_end(token)
 
 
 def flush_expired():
@@ -76,4 +84,4 @@ def flush_expired():
     from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
     deleted, _rows = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).delete()
-    return deleted
+    return deleted + session_tracking.sessions_flush()

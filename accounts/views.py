@@ -13,7 +13,7 @@ from django.views.i18n import set_language
 from config.errors import UserError
 from config.forms import apply_user_error
 
-from . import services
+from . import services, two_factor
 from .dashboard import cards, first_steps, panels
 from .forms import LoginForm, SignupForm, WorkspaceSettingsForm
 from .hooks import public_plans
@@ -53,8 +53,12 @@ def login_view(request):
         except UserError as exc:
             form.add_error(None, exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             next_url = request.GET.get("next", "")
+            if two_factor.is_enabled(user):
+                # Not logged in yet: the code page logs in once the second factor is checked.
+                two_factor.login_pending_begin(request, user, next_url)
+                return redirect("accounts:login_code")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                 return redirect(next_url)
             return redirect("accounts:dashboard")

@@ -8,6 +8,12 @@ from django.utils.translation import gettext_lazy as _
 ACTIONS = {
     "auth.login": _("Signed in"),
     "auth.login_failed": _("Failed sign-in"),
+    "2fa.enabled": _("Two-factor sign-in turned on"),
+    "2fa.disabled": _("Two-factor sign-in turned off"),
+    "2fa.failed": _("Wrong two-factor code"),
+    "2fa.recovery_used": _("Recovery code used"),
+    "2fa.recovery_regenerated": _("New recovery codes made"),
+    "session.revoked": _("Session ended"),
     "member.invited": _("Member invited"),
     "invitation.revoked": _("Invitation withdrawn"),
     "member.joined": _("Member joined"),

@@ -32,6 +32,12 @@ CODES = {
     "email_link_invalid": "The e-mail confirmation link is altered, expired or already used; ask for a new one.",
     "email_unverified": "The operator requires a confirmed owner's e-mail address before broadcasts; open the link "
                         "sent to it or resend it from the banner.",
+    "two_factor_required": "The account uses two-factor sign-in: send the authenticator's code (or a recovery code) "
+                           "as `code` with the email and password.",
+    "two_factor_invalid": "The two-factor code is wrong, already used or expired; send the one the app shows now.",
+    "two_factor_setup_required": "The operator requires owners to use two-factor sign-in: set it up on the website "
+                                 "first, then log in with its code.",
+    "two_factor_mandatory": "The operator requires owners to use two-factor sign-in, so it cannot be turned off.",
     "team_invalid": "The team change is not valid; the message says why.",
     "already_member": "This person is already on your team.",
     "member_elsewhere": "You already belong to another workspace; one person belongs to one workspace.",

@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "audit.context.AuditRequestMiddleware",
     # Remembers browsers that logged in, so a guesser cannot lock their owner out: accounts/login_devices.py.
     "accounts.login_devices.KnownDeviceMiddleware",
+    # Keeps each browser session's row (last seen, address) for the sessions page: accounts/session_tracking.py.
+    "accounts.session_tracking.SessionSeenMiddleware",
     "accounts.tenancy.WorkspaceMiddleware",
     # Records each API request made with a key, once its status is known (integrations/middleware.py).
     "integrations.middleware.ApiKeyRequestLogMiddleware",
@@ -110,6 +112,8 @@ MIDDLEWARE = [
     "accounts.language.UserLanguageMiddleware",
     "accounts.zone_middleware.WorkspaceZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # SEBAR_REQUIRE_OWNER_2FA: owners without a second factor are sent to set it up (needs messages, above).
+    "accounts.two_factor_required.OwnerTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -211,6 +215,13 @@ PASSWORD_RESET_TIMEOUT = _int("PASSWORD_RESET_TIMEOUT", 3600, minimum=60)
 # mail is sent and the answer stays the same) and per client IP (over it, 429).
 PASSWORD_RESET_RATE_LIMIT_PER_EMAIL = _int("PASSWORD_RESET_RATE_LIMIT_PER_EMAIL", 3, minimum=1)
 PASSWORD_RESET_RATE_LIMIT_PER_IP = _int("PASSWORD_RESET_RATE_LIMIT_PER_IP", 20, minimum=1)
+# Codes a sign-in may try per account in LOGIN_RATE_LIMIT_WINDOW at the two-factor step (pages and API together).
+LOGIN_2FA_RATE_LIMIT = _int("LOGIN_2FA_RATE_LIMIT", 5, minimum=1)
+# Seconds between a right password and its code on the sign-in page; later, the password is asked again.
+LOGIN_2FA_PENDING_SECONDS = _int("LOGIN_2FA_PENDING_SECONDS", 300, minimum=30)
+# When true, every workspace owner must use two-factor sign-in: one without it is sent to set it up, cannot turn
+# it off, and the API's login refuses them until they have.
+SEBAR_REQUIRE_OWNER_2FA = _bool("SEBAR_REQUIRE_OWNER_2FA", False)
 # When true, a workspace cannot start broadcasts until its owner has confirmed their e-mail address.
 SEBAR_REQUIRE_EMAIL_VERIFICATION = _bool("SEBAR_REQUIRE_EMAIL_VERIFICATION", False)
 # True only behind a reverse proxy that sets X-Forwarded-For; then the proxy's last hop is the client's IP.

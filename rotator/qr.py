@@ -1,12 +1,5 @@
-"""QR codes of public links as inline SVG images (pure Python: no Pillow), ready to print."""
-import base64
+"""QR codes of public links as inline SVG images, ready to print (the drawing is common/qr.py's, shared with
+the two-factor setup page)."""
+from common.qr import qr_data_uri
 
-import qrcode
-from qrcode.image.svg import SvgPathFillImage
-
-
-def qr_data_uri(url):
-    """A `data:image/svg+xml;base64,...` QR code for `url`, scalable to any print size."""
-    image = qrcode.make(url, image_factory=SvgPathFillImage, border=2,
-                        error_correction=qrcode.constants.ERROR_CORRECT_M)
-    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+__all__ = ["qr_data_uri"]

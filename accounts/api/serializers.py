@@ -15,6 +15,9 @@ class SignupSerializer(serializers.Serializer):
 class LoginSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(write_only=True)
+    code = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, default="", max_length=32,
+        help_text="Accounts with two-factor sign-in: the 6 digits the authenticator app shows, or a recovery code.")
 
 
 class PasswordResetSerializer(serializers.Serializer):

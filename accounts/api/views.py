@@ -29,8 +29,8 @@ from .serializers import (
 )
 
 
-def _tokens(user):
-    return tokens.issue(user)
+def _tokens(user, request):
+    return tokens.issue(user, request=request)
 
 
 class SignupView(APIView):
@@ -43,24 +43,28 @@ class SignupView(APIView):
         data.is_valid(raise_exception=True)
         # The workspace speaks the caller's language (Accept-Language), as a signup on the page does.
         user = services.user_signup(**data.validated_data, language=get_language())
-        return Response(_tokens(user), status=status.HTTP_201_CREATED)
+        return Response(_tokens(user, request), status=status.HTTP_201_CREATED)
 
 
 class LoginView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=LoginSerializer, responses={200: TokenPairSerializer})
+    @extend_schema(request=LoginSerializer, responses={200: TokenPairSerializer, 400: ErrorSerializer,
+                                                       401: ErrorSerializer, 403: ErrorSerializer,
+                                                       429: ErrorSerializer})
     def post(self, request):
+        """Email and password; for an account with two-factor sign-in also `code` (`two_factor_required` without
+        it, `two_factor_invalid` when wrong)."""
         data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            user = services.user_login_check(request=request, **data.validated_data)
+            user = services.user_login_api(request=request, **data.validated_data)
         except RateLimited as exc:
             return Response({"error": exc.code, "message": exc.message, "fields": {}},
                             status=429, headers={"Retry-After": str(exc.retry_after)})
         sensitive_action.send(__name__, action="auth.login", actor=user, request=request, target=user.email, via="api")
-        return Response(_tokens(user))
+        return Response(_tokens(user, request))
 
 
 class RefreshView(TokenRefreshView):

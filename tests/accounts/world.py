@@ -4,7 +4,7 @@ PUBLIC also names the routes that have no role check by design, so the agent wal
 (tests/test_agent_permissions.py) knows they are meant to be reachable by anyone.
 """
 from accounts.invitations import Invitation
-from accounts.models import Membership
+from accounts.models import ApiSession, Membership, WebSession
 from tests.factories import MembershipFactory, UserFactory
 from tests.url_walk import MARKER
 
@@ -12,6 +12,7 @@ PUBLIC = {
     "accounts:dashboard": "/ is the public home page for visitors; a member gets the dashboard (dashboard:view)",
     "accounts:signup": "sign-up page",
     "accounts:login": "login page",
+    "accounts:login_code": "the sign-in's second step: the password checked in this browser's session is the key",
     "accounts:logout": "logging out needs no role",
     "accounts:invitation-accept": "the emailed link; the token is the secret and a wrong user gets an error",
     "accounts:password_reset": "forgotten password: asking for a link",
@@ -38,7 +39,13 @@ def build(workspace, owner):
     agent = MembershipFactory(workspace=workspace, role=Membership.Role.AGENT,
                               user=UserFactory(email="world-agent@example.com", full_name=f"{MARKER} Agent"))
     invitation = Invitation.objects.create(workspace=workspace, email="world-invitee@example.com", invited_by=owner)
+    # The owner's own sessions: for anyone else, ending them is a 404 (they are the owner's, not the workspace's).
+    web = WebSession.objects.create(user=owner, session_key="world-session", user_agent=f"{MARKER} browser")
+    api = ApiSession.objects.create(user=owner, jti="world-jti", user_agent=f"{MARKER} client",
+                                    expires_at=invitation.expires_at)
     return {
+        "accounts:web_session_revoke": {"public_id": web.public_id},
+        "accounts:api_session_revoke": {"public_id": api.public_id},
         "accounts:team-member-remove": {"pk": agent.pk},
         "api:team-member-detail": {"pk": agent.pk},
         "accounts:team-invitation-revoke": {"pk": invitation.pk},
