@@ -3,11 +3,16 @@
 A claimed row is SENDING with its device; only one claimer can win a row, on every database (see
 `claim_recipient`). The engine (`campaigns/engine.py`) claims; the reaper (`engine_beat.py`) frees rows
 whose claim was lost.
+
+A row of the Send API (campaigns/api_messages.py) may say when and by whom it goes: it is not claimable before its
+`send_at`, and until its `prefer_until` (for ever when empty) only its `prefer_device` claims it. A broadcast's rows
+leave all three empty, so `claimable` holds for every one of them; the engine's reads of "has work" use the same
+condition (`claimable`), so a device never wakes for a row it may not take.
 """
 import random
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from .models import Campaign, Recipient
@@ -27,9 +32,9 @@ def claim_recipient(campaign, device, *, attempt, batch=8, only=None):
     claim = {"status": Recipient.Status.SENDING, "device_used": device, "claimed_at": now,
              "attempted_at": now if attempt else None, "attempts": F("attempts") + 1}
     if connection.features.has_select_for_update_skip_locked:
-        row = _claim_skip_locked(campaign, claim, only)
+        row = _claim_skip_locked(campaign, claim, only, device)
     else:
-        row = _claim_first_free(campaign, claim, batch, only)
+        row = _claim_first_free(campaign, claim, batch, only, device)
     if row is not None:
         # What the UPDATE wrote, without reading the row back.
         row.status, row.device_used, row.campaign = Recipient.Status.SENDING, device, campaign
@@ -37,24 +42,33 @@ def claim_recipient(campaign, device, *, attempt, batch=8, only=None):
     return row
 
 
-def _pending(campaign, only):
+def claimable(device, now):
+    """Rows `device` (a Device, its pk or an OuterRef to one) may claim at `now`: due, and its own or anyone's."""
+    due = Q(send_at__isnull=True) | Q(send_at__lte=now)
+    mine = Q(prefer_device__isnull=True) | Q(prefer_device=device) | Q(prefer_until__lt=now)
+    return due & mine
+
+
+def _pending(campaign, only, device=None):
     # Only while the campaign is sending: a step may hold a list of campaigns read earlier in its run (a subquery,
     # not a join, so SKIP LOCKED's FOR UPDATE locks the recipient rows only, never the campaign's).
     sending = Exists(Campaign.objects.filter(pk=OuterRef("campaign_id"), status=Campaign.Status.PROCESSING))
     rows = Recipient.objects.filter(sending, campaign=campaign, status=Recipient.Status.PENDING)
+    if device is not None:
+        rows = rows.filter(claimable(device, timezone.now()))
     return rows.filter(only) if only is not None else rows
 
 
-def _claim_skip_locked(campaign, claim, only):
+def _claim_skip_locked(campaign, claim, only, device):
     with transaction.atomic():
-        row = _pending(campaign, only).select_for_update(skip_locked=True).order_by("pk").first()
+        row = _pending(campaign, only, device).select_for_update(skip_locked=True).order_by("pk").first()
         if row is not None:
             Recipient.objects.filter(pk=row.pk).update(**claim)
     return row
 
 
-def _claim_first_free(campaign, claim, batch, only):
-    candidates = list(_pending(campaign, only).order_by("pk")[:batch])
+def _claim_first_free(campaign, claim, batch, only, device):
+    candidates = list(_pending(campaign, only, device).order_by("pk")[:batch])
     random.shuffle(candidates)
     for row in candidates:
         if Recipient.objects.filter(pk=row.pk, status=Recipient.Status.PENDING).update(**claim):

@@ -33,8 +33,9 @@ def campaigns_complete(workspace_id=None):
     """
     open_rows = Recipient.objects.filter(campaign=OuterRef("pk"), status__in=OPEN_STATUSES)
     # A campaign whose audience is still being written may have no open rows between two chunks.
-    candidates = (Campaign.objects.filter(status=Campaign.Status.PROCESSING, freeze_cursor__isnull=True)
-                  .exclude(Exists(open_rows)))
+    # A workspace's hidden API campaigns stay open for the next message (campaigns/api_messages.py).
+    candidates = (Campaign.objects.filter(status=Campaign.Status.PROCESSING, freeze_cursor__isnull=True,
+                                          kind=Campaign.Kind.BROADCAST).exclude(Exists(open_rows)))
     if workspace_id is not None:
         candidates = candidates.filter(workspace_id=workspace_id)
     completed = 0

@@ -12,7 +12,7 @@ from django.db.models import OuterRef, Subquery
 
 from contacts.models import CONTACT_CAP_DEFAULT, ContactSettings
 
-from .models import Recipient
+from .models import Campaign, Recipient
 
 
 def annotate_cap(devices):
@@ -31,8 +31,12 @@ def cap_of(device):
 
 
 def over_cap(recipient, messages, days, now):
-    """Whether `recipient`'s contact already got `messages` broadcast messages in the `days` days to `now`."""
+    """Whether `recipient`'s contact already got `messages` broadcast messages in the `days` days to `now`.
+    A transactional API message (an order, an OTP) is not a broadcast: the limit does not hold it back."""
     if not messages:
+        return False
+    # The engine's claimed row carries its campaign (no query).
+    if recipient.campaign_id and recipient.campaign.kind == Campaign.Kind.API_TRANSACTIONAL:
         return False
     sent = (Recipient.objects.filter(workspace_id=recipient.workspace_id, phone=recipient.phone,
                                      sent_at__gte=now - timedelta(days=days))

@@ -67,7 +67,7 @@ from devices.warm import warm_q
 from . import contact_cap, events, pacing, sent_today, windows
 from .activity import recipients_changed
 from .brakes import BRAKE_POLL_WAIT, brake_now, brake_wait, campaigns_braked
-from .claims import claim_recipient
+from .claims import claim_recipient, claimable
 from .completion import campaigns_complete, recipient_release
 from .media import kind_of, waha_file
 from .models import Campaign, DevicePace, Recipient
@@ -176,14 +176,16 @@ def start_chain(device_id):
     return bool(won)
 
 
-def _pending(campaign_ref="pk"):
-    return Exists(Recipient.objects.filter(campaign=OuterRef(campaign_ref), status=Recipient.Status.PENDING))
+def _pending(campaign_ref="pk", device=None):
+    rows = Recipient.objects.filter(campaign=OuterRef(campaign_ref), status=Recipient.Status.PENDING)
+    # Only rows the device may claim now (an API message's send_at and number: claims.claimable).
+    return Exists(rows.filter(claimable(device, timezone.now())) if device is not None else rows)
 
 
 def campaigns_with_work(device, only=None):
     """The device's sending campaigns with PENDING rows (``only``: rows it may take while braked), oldest first."""
-    pending = _pending() if only is None else Exists(Recipient.objects.filter(
-        only, campaign=OuterRef("pk"), status=Recipient.Status.PENDING))
+    pending = _pending(device=device) if only is None else Exists(Recipient.objects.filter(
+        only, claimable(device, timezone.now()), campaign=OuterRef("pk"), status=Recipient.Status.PENDING))
     return list(Campaign.objects.filter(workspace_id=device.workspace_id, status=Campaign.Status.PROCESSING,
                                         devices=device).filter(pending).order_by("started_at", "pk"))
 
@@ -193,7 +195,8 @@ def devices_due(now=None):
     no live chain (no pace row yet, or armed_until passed): one statement for the whole fleet, so a kick
     over 1,000 devices whose chains are alive costs one read, not a few queries per device."""
     now = now or timezone.now()
-    busy = Campaign.objects.filter(status=Campaign.Status.PROCESSING, devices=OuterRef("pk")).filter(_pending())
+    busy = Campaign.objects.filter(status=Campaign.Status.PROCESSING, devices=OuterRef("pk")).filter(
+        _pending(device=OuterRef(OuterRef("pk"))))
     live = DevicePace.objects.filter(device=OuterRef("pk"), armed_until__gte=now)
     return list(Device.objects.filter(status=Device.Status.CONNECTED, is_active_for_broadcast=True)
                 .filter(Exists(busy)).exclude(Exists(live)).values_list("pk", flat=True))
@@ -502,6 +505,7 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
                          error_params={}):
         events.message_status([{"pk": recipient.pk, "workspace_id": recipient.workspace_id,
                                 "campaign_id": recipient.campaign_id, "phone": recipient.phone, "status": "SENT",
+                                "message_key": recipient.message_key,
                                 "device_used_id": device.pk, "waha_message_id": sent.id or "", "error_code": ""}])
         recipients_changed(workspace_id=recipient.workspace_id, sent_at=[sent_at])
     _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), started=started, late=late, floor=floor)
@@ -517,9 +521,10 @@ def _send(campaign, device, recipient, chat_id, message_id=None):
     session = device.session_name
     if campaign.typing_simulation:
         client.stop_typing(session, chat_id)
-    if campaign.media:
-        file = waha_file(campaign.media)
-        if kind_of(campaign.media.name) == "image":
+    media = campaign.media_for(recipient)
+    if media:
+        file = waha_file(media)
+        if kind_of(media.name) == "image":
             return client.send_image(session, chat_id, file=file, caption=recipient.text or None,
                                      message_id=message_id)
         return client.send_file(session, chat_id, file=file, caption=recipient.text or None, message_id=message_id)

@@ -18,10 +18,13 @@ def message_status(recipients):
     """`recipients`: a Recipient queryset (or rows) just moved to a new status; one event each."""
     if not isinstance(recipients, list):
         recipients = list(recipients.values("pk", "workspace_id", "campaign_id", "phone", "status",
-                                            "device_used_id", "waha_message_id", "error_code"))
+                                            "device_used_id", "waha_message_id", "error_code", "message_key"))
     for row in recipients:
+        # A Send API message is told by the id POST /api/messages answered (its row's message_key).
+        api_id = row.get("message_key") or None
         emit("message.status", workspace_id=row["workspace_id"], data={
-            "source": "campaign", "recipient": row["pk"], "campaign": row["campaign_id"], "phone": row["phone"],
+            "source": "api" if api_id else "campaign", "id": api_id, "recipient": row["pk"],
+            "campaign": row["campaign_id"], "phone": row["phone"],
             "status": row["status"].lower(), "device": row["device_used_id"],
             "message_id": row["waha_message_id"], "error_code": row["error_code"]})
 

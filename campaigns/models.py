@@ -42,8 +42,18 @@ class Campaign(WorkspaceOwned):
 
     ACTIVE = (Status.SCHEDULED, Status.PROCESSING, Status.PAUSED)
 
+    class Kind(models.TextChoices):
+        BROADCAST = "broadcast", _("Broadcast")
+        # Hidden, one per workspace and kind: the rows of the Send API (campaigns/api_messages.py) go through the
+        # engine like a broadcast's, so they are paced, capped and acked by the one sending path.
+        API = "api", _("API messages")
+        API_TRANSACTIONAL = "api_transactional", _("API messages (transactional)")
+
+    API_KINDS = (Kind.API, Kind.API_TRANSACTIONAL)
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.BROADCAST)
     message_template = models.TextField(_("message"), help_text=_("Spintax {Hi|Halo} and variables [name] work."))
     # Empty means every contact (the composer's "None ticked"), so blank must pass full_clean().
     target_tags = models.JSONField(_("tags"), default=list, blank=True,
@@ -119,6 +129,18 @@ class Campaign(WorkspaceOwned):
     def mean_delay(self):
         return (self.delay_min + self.delay_max) / 2
 
+    @property
+    def is_api(self):
+        return self.kind in self.API_KINDS
+
+    def media_for(self, recipient):
+        """The attachment `recipient`'s send carries: the campaign's, or an API message's own (one query, API
+        rows only)."""
+        if not self.is_api:
+            return self.media
+        api = ApiMessage.objects.filter(recipient_id=recipient.pk).only("media").first()
+        return api.media if api is not None else None
+
 
 class Recipient(WorkspaceOwned):
     """One contact of one campaign: the brief's campaign_logs row."""
@@ -157,13 +179,23 @@ class Recipient(WorkspaceOwned):
     delivered_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
+    # Empty for a broadcast's rows (one per contact and phone); an API message's id on its row, so one hidden API
+    # campaign holds many messages to one phone while a broadcast still reaches each phone once.
+    message_key = models.CharField(max_length=36, blank=True, default="", editable=False)
+    # The Send API's: not claimed before `send_at`; only `prefer_device` claims the row until `prefer_until`
+    # (for ever when that is empty). Empty on a broadcast's rows (see campaigns/claims.py).
+    send_at = models.DateTimeField(null=True, blank=True)
+    prefer_device = models.ForeignKey("devices.Device", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    prefer_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("recipient")
         verbose_name_plural = _("recipients")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "contact"], name="recipient_once_per_campaign"),
-            models.UniqueConstraint(fields=["campaign", "phone"], name="recipient_phone_once_per_campaign"),
+            models.UniqueConstraint(fields=["campaign", "contact", "message_key"], name="recipient_once_per_campaign"),
+            models.UniqueConstraint(fields=["campaign", "phone", "message_key"],
+                                    name="recipient_phone_once_per_campaign"),
         ]
         indexes = [
             models.Index(fields=["campaign", "status"]),
@@ -179,6 +211,36 @@ class Recipient(WorkspaceOwned):
     def reason(self):
         """Why the row is where it is, in the active language (campaigns/reasons.py)."""
         return reason_text(self.error_code, self.error_params, self.error)
+
+
+def _api_media_path(instance, filename):
+    # A folder per message: the file keeps the name the person sees in WhatsApp (no suffix added to make it unique).
+    return f"api-messages/{instance.workspace_id}/{instance.public_id}/{filename}"
+
+
+class ApiMessage(WorkspaceOwned):
+    """A message asked for through the Send API (POST /api/messages): its public id, the request's idempotency key
+    and fingerprint, its own attachment. Its `recipient` row in the workspace's hidden API campaign is what the
+    engine sends and what says where the message stands."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.OneToOneField(Recipient, on_delete=models.CASCADE, related_name="api_message")
+    # The client's Idempotency-Key; NULLs are distinct on SQLite and MariaDB, so messages without one never collide.
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    request_hash = models.CharField(max_length=64)  # SHA-256 of the request as understood: a reused key must match
+    media = models.FileField(upload_to=_api_media_path, blank=True, max_length=200)
+    transactional = models.BooleanField(default=False)
+    api_key_prefix = models.CharField(max_length=16, blank=True)  # which key asked (integrations), for the audit
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API message")
+        verbose_name_plural = _("API messages")
+        constraints = [models.UniqueConstraint(fields=["workspace", "idempotency_key"],
+                                               name="apimessage_idempotency_once")]
+
+    def __str__(self):
+        return str(self.public_id)
 
 
 class DevicePace(models.Model):

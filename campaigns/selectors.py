@@ -18,8 +18,13 @@ def messages_sent_today(workspace):
     return sent_today(workspace)
 
 
+def broadcasts():
+    """Campaigns people made: the hidden API campaigns (campaigns/api_messages.py) are no page's or list's."""
+    return Campaign.objects.filter(kind=Campaign.Kind.BROADCAST)
+
+
 def campaign_list(workspace, *, status=None):
-    qs = Campaign.objects.for_workspace(workspace).order_by("-created_at")
+    qs = Campaign.objects.for_workspace(workspace).filter(kind=Campaign.Kind.BROADCAST).order_by("-created_at")
     if status:
         qs = qs.filter(status=status)
     return qs
@@ -101,20 +106,18 @@ def recipient_log(campaign, *, status=None, search=""):
 
 
 def dashboard_card(workspace):
-    sending = Campaign.objects.for_workspace(workspace).filter(status=Campaign.Status.PROCESSING).count()
+    sending = Campaign.objects.for_workspace(workspace).filter(status=Campaign.Status.PROCESSING,
+                                                               kind=Campaign.Kind.BROADCAST).count()
     return {"label": _("Messages sent today"), "value": f"{messages_sent_today(workspace):,}",
             "hint": (_("%(n)s campaign(s) sending now") % {"n": sending}) if sending
             else _("Start a broadcast to a tag"),
             "url": reverse("campaigns:list")}
 
 
-def device_is_busy(device):
-    return Campaign.objects.filter(status=Campaign.Status.PROCESSING, devices=device).exists()
-
-
 def first_step(workspace):
     """Done once a broadcast left the draft stage: scheduled, sending or already over."""
-    started = Campaign.objects.for_workspace(workspace).exclude(status=Campaign.Status.DRAFT).exists()
+    started = (Campaign.objects.for_workspace(workspace).filter(kind=Campaign.Kind.BROADCAST)
+               .exclude(status=Campaign.Status.DRAFT).exists())
     return {"key": "broadcast", "label": _("Send your first broadcast"),
             "hint": _("Paced over your numbers with random delays, so they stay safe."),
             "url": reverse("campaigns:new"), "done": started}

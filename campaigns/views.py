@@ -74,7 +74,7 @@ def campaign_new(request):
 @workspace_view("campaigns:send")
 def campaign_edit(request, campaign_id):
     """A draft in the composer, filled in: saved again as a draft, or started."""
-    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    campaign = get_for_workspace_or_404(request, selectors.broadcasts(), pk=campaign_id)
     if campaign.status != Campaign.Status.DRAFT:
         messages.error(request, _("Only a draft can be edited; this campaign is %(status)s.")
                        % {"status": campaign.get_status_display()})
@@ -120,7 +120,8 @@ def campaign_test_send(request):
     media = request.FILES.get("media")
     draft = None
     if request.POST.get("draft", "").isdigit():  # a draft's composer: its attachment, unless replaced or removed
-        draft = get_for_workspace_or_404(request, Campaign, pk=request.POST["draft"], status=Campaign.Status.DRAFT)
+        draft = get_for_workspace_or_404(request, selectors.broadcasts(), pk=request.POST["draft"],
+                                         status=Campaign.Status.DRAFT)
         if media is None and not request.POST.get("media-clear"):
             media = draft.media or None
     result = {}
@@ -190,7 +191,7 @@ def _detail_context(request, campaign):
 @require_GET
 @workspace_view("campaigns:view")
 def campaign_detail(request, campaign_id):
-    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    campaign = get_for_workspace_or_404(request, selectors.broadcasts(), pk=campaign_id)
     context = _detail_context(request, campaign)
     context.update({"statuses": Recipient.Status.choices, "devices": campaign.devices.all()})
     return render(request, "campaigns/detail.html", context)
@@ -199,14 +200,14 @@ def campaign_detail(request, campaign_id):
 @require_GET
 @workspace_view("campaigns:view")
 def campaign_progress(request, campaign_id):
-    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    campaign = get_for_workspace_or_404(request, selectors.broadcasts(), pk=campaign_id)
     # Also swaps the actions and the recipients table (out of band): after "Completed" no Pause or Cancel
     # is left and the table shows the sends, without a reload.
     return render(request, "campaigns/_progress.html", {**_detail_context(request, campaign), "oob": True})
 
 
 def _action(request, campaign_id, service, done):
-    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    campaign = get_for_workspace_or_404(request, selectors.broadcasts(), pk=campaign_id)
     try:
         service(campaign=campaign)
     except UserError as exc:
@@ -221,7 +222,7 @@ def _action(request, campaign_id, service, done):
 def campaign_start(request, campaign_id):
     """A draft's Start: the normal start (services.campaign_start_draft), refused with a message if it
     cannot start yet (no audience, a past schedule)."""
-    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    campaign = get_for_workspace_or_404(request, selectors.broadcasts(), pk=campaign_id)
     try:
         services.campaign_start_draft(campaign=campaign)
     except UserError as exc:
@@ -254,7 +255,7 @@ def campaign_cancel(request, campaign_id):
 @require_GET
 @workspace_view("campaigns:export")
 def campaign_export(request, campaign_id):
-    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    campaign = get_for_workspace_or_404(request, selectors.broadcasts(), pk=campaign_id)
     status = request.GET.get("status") or None
     return recipients_csv_response(campaign, status if status in Recipient.Status.values else None)
 
@@ -263,7 +264,7 @@ def campaign_export(request, campaign_id):
 @workspace_view("campaigns:view")
 def campaign_report(request, campaign_id):
     """The campaign's summary on one page that prints as it reads (print stylesheet, a Print button)."""
-    campaign = get_for_workspace_or_404(request, Campaign, pk=campaign_id)
+    campaign = get_for_workspace_or_404(request, selectors.broadcasts(), pk=campaign_id)
     return render(request, "campaigns/report.html", {
         "campaign": campaign, "summary": report.summary(campaign), "now": timezone.now(),
         "can_export": can(request.membership, "campaigns:export")})
@@ -272,10 +273,10 @@ def campaign_report(request, campaign_id):
 @require_GET
 @workspace_view("campaigns:export")
 def campaign_report_csv(request, campaign_id):
-    return report_files.csv_response(get_for_workspace_or_404(request, Campaign, pk=campaign_id))
+    return report_files.csv_response(get_for_workspace_or_404(request, selectors.broadcasts(), pk=campaign_id))
 
 
 @require_GET
 @workspace_view("campaigns:export")
 def campaign_report_xlsx(request, campaign_id):
-    return report_files.xlsx_response(get_for_workspace_or_404(request, Campaign, pk=campaign_id))
+    return report_files.xlsx_response(get_for_workspace_or_404(request, selectors.broadcasts(), pk=campaign_id))

@@ -93,7 +93,7 @@ class CampaignObjectView(WorkspaceAPIView):
     permission_write = "campaigns:send"
 
     def campaign(self, campaign_id):
-        return get_for_workspace_or_404(self.request, Campaign, pk=campaign_id)
+        return get_for_workspace_or_404(self.request, selectors.broadcasts(), pk=campaign_id)
 
 
 class CampaignStatsView(CampaignObjectView):
