@@ -93,6 +93,15 @@ CODES = {
     "spintax_error": "The message's spintax is malformed (unbalanced braces or too deep).",
     "no_devices": "Choose at least one connected number to send from.",
     "empty_audience": "No contact matches the chosen audience (tags, opt-outs and own numbers excluded).",
+    # The Send API (POST /api/messages)
+    "idempotency_key_reused": "This Idempotency-Key was used for a different request; use a new key for a new "
+                              "message (the same request with the same key answers the first message again).",
+    "contact_opted_out": "The number opted out of the workspace's messages; only a transactional key may still "
+                         "write to it.",
+    "transactional_not_allowed": "The API key is not transactional, so it cannot ask for `transactional`.",
+    "media_invalid": "The attachment is not an accepted image or document, or is too large.",
+    "media_fetch_failed": "The file at `media_url` could not be fetched (no answer, not 200, too large, too "
+                          "many redirects, or not an image or document).",
     # Inbox and auto-replies
     "bad_regex": "The regular expression does not compile or is too slow.",
     "too_many_rules": "The workspace has the most auto-reply rules allowed.",

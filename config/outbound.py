@@ -51,12 +51,14 @@ def _resolve(host, port):
     return [info[4][0] for info in infos]
 
 
-def check_url(url, *, field="base_url"):
-    """Raise OutboundRefused unless `url` is one the server may call for a tenant."""
+def check_url(url, *, field="base_url", schemes=None):
+    """Raise OutboundRefused unless `url` is one the server may call for a tenant. `schemes`: those a caller
+    accepts beyond the default (a file to download may come over http; what we post to may not)."""
     parts = urlsplit(url or "")
-    allowed_schemes = ("https", "http") if settings.OUTBOUND_ALLOW_HTTP else ("https",)
+    allowed_schemes = schemes or (("https", "http") if settings.OUTBOUND_ALLOW_HTTP else ("https",))
     if parts.scheme not in allowed_schemes or not parts.hostname:
-        raise OutboundRefused(_("Use an https:// address."), fields={field: "scheme"})
+        raise OutboundRefused(_("Use an https:// address.") if "http" not in allowed_schemes
+                              else _("Use an http:// or https:// address."), fields={field: "scheme"})
     port = parts.port or (443 if parts.scheme == "https" else 80)
     refused = [a for a in _resolve(parts.hostname, port) if not address_allowed(a)]
     if refused:

@@ -53,6 +53,9 @@ VIEW_SCOPES = {
     "inbox.api.views.ChatAssignView": "inbox",
     # A reply goes out on WhatsApp like any message: reading chats alone does not allow it.
     "inbox.api.views.ChatSendView": "send",
+    "campaigns.api.messages.MessageSendView": "send",
+    "campaigns.api.messages.MessageBulkView": "send",
+    "campaigns.api.messages.MessageDetailView": "send",
     "integrations.api.webhooks.WebhookEndpointListView": "webhooks",
     "integrations.api.webhooks.WebhookEndpointDetailView": "webhooks",
     "integrations.api.webhooks.WebhookEndpointTestView": "webhooks",

@@ -1,9 +1,13 @@
-"""Campaigns API routes, mounted under /api/ (the brief's /campaign/start and /campaign/stats/<id>)."""
+"""Campaigns API routes, mounted under /api/ (the brief's /campaign/start and /campaign/stats/<id>), and the Send
+API's /api/messages."""
 from django.urls import path
 
-from . import views
+from . import messages, views
 
 urlpatterns = [
+    path("messages", messages.MessageSendView.as_view(), name="message-send"),
+    path("messages/bulk", messages.MessageBulkView.as_view(), name="message-bulk"),
+    path("messages/<uuid:message_id>", messages.MessageDetailView.as_view(), name="message-detail"),
     path("campaign/start", views.CampaignStartView.as_view(), name="campaign-start"),
     path("campaign/preview", views.CampaignPreviewView.as_view(), name="campaign-preview"),
     path("campaign/audience", views.AudienceCountView.as_view(), name="campaign-audience"),
