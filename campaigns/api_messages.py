@@ -260,6 +260,10 @@ def api_message_send(*, workspace, to, text="", device=None, send_at=None, media
                               code="no_devices", status_code=409)
     variables = contact_variables(contact) if contact is not None else {"phone": phone}
     campaign = batch.campaign(bool(transactional))
+    if campaign.paused_by_billing:
+        # Queued now, it would wait unseen until a payment: say so instead, as a broadcast's Resume does.
+        raise ApiMessageError(_("Your plan lapsed, so nothing is sent. Renew under Billing and send again."),
+                              code="paused_by_billing", status_code=402)
     try:
         with transaction.atomic():
             batch.join(campaign, chosen)

@@ -18,6 +18,10 @@ class ApiKeyForm(forms.Form):
                                  widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text=_("Optional: the key stops working at the end of this day. "
                                              "Empty: until you revoke it."))
+    transactional = forms.BooleanField(
+        label=_("Transactional (orders, codes)"), required=False,
+        help_text=_("Its messages skip quiet hours and the per-contact limit and still reach numbers that opted "
+                    "out. Only for messages a customer expects, never for promotions."))
 
     def __init__(self, *args, workspace, **kwargs):
         self.workspace = workspace

@@ -19,6 +19,9 @@ class ApiKey(WorkspaceOwned):
     prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
     secret_hash = models.CharField(max_length=64, editable=False)
     scopes = models.JSONField(_("scopes"), default=list)
+    # Orders and codes: its messages skip quiet hours and the per-contact limit and may reach opted-out numbers
+    # (campaigns/api_messages.py). Off unless the owner says so, and shown beside the key.
+    transactional = models.BooleanField(_("transactional"), default=False)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

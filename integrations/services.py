@@ -23,8 +23,9 @@ class ApiKeyInvalid(UserError):
     code = "api_key_input_invalid"
 
 
-def apikey_create(*, workspace, actor, name, scopes, expires_at=None):
-    """A new key for `workspace`: (the ApiKey, the full key to show once)."""
+def apikey_create(*, workspace, actor, name, scopes, expires_at=None, transactional=False):
+    """A new key for `workspace`: (the ApiKey, the full key to show once). A `transactional` key's messages are
+    orders and codes (no quiet hours, no per-contact limit, opted-out numbers reached)."""
     scopes = sorted(set(scopes or []))
     unknown = [s for s in scopes if s not in keys.SCOPES]
     if not scopes or unknown:
@@ -35,14 +36,14 @@ def apikey_create(*, workspace, actor, name, scopes, expires_at=None):
     secret = keys.new_secret()
     for _attempt in range(5):
         key = ApiKey(workspace=workspace, created_by=actor, name=name.strip(), scopes=scopes, expires_at=expires_at,
-                     prefix=keys.new_prefix(), secret_hash=keys.secret_hash(secret))
+                     transactional=bool(transactional), prefix=keys.new_prefix(), secret_hash=keys.secret_hash(secret))
         key.full_clean(exclude=["prefix", "secret_hash"])
         try:
             # The unique prefix decides: a clash (1 in 62^8) tries another rather than checking first.
             with transaction.atomic():
                 key.save()
                 audit_record(action="apikey.created", workspace=workspace, actor=actor,
-                             target=f"{key.prefix} {key.name}", scopes=scopes)
+                             target=f"{key.prefix} {key.name}", scopes=scopes, transactional=key.transactional)
         except IntegrityError:
             continue
         return key, f"{key.prefix}_{secret}"

@@ -23,7 +23,8 @@ def keys_page(request):
         try:
             key, full = services.apikey_create(workspace=request.workspace, actor=request.user,
                                                name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"],
-                                               expires_at=form.expires_at())
+                                               expires_at=form.expires_at(),
+                                               transactional=form.cleaned_data["transactional"])
         except UserError as exc:
             apply_user_error(form, exc)
         else:

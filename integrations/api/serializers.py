@@ -13,8 +13,8 @@ class ApiKeySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiKey
-        fields = ["id", "name", "prefix", "scopes", "status", "expires_at", "revoked_at", "last_used_at",
-                  "last_used_ip", "created_at"]
+        fields = ["id", "name", "prefix", "scopes", "transactional", "status", "expires_at", "revoked_at",
+                  "last_used_at", "last_used_ip", "created_at"]
         read_only_fields = fields
 
 
@@ -24,6 +24,10 @@ class ApiKeyCreateSerializer(serializers.Serializer):
                                    help_text="What the key may do: " + ", ".join(SCOPES))
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None,
                                            help_text="When the key stops working; none: until revoked.")
+    transactional = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Orders and codes: its messages (POST /api/messages) skip quiet hours and the per-contact limit "
+                  "and reach opted-out numbers.")
 
 
 class ApiKeyCreatedSerializer(ApiKeySerializer):
