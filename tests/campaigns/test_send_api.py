@@ -124,11 +124,13 @@ def test_a_lost_insert_race_answers_the_winners_message(workspace, device, monke
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_retries_make_one_message(workspace, device):
+def test_concurrent_retries_make_one_message(workspace, device, monkeypatch):
     """Threads with their own connections post the same key at once (on SQLite they queue for the write lock;
-    on MariaDB the unique index decides): one message, every answer names it."""
+    on MariaDB the unique index decides): one message, every answer names it, its number woken once."""
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(("file:memorydb", ":memory:")):
         pytest.skip("threads cannot share SQLite's in-memory test database")
+    woken = []
+    monkeypatch.setattr(api_messages.engine, "start_chain", woken.append)  # no engine here: the rows are the test
     answers, errors = [], []
 
     def send():
@@ -147,7 +149,7 @@ def test_concurrent_retries_make_one_message(workspace, device):
     for t in threads:
         t.join()
     assert not errors and len(set(answers)) == 1 and len(answers) == 4
-    assert ApiMessage.objects.count() == 1 and Recipient.objects.count() == 1
+    assert ApiMessage.objects.count() == 1 and Recipient.objects.count() == 1 and woken == [device.pk]
 
 
 # ---------------------------------------------------------------- validation
@@ -313,3 +315,39 @@ def test_bulk_takes_at_most_1000(owner_api, device):
     items = [{"to": "081200000001", "text": "a"}] * 1001
     response = owner_api.post("/api/messages/bulk", {"messages": items}, format="json")
     assert response.status_code == 400 and "messages" in response.json()["fields"]
+
+
+def test_a_transactional_key_sends_transactional_messages_by_default(workspace, owner, device):
+    Contact.objects.create(workspace=workspace, phone="6281234567890", name="Budi", opted_out=True)
+    otp = apikey_create(workspace=workspace, actor=owner, name="OTP", scopes=["send"], transactional=True)[1]
+    response = post(key_client(otp), {"to": "081234567890", "text": "Kode 1234"})
+    assert response.status_code == 202 and response.json()["transactional"] is True
+    promo = post(key_client(otp), {"to": "081299990000", "text": "Promo", "transactional": False})
+    assert promo.json()["transactional"] is False
+    assert Recipient.objects.get(message_key=promo.json()["id"]).campaign.kind == Campaign.Kind.API
+
+
+def test_the_keys_page_makes_a_transactional_key_and_shows_it(owner_client):
+    from integrations.models import ApiKey
+
+    owner_client.post("/settings/api-keys/", {"name": "OTP", "scopes": ["send"], "transactional": "on"})
+    owner_client.post("/settings/api-keys/", {"name": "Promo", "scopes": ["send"]})
+    assert dict(ApiKey.objects.values_list("name", "transactional")) == {"OTP": True, "Promo": False}
+    page = owner_client.get("/settings/api-keys/").content.decode()
+    assert page.count('data-testid="transactional"') == 1
+
+
+def test_the_developers_page_shows_the_send_api(owner_client, settings):
+    body = owner_client.get("/settings/webhooks/developers/").content.decode()
+    assert f"curl -X POST {settings.SITE_URL}/api/messages" in body and "Idempotency-Key: order-1042" in body
+    assert 'data-testid="send-api"' in body
+
+
+def test_a_lapsed_plan_refuses_instead_of_queueing(owner_api, workspace, device):
+    from campaigns.services import campaigns_pause_for_billing
+
+    post(owner_api, {"to": "081234567890", "text": "x"})
+    campaigns_pause_for_billing(workspace=workspace, plan=None)
+    response = post(owner_api, {"to": "081234567890", "text": "y"})
+    assert response.status_code == 402 and response.json()["error"] == "paused_by_billing"
+    assert Recipient.objects.count() == 1
