@@ -96,8 +96,6 @@ CODES = {
     # The Send API (POST /api/messages)
     "idempotency_key_reused": "This Idempotency-Key was used for a different request; use a new key for a new "
                               "message (the same request with the same key answers the first message again).",
-    "contact_opted_out": "The number opted out of the workspace's messages; only a transactional key may still "
-                         "write to it.",
     "transactional_not_allowed": "The API key is not transactional, so it cannot ask for `transactional`.",
     "media_invalid": "The attachment is not an accepted image or document, or is too large.",
     "media_fetch_failed": "The file at `media_url` could not be fetched (no answer, not 200, too large, too "
@@ -117,7 +115,8 @@ CODES = {
     "flow_no_chat": "The contact has no chat yet; a flow can start once they wrote to one of your numbers.",
     "flow_bot_off": "The bot is off in this chat (a person took it over); turn it on before starting a flow.",
     "invalid_business_hours": "Opening times, a holiday or an agent's capacity cannot be read; the field says why.",
-    "contact_opted_out": "The contact opted out: Sebar does not start a chat with them.",
+    "contact_opted_out": "The contact opted out: Sebar does not start a chat with them (the Send API: only a "
+                         "transactional key may still write to them).",
     "number_braked": "The number is braked (WhatsApp warned it or it is capped): it may not open new chats now.",
     # Link rotator
     "rotator_invalid": "The link is not valid; the message says why.",
