@@ -142,6 +142,20 @@ def test_a_chain_task_runs_its_due_steps_inline_then_yields_the_worker(workspace
     assert set(Recipient.objects.filter(campaign=campaign).values_list("status", flat=True)) == {"SENT"}
 
 
+def _zero_delay_run(workspace, owner, make_device, make_contacts, monkeypatch, capture, contacts):
+    """A launched zero-delay campaign on one device whose chain runs only when the test calls its task, with a
+    time budget that never runs out (slow CI boxes): (device, campaign, chain)."""
+    device = make_device(workspace)
+    make_contacts(workspace, contacts)
+    monkeypatch.setattr(engine, "_queue_step", lambda *args: None)
+    with capture(execute=True):
+        campaign = services.campaign_create(workspace=workspace, actor=owner, name="Now", message="Hi", tags=["VIP"],
+                                            delay_min=0, delay_max=0, typing_simulation=False)
+        services.campaign_launch(campaign_id=campaign.pk)
+    monkeypatch.setattr(engine, "INLINE_SECONDS", 600.0)
+    return device, campaign, DevicePace.objects.get(device=device).chain
+
+
 def test_steps_run_inline_reuse_the_first_steps_reads(workspace, owner, make_device, make_contacts, waha, monkeypatch,
                                                       django_capture_on_commit_callbacks):
     """The steps of one inline run read the device (with its server, health, brake and cap settings) and the plan
@@ -151,15 +165,8 @@ def test_steps_run_inline_reuse_the_first_steps_reads(workspace, owner, make_dev
 
     from campaigns import tasks
 
-    device = make_device(workspace)
-    make_contacts(workspace, 40)
-    monkeypatch.setattr(engine, "_queue_step", lambda *args: None)
-    with django_capture_on_commit_callbacks(execute=True):
-        campaign = services.campaign_create(workspace=workspace, actor=owner, name="Now", message="Hi", tags=["VIP"],
-                                            delay_min=0, delay_max=0, typing_simulation=False)
-        services.campaign_launch(campaign_id=campaign.pk)
-    chain = DevicePace.objects.get(device=device).chain
-    monkeypatch.setattr(engine, "INLINE_SECONDS", 600.0)
+    device, campaign, chain = _zero_delay_run(workspace, owner, make_device, make_contacts, monkeypatch,
+                                              django_capture_on_commit_callbacks, 40)
     with CaptureQueriesContext(connection) as ctx:
         tasks.device_send_task(device.pk, chain)
     sent = len(waha.sent())
@@ -184,15 +191,8 @@ def test_a_pause_during_an_inline_run_stops_it_at_the_next_claim(workspace, owne
     campaign only: the owner's pause holds at once, not after the run."""
     from campaigns import tasks
 
-    device = make_device(workspace)
-    make_contacts(workspace, 30)
-    monkeypatch.setattr(engine, "_queue_step", lambda *args: None)
-    with django_capture_on_commit_callbacks(execute=True):
-        campaign = services.campaign_create(workspace=workspace, actor=owner, name="Now", message="Hi", tags=["VIP"],
-                                            delay_min=0, delay_max=0, typing_simulation=False)
-        services.campaign_launch(campaign_id=campaign.pk)
-    chain = DevicePace.objects.get(device=device).chain
-    monkeypatch.setattr(engine, "INLINE_SECONDS", 600.0)
+    device, campaign, chain = _zero_delay_run(workspace, owner, make_device, make_contacts, monkeypatch,
+                                              django_capture_on_commit_callbacks, 30)
     send = engine._send
 
     def pause_after_the_third(*args, **kwargs):
