@@ -9,4 +9,5 @@ urlpatterns = [
     path("subscriptions/choose", views.ChooseView.as_view(), name="subscriptions-choose"),
     path("subscriptions/current", views.CurrentPlanView.as_view(), name="subscriptions-current"),
     path("subscriptions/<str:reference>", views.SubscriptionDetailView.as_view(), name="subscription-detail"),
+    path("subscriptions/<str:reference>/pay", views.PayOnlineView.as_view(), name="subscription-pay"),
 ]

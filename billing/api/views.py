@@ -1,4 +1,5 @@
 """Billing API: public plans, choosing a plan, the ledger (history and one invoice), and current usage."""
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
@@ -6,7 +7,7 @@ from rest_framework.response import Response
 
 from accounts.tenancy_api import WorkspaceAPIMixin, WorkspaceAPIView
 
-from .. import limits, selectors, services
+from .. import checkout, limits, selectors, services
 from ..models import Subscription
 from .serializers import ChooseSerializer, PackageSerializer, SubscriptionSerializer
 
@@ -58,6 +59,24 @@ class ChooseView(WorkspaceAPIView):
                                             **data.validated_data)
         code = status.HTTP_201_CREATED if line.payment_status == Subscription.Status.PENDING else status.HTTP_200_OK
         return Response(SubscriptionSerializer(line).data, status=code)
+
+
+class PayOnlineView(WorkspaceAPIView):
+    """Open (or reuse) the gateway's checkout for an unpaid invoice: send the customer to `redirect_url`. The plan
+    turns active when the gateway's signed notification arrives, not when the customer comes back."""
+
+    permission_read = "billing:manage"
+    permission_write = "billing:manage"
+
+    @extend_schema(request=None, responses={201: dict})
+    def post(self, request, reference):
+        line = selectors.subscription_history(request.workspace).filter(reference=reference).first()
+        if line is None:
+            raise Http404("No such invoice")
+        attempt = checkout.payment_start(workspace=request.workspace, actor=request.user, reference=line.reference)
+        return Response({"order_id": attempt.order_id, "gateway": attempt.gateway, "amount": attempt.amount,
+                         "redirect_url": request.build_absolute_uri(attempt.redirect_url)},
+                        status=status.HTTP_201_CREATED)
 
 
 class CurrentPlanView(WorkspaceAPIView):

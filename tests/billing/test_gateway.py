@@ -195,3 +195,18 @@ def test_another_workspace_cannot_pay_or_see_the_invoice(outsider_client, agent_
         assert pay.status_code == code
     invoice.refresh_from_db()
     assert invoice.payment_status == "PENDING" and PaymentAttempt.objects.count() == 1
+
+
+def test_the_api_opens_a_checkout(owner_api, invoice, settings, outsider, agent):
+    from tests.conftest import api_client_for
+
+    settings.BILLING_GATEWAY = "fake"
+    response = owner_api.post(f"/api/subscriptions/{invoice.reference}/pay")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["amount"] == 597_000 and body["redirect_url"].endswith(f"/billing/gateway/fake/{body['order_id']}/")
+    assert api_client_for(outsider).post(f"/api/subscriptions/{invoice.reference}/pay").status_code == 404
+    assert api_client_for(agent).post(f"/api/subscriptions/{invoice.reference}/pay").status_code == 403
+    settings.BILLING_GATEWAY = "off"
+    refused = owner_api.post(f"/api/subscriptions/{invoice.reference}/pay")
+    assert refused.status_code == 400 and refused.json()["error"] == "payment_gateway_off"
