@@ -54,8 +54,9 @@ def choose(request):
     if line.payment_status == Subscription.Status.PAID:
         messages.success(request, _("You are now on the %(plan)s plan.") % {"plan": line.package.name})
         return redirect("billing:index")
-    messages.info(request, _("Invoice %(ref)s is ready. Transfer the amount below to activate %(plan)s.") % {
-        "ref": line.reference, "plan": line.package.name})
+    text = (_("Invoice %(ref)s is ready. Pay online or transfer the amount below to activate %(plan)s.")
+            if active_gateway() else _("Invoice %(ref)s is ready. Transfer the amount below to activate %(plan)s."))
+    messages.info(request, text % {"ref": line.reference, "plan": line.package.name})
     return redirect("billing:invoice", reference=line.reference)
 
 
