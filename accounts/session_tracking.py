@@ -21,6 +21,7 @@ from django.utils import timezone
 from .client_address import client_ip
 from .hooks import sensitive_action
 from .models import ApiSession, WebSession
+from .user_agents import describe
 
 SESSION_ID_KEY = "sebar_sid"
 SESSION_KEY_SEEN = "sebar_sk"  # the store key last written on the row: a change (password change) is followed at once
@@ -189,6 +190,8 @@ def sessions_of(user, *, current_sid=None):
     web.sort(key=lambda row: not row.is_current)
     api = list(ApiSession.objects.filter(user=user, token_version=user.token_version,
                                          expires_at__gt=timezone.now()).order_by("-last_seen_at"))
+    for row in web + api:
+        row.device = describe(row.user_agent)
     return web, api
 
 

@@ -63,11 +63,14 @@ def login_code(request):
 def two_factor_page(request):
     """Account → Two-factor sign-in: whether it is on, and the forms to turn it off or make new recovery codes."""
     device = two_factor.device_for(request.user)
+    disable_form, regenerate_form = TwoFactorCodeForm(auto_id="disable_%s"), TwoFactorCodeForm(
+        recovery=False, auto_id="regen_%s")
+    for form in (disable_form, regenerate_form):  # two forms on one page: neither takes the focus
+        form.fields["code"].widget.attrs.pop("autofocus", None)
     return render(request, "accounts/two_factor.html", {
         "device": device, "required": two_factor.required_for(request.user),
         "codes_left": two_factor.recovery_codes_left(request.user) if device else 0,
-        "disable_form": TwoFactorCodeForm(auto_id="disable_%s"),
-        "regenerate_form": TwoFactorCodeForm(recovery=False, auto_id="regen_%s")})
+        "disable_form": disable_form, "regenerate_form": regenerate_form})
 
 
 @workspace_view("dashboard:view")

@@ -48,6 +48,7 @@ def test_the_page_lists_browsers_and_api_logins(owner):
     page = laptop.get("/account/sessions/").content.decode()
     assert page.count('data-testid="web-session"') == 2 and page.count('data-testid="api-session"') == 1
     assert "Pixel 8" in page and "198.51.100.2" in page and "sebar-sync/2.1" in page and "192.0.2.44" in page
+    assert "Chrome 131 on Android, Pixel 8" in page and "Firefox 133 on Linux" in page  # in words, not the header
     assert page.count('data-testid="this-session"') == 1
     # This browser is first, marked, and has no "Log out" of its own (that is the menu's).
     first_row = page.split('data-testid="web-session"')[1]
