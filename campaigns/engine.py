@@ -48,7 +48,6 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from billing.limits import daily_limit_params, limit_for
 from config import queue
@@ -608,8 +607,7 @@ def _send_failed(recipient, device, chain, exc):
         return "unknown"
     if isinstance(exc, WahaSessionMissing):
         recipient_release(recipient, why=reason("will_retry", detail=message))
-        device_status_apply(device=device, status="STOPPED", error=_(
-            "WAHA no longer has this number's session. Press Reconnect and scan the QR again."))
+        device_status_apply(device=device, status="STOPPED", error_code="session_missing")
         return "session_missing"
     if exc.is_transient or isinstance(exc, WahaSessionNotReady):
         if recipient.attempts >= MAX_ATTEMPTS:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import WorkspaceOwned
 
+from .error_texts import error_text
 from .health_reasons import changes_text, health_text, reasons_text
 
 
@@ -62,7 +63,9 @@ class Device(WorkspaceOwned):
     # WAHA's own finer status: STOPPED, STARTING, SCAN_QR_CODE, WORKING, FAILED, PASSKEY_...
     waha_status = models.CharField(_("WAHA status"), max_length=40, default="STOPPED")
     is_active_for_broadcast = models.BooleanField(_("use for broadcasts"), default=True)
+    # What went wrong: one of devices/error_texts.py's codes (words made on reading), or WAHA's own words.
     last_error = models.TextField(_("last error"), blank=True)
+    last_error_code = models.CharField(max_length=40, blank=True)
     # When WAHA says the current status began (its own timestamp): an older session.status event,
     # delivered late or retried, must not overwrite a newer one.
     status_changed_at = models.DateTimeField(null=True, blank=True)
@@ -79,6 +82,11 @@ class Device(WorkspaceOwned):
             models.UniqueConstraint(fields=["workspace", "session_name"],
                                     name="devices_device_unique_session_per_workspace"),
         ]
+
+    @property
+    def error_text(self):
+        """The device's last error in the active language (devices/error_texts.py)."""
+        return error_text(self.last_error_code, self.last_error)
 
     def __str__(self):
         return self.label or self.phone_number or self.session_name

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 CORE_SESSION = "default"
 SESSION_NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,54}$")  # WAHA's rule for session names
-SESSION_GONE = "Session no longer exists in WAHA"
+SESSION_GONE = "session_gone"  # devices/error_texts.py
 CONNECTED_STATUSES = {"WORKING"}
 STOPPED_STATUSES = {"FAILED", "STOPPED"}
 
@@ -208,7 +208,7 @@ def device_disconnect(*, device) -> Device:
         client_for(device).session_logout(device.session_name)
     except waha.WahaError as exc:
         raise errors.from_waha(exc, _("disconnecting the number")) from exc
-    Device.objects.filter(pk=device.pk).update(status=Device.Status.DISCONNECTED, last_error="")
+    Device.objects.filter(pk=device.pk).update(status=Device.Status.DISCONNECTED, last_error="", last_error_code="")
     device.refresh_from_db()
     return device
 
@@ -237,7 +237,7 @@ def device_reconnect(*, device) -> Device:
     except waha.WahaError as exc:
         raise errors.from_waha(exc, _("starting the WhatsApp session")) from exc
     # WAHA's STARTING webhook follows; until then the page must not keep showing the old FAILED.
-    Device.objects.filter(pk=device.pk).update(waha_status="STARTING", last_error="")
+    Device.objects.filter(pk=device.pk).update(waha_status="STARTING", last_error="", last_error_code="")
     device.refresh_from_db()
     return device
 
@@ -293,7 +293,7 @@ def _is_stale(current, status, at, history) -> bool:
     return status != current.waha_status and current.waha_status not in (history or [])[:-1]
 
 
-def device_status_apply(*, device, status, at=None, me=None, error="", history=None) -> bool:
+def device_status_apply(*, device, status, at=None, me=None, error="", error_code="", history=None) -> bool:
     """Apply a WAHA session status. ``at`` is when WAHA says it began and ``history`` the event's
     recent statuses (oldest first); an older status than the one applied is ignored. Returns True
     when applied."""
@@ -319,7 +319,7 @@ def device_status_apply(*, device, status, at=None, me=None, error="", history=N
         current.status_changed_at = at or timezone.now()
         if status in CONNECTED_STATUSES:
             current.status = Device.Status.CONNECTED
-            current.last_error = ""
+            current.last_error, current.last_error_code = "", ""
             if phone:
                 if current.phone_number and phone != current.phone_number:
                     # Re-linked with another phone: campaigns and links now send from a new number, and the
@@ -328,15 +328,14 @@ def device_status_apply(*, device, status, at=None, me=None, error="", history=N
                 current.phone_number = phone
         else:
             current.status = Device.Status.DISCONNECTED
-            if status == "FAILED":
-                current.last_error = error or _(
-                    "WhatsApp logged this number out or lost the link. Reconnect and scan the QR again.")
-            elif status == "STOPPED":
-                current.last_error = error or _("The WhatsApp session stopped. Press Reconnect to start it again.")
+            # WAHA's own words when it gave some; otherwise (or for a cause of ours) a code, worded on reading.
+            if status in ("FAILED", "STOPPED"):
+                current.last_error = error
+                current.last_error_code = error_code or ("" if error else f"session_{status.lower()}")
             elif status == "STARTING":
-                current.last_error = ""
-        current.save(update_fields=["waha_status", "status_changed_at", "status", "last_error", "phone_number",
-                                    "previous_phone_number"])
+                current.last_error, current.last_error_code = "", ""
+        current.save(update_fields=["waha_status", "status_changed_at", "status", "last_error", "last_error_code",
+                                    "phone_number", "previous_phone_number"])
     device.refresh_from_db()
     health.status_change_record(device=device, status=status, previous=previous)
     if status != previous:
@@ -378,8 +377,8 @@ def server_reconcile(*, server) -> int:
     for device in devices:
         info = sessions.get(device.session_name)
         if info is None:
-            if device.last_error != SESSION_GONE or device.is_connected:
-                device_status_apply(device=device, status="STOPPED", error=SESSION_GONE)
+            if device.last_error_code != SESSION_GONE or device.is_connected:
+                device_status_apply(device=device, status="STOPPED", error_code=SESSION_GONE)
                 changed += 1
         elif (info.get("status") or "") != device.waha_status:
             device_status_apply(device=device, status=info.get("status"), me=info.get("me"))

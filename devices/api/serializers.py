@@ -19,10 +19,16 @@ class DeviceSerializer(serializers.ModelSerializer):
     timelock_until = serializers.SerializerMethodField(
         help_text=_("No new chats before this time (WhatsApp's reach-out timelock), or null when none is known."))
 
+    last_error = serializers.CharField(source="error_text", read_only=True,
+                                       help_text=_("What went wrong with the number, in the request's language."))
+    last_error_code = serializers.CharField(read_only=True, help_text=_(
+        "A stable code for it (session_failed, session_stopped, session_gone, session_missing), or empty when "
+        "the words are the gateway's own."))
+
     class Meta:
         model = Device
         fields = ["session", "label", "phone_number", "status", "waha_status", "is_active_for_broadcast",
-                  "last_error", "status_changed_at", "created_at", "health_score", "health_reasons",
+                  "last_error", "last_error_code", "status_changed_at", "created_at", "health_score", "health_reasons",
                   "capping_status", "timelock_until"]
         read_only_fields = ["phone_number", "status", "waha_status", "last_error", "status_changed_at",
                             "created_at"]

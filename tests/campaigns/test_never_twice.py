@@ -97,7 +97,7 @@ def test_a_lost_session_puts_the_row_back_and_disconnects_the_device(
     campaign = start(driver, workspace, owner, delay=(0, 0))
     driver.run(until=timezone.now() + timedelta(seconds=60))
     lost.refresh_from_db()
-    assert not lost.is_connected and "Reconnect" in lost.last_error
+    assert not lost.is_connected and lost.last_error_code == "session_missing" and "Reconnect" in lost.error_text
     rows = Recipient.objects.filter(campaign=campaign)
     assert set(rows.values_list("status", flat=True)) == {Recipient.Status.PENDING}
     assert not rows.filter(error_code="not_on_whatsapp").exists()

@@ -1,6 +1,7 @@
 """Devices pages: list with live rows, Add device → QR, pairing code, sandbox helpers, switch, delete."""
 import pytest
 
+from devices import services
 from devices.models import Device
 from tests.devices.device_fixtures import FAKE_URL, emulator_fixture, fake_waha_fixture, make_device
 
@@ -202,3 +203,21 @@ def test_a_sandbox_number_is_in_demo_groups_once_however_often_it_links(owner_cl
     assert emulator.wait_for_status(device.session_name, "SCAN_QR_CODE", timeout=10)
     owner_client.post(f"/devices/{device.session_name}/sandbox-scan")
     assert len(client.groups(device.session_name)) == 2
+
+
+def test_an_error_a_worker_stored_is_worded_in_the_readers_language(owner_client, owner_api, workspace, fake_waha):
+    """The worker that saw the session stop has no reader: it stores a code, and each page or API answer words it
+    in its own reader's language (issue 21: engine error texts stored in the worker's language)."""
+    device = make_device(workspace, fake_waha[0], session="ws1-stop", waha_status="WORKING", status="connected")
+    from django.utils import translation
+
+    with translation.override("id"):  # the worker's language must not matter
+        services.device_status_apply(device=device, status="STOPPED")
+    device.refresh_from_db()
+    assert device.last_error_code == "session_stopped" and device.last_error == ""
+    english = owner_client.get("/devices/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The WhatsApp session stopped. Press Reconnect to start it again." in english
+    answer = owner_api.get("/api/devices", HTTP_ACCEPT_LANGUAGE="id").json()
+    row = next(d for d in answer["results"] if d["session"] == "ws1-stop")
+    assert row["last_error_code"] == "session_stopped"
+    assert row["last_error"] == "Sesi WhatsApp berhenti. Tekan Hubungkan ulang untuk memulainya lagi."

@@ -90,7 +90,8 @@ def test_reconcile_marks_a_vanished_session_and_fixes_a_changed_status(workspace
     assert services.server_reconcile(server=server) == 2
     assert mock.calls[0].request.params == {"all": "true"}
     gone.refresh_from_db()
-    assert gone.status == Device.Status.DISCONNECTED and gone.last_error == "Session no longer exists in WAHA"
+    assert gone.status == Device.Status.DISCONNECTED and gone.last_error_code == "session_gone"
+    assert "Reconnect" in gone.error_text
     changed.refresh_from_db()
     assert changed.status == Device.Status.CONNECTED and changed.phone_number == "6285550001111"
     same.refresh_from_db()

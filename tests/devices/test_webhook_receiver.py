@@ -100,7 +100,7 @@ def test_out_of_order_status_does_not_overwrite_newer(deliver, workspace, fake_w
     deliver(failed, device.webhook_secret)
     device.refresh_from_db()
     assert device.status == Device.Status.DISCONNECTED and device.waha_status == "FAILED"
-    assert "Reconnect" in device.last_error
+    assert device.last_error_code == "session_failed" and "Reconnect" in device.error_text
 
 
 def test_same_millisecond_statuses_are_ordered_by_their_history(deliver, workspace, fake_waha):
