@@ -43,9 +43,10 @@ WAITING_BATCH = 200
 
 
 def availability_for(membership):
-    row, _created = AgentAvailability.objects.get_or_create(membership=membership,
-                                                            defaults={"workspace_id": membership.workspace_id})
-    return row
+    """The member's row, or an unsaved one with the defaults (no limit, the workspace's hours): reading writes
+    nothing."""
+    return (AgentAvailability.objects.filter(membership=membership).first()
+            or AgentAvailability(workspace_id=membership.workspace_id, membership=membership))
 
 
 def agent_availability_set(*, membership, capacity, week):
@@ -53,7 +54,8 @@ def agent_availability_set(*, membership, capacity, week):
     if not isinstance(capacity, int) or not 0 <= capacity <= 1000:
         message = _("Capacity is a whole number of open chats from 0 (no limit) to 1000.")
         raise UserError(message, code="invalid_business_hours", fields={"capacity": message})
-    row = availability_for(membership)
+    row, _created = AgentAvailability.objects.get_or_create(membership=membership,
+                                                            defaults={"workspace_id": membership.workspace_id})
     row.capacity, row.week = capacity, (week_clean(week) if week is not None else None)
     row.full_clean()
     row.save()

@@ -87,6 +87,15 @@ def test_new_chat_refuses_an_opted_out_number(browser, live_server, width):
     Device.objects.create(workspace=workspace, session_name=f"jam-{width}", server=server, label="Toko",
                           phone_number="628111000001", status=Device.Status.CONNECTED)
     Contact.objects.create(workspace=workspace, phone="6281299990000", name="Tono", opted_out=True)
+    sari = Contact.objects.create(workspace=workspace, phone="6281377778888", name="Sari")
+
+    # A contact who never wrote: their page offers "Start a chat", which fills the number in.
+    page.goto(f"{live_server.url}/contacts/{sari.pk}/edit/")
+    assert _fits(page)
+    page.screenshot(path=str(ARTIFACTS / f"contact-start-chat-{width}.png"), full_page=True)
+    page.click("[data-testid=start-chat-contact]")
+    page.wait_for_url(f"{live_server.url}/inbox/new/*")
+    assert page.input_value("#id_phone") == "+6281377778888"
 
     page.goto(f"{live_server.url}/inbox/")
     assert _fits(page)
