@@ -66,6 +66,8 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "bench.campaigns_settings"
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
 os.environ["WAHA_URL"] = "http://127.0.0.1:1"  # never used: devices point at the emulator's server row
 
+from bench import common  # noqa: E402 - after the environment above is set
+
 API_KEY = "bench-key"
 ARRIVALS = []  # (time.time(), session, chat_id)
 ARRIVALS_LOCK = threading.Lock()
@@ -79,24 +81,7 @@ def log(msg):
 
 
 def fresh_database():
-    url = os.environ["DATABASE_URL"]
-    if "django.db" in sys.modules:
-        from django.db import connections
-
-        connections.close_all()
-    if url.startswith("sqlite"):
-        for suffix in ("", "-wal", "-shm"):
-            Path(DEFAULT_SQLITE + suffix).unlink(missing_ok=True)
-    else:
-        name = url.rsplit("/", 1)[1]
-        subprocess.run(["mysql", "-uroot", "-h127.0.0.1", "-e",
-                        f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name} CHARACTER SET utf8mb4"], check=True)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    common.fresh_database(DEFAULT_SQLITE)
 
 
 def redis_flush():

@@ -52,6 +52,8 @@ os.environ["SEBAR_REDIS_PREFIX"] = f"benchhooks{REDIS_DB}"
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.hooks_settings"
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
 
+from bench import common  # noqa: E402 - after the environment above is set
+
 
 def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
@@ -111,20 +113,7 @@ class Receiver:
 
 
 def fresh_database():
-    url = os.environ["DATABASE_URL"]
-    if url.startswith("sqlite"):
-        for suffix in ("", "-wal", "-shm"):
-            Path(DEFAULT_SQLITE + suffix).unlink(missing_ok=True)
-    else:
-        name = url.rsplit("/", 1)[1]
-        subprocess.run(["mysql", "-uroot", "-h127.0.0.1", "-e",
-                        f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name} CHARACTER SET utf8mb4"], check=True)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    common.fresh_database(DEFAULT_SQLITE)
     from config.redis import get_redis
 
     get_redis().flushdb()
