@@ -101,3 +101,45 @@ def test_a_bulk_add_counting_what_remains_holds_the_last_seat(workspace):
     assert outcome["remaining"] == 1
     assert "allows 1" in outcome["manual"]
     assert Contact.objects.filter(workspace=workspace).count() == 1
+
+
+def test_the_last_ai_answer_of_the_month_goes_to_one_of_two_concurrent_answers(workspace):
+    """Two inbound messages answered at once when one AI answer is left: one counts, the other hands off."""
+    from billing.models import AIAnswer, Package
+    from tests.billing.helpers import paid
+
+    starter = Package.objects.get(code="starter")
+    starter.features = {**starter.features, "ai_replies": 1}
+    starter.save()
+    paid(workspace, "starter")
+    counted, release, outcome = threading.Event(), threading.Event(), {}
+
+    def first():
+        try:
+            with transaction.atomic():  # the assistant's reservation, not yet committed
+                outcome["first"] = limits.ai_answer_reserve(workspace=workspace, message_id=101)
+                counted.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            outcome["second"] = limits.ai_answer_reserve(workspace=workspace, message_id=102)
+        except LimitReached as exc:
+            outcome["second"] = exc.message
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert counted.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(0.5)  # without the lock, the second would have counted 0 of 1 and taken it by now
+    assert two.is_alive()
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert outcome["first"] is True and "used up" in outcome["second"]
+    assert AIAnswer.objects.filter(workspace=workspace).count() == 1
