@@ -10,7 +10,8 @@ ids: ``next`` for the one way on, per option / rule for menus and conditions.
 - question: ``text``, ``validate`` text | number | phone | email | date | choice, ``choices`` (for choice),
   ``retry``, ``store`` variable | field, ``name``, ``next`` and the waiting fields
 - condition: ``rules`` [{``check`` answer | variable | field | tag | time | business_hours, ``name``, ``op``,
-  ``value``, ``next``}], ``else``
+  ``value``, ``next``}], ``else``; time takes ``start``, ``end`` (HH:MM) and ``days`` (0 = Monday), business_hours
+  the workspace's own (Inbox → Business hours)
 - action: ``action`` tag_add | tag_remove | handoff | assign | webhook | ai | end, ``tag``, ``user``, ``next``
 
 Waiting fields (menu, question): ``timeout_minutes``, ``timeout_next`` (none ends the run), ``reminder_minutes``
@@ -200,13 +201,13 @@ def _condition_problems(node):
         check = rule["check"]
         if check in ("variable", "field", "tag") and not str(rule.get("name", "")).strip():
             problems.append(_("Rule %(n)s of condition “%(id)s” needs the name to check.") % where)
-        if check in ("time", "business_hours"):
+        if check == "time":
             if not (TIME.match(str(rule.get("start", ""))) and TIME.match(str(rule.get("end", "")))):
                 problems.append(_("Rule %(n)s of condition “%(id)s” needs a start and an end like 09:00.") % where)
             days = rule.get("days", [0, 1, 2, 3, 4])
             if not isinstance(days, list) or not all(isinstance(d, int) and 0 <= d <= 6 for d in days):
                 problems.append(_("Rule %(n)s of condition “%(id)s” has days from 0 (Monday) to 6.") % where)
-        elif check != "tag" and rule.get("op", "equals") not in OPS:
+        elif check not in ("tag", "business_hours") and rule.get("op", "equals") not in OPS:
             problems.append(_("Rule %(n)s of condition “%(id)s” compares with one of: %(ops)s.")
                             % {**where, "ops": ", ".join(OPS)})
     if not node.get("else"):

@@ -22,6 +22,7 @@ from common.events import emit
 from config import queue
 from contacts.models import Contact, ContactTag
 from contacts.services import contact_update, contacts_tag, contacts_untag
+from inbox.hours import workspace_open
 from inbox.models import Message
 from inbox.replies import chat_variables, message_queue, render_reply
 from inbox.services import chat_assign, chat_handoff
@@ -294,7 +295,9 @@ def _number(value):
 
 def _rule_holds(step, rule):
     check, run, contact = rule["check"], step.run, step.chat.contact if step.chat.contact_id else None
-    if check in ("time", "business_hours"):
+    if check == "business_hours":
+        return workspace_open(step.chat.workspace)
+    if check == "time":
         local = timezone.localtime(timezone.now(), step.chat.workspace.zone)
         if local.weekday() not in rule.get("days", [0, 1, 2, 3, 4]):
             return False

@@ -78,7 +78,7 @@ def builder_labels():
                        "ai": _("let the AI answer"), "end": _("end the flow")},
             "check": {"answer": _("the last answer"), "variable": _("a flow variable"), "field": _("a contact field"),
                       "tag": _("the contact has a tag"), "time": _("the time"),
-                      "business_hours": _("business hours")},
+                      "business_hours": _("open now (the inbox's business hours)")},
             "op": {"equals": _("is"), "contains": _("contains"), "gt": _("is more than"), "lt": _("is less than"),
                    "exists": _("is filled in")},
         },

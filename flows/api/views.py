@@ -1,16 +1,16 @@
 """Flows API: list, create, change (name, draft graph), publish, archive, start in a chat."""
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.tenancy_api import WorkspaceViewSet
+from accounts.tenancy_api import WorkspaceAPIMixin, WorkspaceViewSet
 from config.errors import ERRORS
 
 from .. import services
 from ..graph import graph_problems
-from ..models import Flow
+from ..models import Flow, FlowRun
 from .serializers import FlowRunSerializer, FlowSerializer, FlowStartSerializer
 
 
@@ -66,3 +66,25 @@ class FlowViewSet(WorkspaceViewSet):
         run = services.flow_start(flow=flow, chat=data.get("chat"), contact=data.get("contact"),
                                   variables=data.get("variables"))
         return Response(FlowRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class FlowRunViewSet(WorkspaceAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Chats' places in flows: ?chat=<id> for a chat's (its active run first), ?status=active for those inside."""
+
+    queryset = FlowRun.objects.none()  # for the schema only
+    serializer_class = FlowRunSerializer
+    permission_read = "flows:view"
+
+    def get_queryset(self):
+        runs = FlowRun.objects.for_workspace(self.request.workspace).select_related("version")
+        params = self.request.query_params
+        if str(params.get("chat", "")).isdigit():
+            runs = runs.filter(chat_id=int(params["chat"]))
+        if params.get("status") in FlowRun.Status.values:
+            runs = runs.filter(status=params["status"])
+        return runs.order_by("-started_at", "-pk")
+
+    @extend_schema(parameters=[OpenApiParameter("chat", int), OpenApiParameter("status", str,
+                                                                               enum=FlowRun.Status.values)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)

@@ -187,7 +187,9 @@
       const row = document.createElement("div");
       row.className = "fb-rule";
       row.append(field(labels.fields.check, choiceInput(rule, "check", labels.choices.check, "answer")));
-      if (["time", "business_hours"].includes(rule.check)) {
+      if (rule.check === "business_hours") {
+        // The workspace's own hours (Inbox → Business hours): nothing to write here.
+      } else if (rule.check === "time") {
         row.append(field(labels.fields.start, textInput(rule, "start")), field(labels.fields.end, textInput(rule, "end")));
       } else {
         if (rule.check !== "answer") row.append(field(labels.fields.name, textInput(rule, "name")));

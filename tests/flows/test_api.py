@@ -94,3 +94,18 @@ def test_outsider_gets_404(owner_api, outsider_api):
     assert outsider_api.get(f"/api/flows/{pk}").status_code == 404
     assert outsider_api.post(f"/api/flows/{pk}/publish").status_code == 404
     assert outsider_api.get("/api/flows").json()["results"] == []
+
+
+def test_a_chats_flow_state(owner_api, agent_api, outsider_api, workspace, device, waha,
+                            django_capture_on_commit_callbacks):
+    pk = _create(owner_api).json()["id"]
+    owner_api.post(f"/api/flows/{pk}/publish")
+    chat = Chat.objects.create(workspace=workspace, device=device, phone="628123456789", name="Sari")
+    other = Chat.objects.create(workspace=workspace, device=device, phone="628123456780", name="Rina")
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_api.post(f"/api/flows/{pk}/start", {"chat": chat.pk}, format="json")
+        owner_api.post(f"/api/flows/{pk}/start", {"chat": other.pk}, format="json")
+    runs = agent_api.get(f"/api/flow-runs?chat={chat.pk}&status=active").json()["results"]
+    assert [(r["chat"], r["node"], r["version"]) for r in runs] == [(chat.pk, "menu", 1)]
+    assert outsider_api.get(f"/api/flow-runs/{runs[0]['id']}").status_code == 404
+    assert outsider_api.get("/api/flow-runs").json()["results"] == []
