@@ -77,3 +77,26 @@ def watched(browser):
     page.on("pageerror", lambda exc: problems.append(f"{page.url}: uncaught: {exc}"))
     yield page, problems
     context.close()
+
+
+def open_watched(browser, width, height=900):
+    """A new context and page at this size whose CSP violations, CSP console errors and uncaught errors land in
+    `problems`: (context, page, problems). The caller closes the context."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    problems = []
+    context.expose_binding("__cspReport", lambda source, text: problems.append(text))
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text
+            and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
+    return context, page, problems
+
+
+def sign_in(page, base, email, password):
+    """Sign in through the login page and wait for the dashboard."""
+    page.goto(f"{base}/login/")
+    page.fill("#id_email", email)
+    page.fill("#id_password", password)
+    page.click("[type=submit]")
+    page.wait_for_url(f"{base}/")

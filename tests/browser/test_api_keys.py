@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Membership, User, Workspace
 from integrations.models import ApiKey
-from tests.browser.conftest import ARTIFACTS, CSP_LISTENER
+from tests.browser.conftest import ARTIFACTS, CSP_LISTENER, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,11 +28,7 @@ def test_create_copy_and_revoke_a_key(browser, live_server, width):
     page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
     page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text
             and problems.append(f"console: {m.text}"))
-    page.goto(f"{base}/login/")
-    page.fill("#id_email", owner.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, owner.email, PASSWORD)
 
     if width < 800:
         page.click("[data-toggle-sidebar]")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Membership, User, Workspace
 from audit.models import AuditEntry
-from tests.browser.conftest import ARTIFACTS, CSP_LISTENER
+from tests.browser.conftest import ARTIFACTS, open_watched
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,12 +19,7 @@ def test_sign_ins_show_on_the_audit_log_and_filter_by_action(browser, live_serve
     owner = User.objects.create_user(f"jejak{width}@example.com", PASSWORD, full_name="Jejak")
     Membership.objects.create(user=owner, workspace=workspace, role=Membership.Role.OWNER)
     base = live_server.url
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
-    problems = []
-    context.expose_binding("__cspReport", lambda source, text: problems.append(text))
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
+    context, page, problems = open_watched(browser, width)
     page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text
             and problems.append(f"console: {m.text}"))
     page.goto(f"{base}/login/")

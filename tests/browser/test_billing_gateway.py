@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Membership, User, Workspace
 from billing.models import Package, PaymentAttempt, Subscription
-from tests.browser.conftest import ARTIFACTS, CSP_LISTENER
+from tests.browser.conftest import ARTIFACTS, CSP_LISTENER, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,11 +36,7 @@ def test_trial_then_pay_on_the_fake_gateway(browser, live_server, settings, widt
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
-    page.goto(f"{base}/login/")
-    page.fill("#id_email", owner.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, owner.email, PASSWORD)
 
     page.goto(f"{base}/billing/")
     expect(page.locator("[data-testid=current-plan]")).to_have_text("Pro")

@@ -6,7 +6,7 @@ import pytest
 from accounts.models import Membership, User, Workspace
 from devices import health
 from devices.models import Device, WahaServer
-from tests.browser.conftest import ARTIFACTS, CSP_LISTENER
+from tests.browser.conftest import ARTIFACTS, open_watched, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,17 +24,8 @@ def test_a_paused_number_is_on_the_banner_and_resumes(browser, live_server, widt
     for _ in range(3):  # three drops today: the session flaps
         health.status_change_record(device=device, status="FAILED", previous="WORKING")
     base = live_server.url
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
-    problems = []
-    context.expose_binding("__cspReport", lambda source, text: problems.append(text))
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
-    page.goto(f"{base}/login/")
-    page.fill("#id_email", owner.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("[type=submit]")
-    page.wait_for_url(f"{base}/")
+    context, page, problems = open_watched(browser, width)
+    sign_in(page, base, owner.email, PASSWORD)
 
     banner = page.locator("main .alert", has_text="Toko Rem CS")
     assert banner.count() == 1

@@ -13,7 +13,7 @@ from accounts.models import Membership, User, Workspace
 from campaigns.models import Campaign, Recipient
 from campaigns.reasons import reason
 from devices.models import Device, WahaServer
-from tests.browser.conftest import ARTIFACTS, CSP_LISTENER
+from tests.browser.conftest import ARTIFACTS, CSP_LISTENER, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,11 +53,7 @@ def test_report_page_fits_prints_and_downloads(browser, live_server, width):
     page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text
             and problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
-    page.goto(f"{base}/login/")
-    page.fill("#id_email", "maju@example.com")
-    page.fill("#id_password", PASSWORD)
-    page.click("[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, "maju@example.com", PASSWORD)
 
     page.goto(f"{base}/campaigns/{campaign.pk}/")
     page.click("[data-testid=report-link]")

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from accounts.models import Membership, User, Workspace
 from devices.models import Device, WahaServer
 from inbox.models import Chat, ChatEvent, ChatMention, Label, Message
-from tests.browser.conftest import ARTIFACTS, CSP_LISTENER
+from tests.browser.conftest import ARTIFACTS, open_watched, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,19 +44,8 @@ def test_status_labels_and_notes(browser, live_server, width):
                            text="Ada promo?", timestamp=now - timedelta(minutes=2))
 
     base = live_server.url
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
-    problems = []
-    context.expose_binding("__cspReport", lambda source, text: problems.append(text))
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text
-            and problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
-    page.goto(f"{base}/login/")
-    page.fill("#id_email", "maju@example.com")
-    page.fill("#id_password", PASSWORD)
-    page.click("[type=submit]")
-    page.wait_for_url(f"{base}/")
+    context, page, problems = open_watched(browser, width)
+    sign_in(page, base, "maju@example.com", PASSWORD)
 
     page.goto(f"{base}/inbox/")
     tabs = page.locator("[data-testid=status-tabs]")

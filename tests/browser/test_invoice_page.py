@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from accounts.models import Membership, User, Workspace
 from billing import services
 from billing.models import Package
-from tests.browser.conftest import ARTIFACTS, CSP_LISTENER
+from tests.browser.conftest import ARTIFACTS, CSP_LISTENER, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,11 +33,7 @@ def test_copy_upload_and_print(browser, live_server, settings, tmp_path, width):
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
-    page.goto(f"{base}/login/")
-    page.fill("#id_email", "maju@example.com")
-    page.fill("#id_password", PASSWORD)
-    page.click("[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, "maju@example.com", PASSWORD)
 
     page.goto(f"{base}/billing/invoices/{line.reference}/")
     button = page.locator("button[data-copy='597000']")

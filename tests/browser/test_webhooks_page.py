@@ -5,7 +5,7 @@ import pytest
 from accounts.models import Membership, User, Workspace
 from integrations import webhooks
 from integrations.models import WebhookDelivery, WebhookEndpoint
-from tests.browser.conftest import ARTIFACTS, CSP_LISTENER
+from tests.browser.conftest import ARTIFACTS, open_watched, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,17 +19,8 @@ def test_add_an_endpoint_and_send_a_test_event(browser, live_server, width, monk
     owner = User.objects.create_user(f"kait{width}@example.com", PASSWORD, full_name="Kait")
     Membership.objects.create(user=owner, workspace=workspace, role=Membership.Role.OWNER)
     base = live_server.url
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
-    problems = []
-    context.expose_binding("__cspReport", lambda source, text: problems.append(text))
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
-    page.goto(f"{base}/login/")
-    page.fill("#id_email", owner.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("[type=submit]")
-    page.wait_for_url(f"{base}/")
+    context, page, problems = open_watched(browser, width)
+    sign_in(page, base, owner.email, PASSWORD)
 
     page.goto(f"{base}/settings/")
     page.click("[data-testid=tab-webhooks]")
