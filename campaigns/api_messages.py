@@ -128,8 +128,8 @@ def device_named(workspace, name):
 def device_choose(workspace, phone, candidates):
     """The number for a message to `phone` when the caller named none (see the module docstring), or None.
     `candidates`: the connected sending numbers, healthiest first (`Batch.ranked`)."""
-    if not candidates:
-        return None
+    if len(candidates) < 2:
+        return candidates[0] if candidates else None  # one number (most shops): nothing to choose, no query
     ids = [d.pk for d in candidates]
     warm = set(Device.objects.filter(pk__in=ids).annotate(phone=Value(phone, output_field=models.CharField()))
                .filter(reduce(or_, [Q(pk=pk) & warm_q(pk) for pk in ids])).values_list("pk", flat=True))

@@ -351,3 +351,13 @@ def test_a_lapsed_plan_refuses_instead_of_queueing(owner_api, workspace, device)
     response = post(owner_api, {"to": "081234567890", "text": "y"})
     assert response.status_code == 402 and response.json()["error"] == "paused_by_billing"
     assert Recipient.objects.count() == 1
+
+
+def test_operators_find_a_message_by_its_idempotency_key(client, owner_api, device):
+    from tests.factories import UserFactory
+
+    body = post(owner_api, {"to": "081234567890", "text": "x"}, key="order-77").json()
+    client.force_login(UserFactory(email="ops@example.com", is_staff=True, is_superuser=True))
+    page = client.get("/admin/campaigns/apimessage/", {"q": "order-77"})
+    assert page.status_code == 200 and body["id"] in page.content.decode()
+    assert client.get("/admin/campaigns/apimessage/", {"q": "other"}).content.decode().count(body["id"]) == 0
