@@ -150,6 +150,7 @@ def test_concurrent_retries_make_one_message(workspace, device, monkeypatch):
         t.join()
     assert not errors and len(set(answers)) == 1 and len(answers) == 4
     assert ApiMessage.objects.count() == 1 and Recipient.objects.count() == 1 and woken == [device.pk]
+    assert Campaign.objects.filter(kind=Campaign.Kind.API).count() == 1  # made once, under the workspace's lock
 
 
 # ---------------------------------------------------------------- validation
