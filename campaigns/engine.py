@@ -45,8 +45,8 @@ import threading
 import time
 from datetime import timedelta
 
-from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from billing.limits import daily_limit_params, limit_for
@@ -63,7 +63,7 @@ from devices.waha import WahaError, WahaOutcomeUnknown, WahaSessionMissing, Waha
 from devices.waha_ids import chat_id_for_phone
 from devices.warm import warm_q
 
-from . import contact_cap, events, pacing, sent_today, windows
+from . import contact_cap, events, pacing, sent_today, slots, windows
 from .activity import recipients_changed
 from .brakes import BRAKE_POLL_WAIT, brake_now, brake_wait, campaigns_braked
 from .claims import claim_recipient, claimable
@@ -369,7 +369,7 @@ def _claim_slot(device, delay, cap, today, hourly=0):
     hour (windows.HOUR), so a cap of N never lets 2N through around a clock hour's edge.
     """
     now = timezone.now()
-    held = _slot_update(device.pk, now, now + timedelta(seconds=delay + send_hold_seconds()), cap, today, hourly)
+    held = slots.slot_update(device.pk, now, now + timedelta(seconds=delay + send_hold_seconds()), cap, today, hourly)
     if held:
         return 0.0
     pace = DevicePace.objects.filter(device_id=device.pk).values_list(
@@ -382,56 +382,6 @@ def _claim_slot(device, delay, cap, today, hourly=0):
     if hourly and package_start and package_start > now - windows.HOUR and used_hour >= hourly:
         return "hourly_cap"
     return max(0.001, (next_send_at - now).total_seconds()) if next_send_at else 0.001
-
-
-_SLOT_SQL = None
-
-
-def _slot_sql():
-    """The slot UPDATE as SQL, built once: it runs for every message, and the ORM spent longer composing it
-    (three CASEs and two optional conditions) than the database took to run it. Portable SQL (SQLite and
-    MariaDB). The SET order matters on MariaDB, which reads a column already assigned earlier in the list as
-    its new value: each counter is set before the column its CASE reads."""
-    global _SLOT_SQL
-    if _SLOT_SQL is None:
-        q = connection.ops.quote_name
-        _SLOT_SQL = (
-            # Only quoted names of our own model are formatted in; every value is a parameter.
-            f"UPDATE {q(DevicePace._meta.db_table)} SET {q('next_send_at')} = %s, "  # noqa: S608
-            f"{q('sent_today')} = CASE WHEN {q('day')} = %s THEN {q('sent_today')} + 1 ELSE 1 END, {q('day')} = %s, "
-            f"{q('sent_this_hour')} = CASE WHEN {q('hour_started_at')} > %s THEN {q('sent_this_hour')} + 1 ELSE 1 END, "
-            f"{q('hour_started_at')} = CASE WHEN {q('hour_started_at')} > %s THEN {q('hour_started_at')} ELSE %s END "
-            f"WHERE {q('device_id')} = %s AND ({q('next_send_at')} IS NULL OR {q('next_send_at')} <= %s)",
-            f" AND ({q('day')} IS NULL OR {q('day')} <> %s OR {q('sent_today')} < %s)",
-            f" AND ({q('hour_started_at')} IS NULL OR {q('hour_started_at')} <= %s OR {q('sent_this_hour')} < %s)")
-    return _SLOT_SQL
-
-
-def _slot_update(device_id, now, next_at, cap, today, hourly):
-    ops = connection.ops
-    at, day = ops.adapt_datetimefield_value, ops.adapt_datefield_value
-    package_start = at(now - windows.HOUR)
-    base, day_room, hour_room = _slot_sql()
-    sql, params = base, [at(next_at), day(today), day(today), package_start, package_start, at(now), device_id, at(now)]
-    if cap:
-        sql += day_room
-        params += [day(today), cap]
-    if hourly:
-        sql += hour_room
-        params += [package_start, hourly]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
-def _cap_give_back(device_id, today):
-    """The units of the device's caps `_claim_slot` took, back: its send never happened or never reached
-    WAHA, so it must not count against the number's day or hour."""
-    DevicePace.objects.filter(device_id=device_id, day=today, sent_today__gt=0).update(
-        sent_today=F("sent_today") - 1)
-    DevicePace.objects.filter(device_id=device_id, sent_this_hour__gt=0,
-                              hour_started_at__gt=timezone.now() - windows.HOUR).update(
-        sent_this_hour=F("sent_this_hour") - 1)
 
 
 _UNREAD = object()
@@ -509,7 +459,7 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
                                                                          waha_short_id=message_id or "")
         if not won:
             sent_today.give_back(reserved)
-            _cap_give_back(device.pk, today)
+            slots.cap_give_back(device.pk, today)
             _slot_done(device.pk, chain, 0, rearm_chain=False)
             return "reaped"
     try:
@@ -517,7 +467,7 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
     except WahaError as exc:
         if not isinstance(exc, WahaOutcomeUnknown):  # WAHA answered, or was never reached: nothing went out
             sent_today.give_back(reserved)
-            _cap_give_back(device.pk, today)
+            slots.cap_give_back(device.pk, today)
         _slot_done(device.pk, chain, delay, lead=typing_lead(campaign), rearm_chain=False,
                    started=started, late=late, floor=floor)
         return _send_failed(recipient, device, chain, exc)
