@@ -195,7 +195,8 @@ def test_api_keys_created_and_revoked(owner_client, owner, workspace):
     key = ApiKey.objects.get()
     created = only("apikey.created")
     from_here(created, owner, workspace)
-    assert created.target == f"{key.prefix} Orders" and created.details == {"scopes": ["contacts:read"]}
+    assert created.target == f"{key.prefix} Orders"
+    assert created.details == {"scopes": ["contacts:read"], "transactional": False}
     owner_client.post(f"/settings/api-keys/{key.pk}/revoke/", REMOTE_ADDR=IP, HTTP_USER_AGENT=UA)
     owner_client.post(f"/settings/api-keys/{key.pk}/revoke/")  # twice changes nothing, and records nothing
     from_here(only("apikey.revoked"), owner, workspace)
