@@ -115,4 +115,8 @@ def test_the_developers_page_puts_api_keys_and_endpoints_together(owner_client, 
     assert page.status_code == 200
     assert f"{settings.SITE_URL}/api/contacts" in body and f"X-Api-Key: {key.prefix}_" in body
     assert "1 active key" in body and "1 endpoint" in body and "Sebar-Signature" in body
+    # The Send API in curl and in Python, with this workspace's key prefix and the idempotency header.
+    python = body.split('data-testid="send-api-python">', 1)[1].split("</pre>", 1)[0]
+    assert 'requests.post(f"{API}/messages"' in python and f"{key.prefix}_" in python
+    assert '"Idempotency-Key": "order-1042"' in python
     assert agent_client.get("/settings/webhooks/developers/").status_code == 403
