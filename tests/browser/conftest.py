@@ -79,11 +79,13 @@ def watched(browser):
     context.close()
 
 
-def open_watched(browser, width, height=900):
+def open_watched(browser, width, height=900, problems=None, **options):
     """A new context and page at this size whose CSP violations, CSP console errors and uncaught errors land in
-    `problems`: (context, page, problems). The caller closes the context."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
-    problems = []
+    `problems` (a new list, or the one given, so several people's pages can share it): (context, page, problems).
+    `options` go to the context (accept_downloads=True, …). The caller closes the context."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US", **options)
+    context.set_default_timeout(15_000)
+    problems = [] if problems is None else problems
     context.expose_binding("__cspReport", lambda source, text: problems.append(text))
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()

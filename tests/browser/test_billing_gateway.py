@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Membership, User, Workspace
 from billing.models import Package, PaymentAttempt, Subscription
-from tests.browser.conftest import ARTIFACTS, CSP_LISTENER, sign_in
+from tests.browser.conftest import ARTIFACTS, open_watched, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,13 +29,7 @@ def test_trial_then_pay_on_the_fake_gateway(browser, live_server, settings, widt
     owner = User.objects.create_user(f"bayar{width}@example.com", PASSWORD, full_name="Bayar")
     Membership.objects.create(user=owner, workspace=workspace, role=Membership.Role.OWNER)
     base = live_server.url
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
-    context.set_default_timeout(15_000)
-    problems = []
-    context.expose_binding("__cspReport", lambda source, text: problems.append(text))
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
+    context, page, problems = open_watched(browser, width)
     sign_in(page, base, owner.email, PASSWORD)
 
     page.goto(f"{base}/billing/")

@@ -7,7 +7,7 @@ from accounts.models import Membership, User, Workspace
 from contacts.models import Contact
 from devices.models import Device, WahaServer
 from inbox.models import AgentAvailability, BusinessHours, Chat
-from tests.browser.conftest import ARTIFACTS, CSP_LISTENER
+from tests.browser.conftest import ARTIFACTS, open_watched, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,18 +17,8 @@ def _owner_page(browser, live_server, width, email):
     workspace = Workspace.objects.create(name="Toko Jam", time_zone="Asia/Jakarta")
     owner = User.objects.create_user(email, PASSWORD, full_name="Wulan")
     Membership.objects.create(user=owner, workspace=workspace, role=Membership.Role.OWNER)
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
-    context.set_default_timeout(15_000)
-    problems = []
-    context.expose_binding("__cspReport", lambda source, text: problems.append(text))
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_email", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    _context, page, problems = open_watched(browser, width)
+    sign_in(page, live_server.url, email, PASSWORD)
     return workspace, page, problems
 
 

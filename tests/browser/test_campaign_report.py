@@ -13,7 +13,7 @@ from accounts.models import Membership, User, Workspace
 from campaigns.models import Campaign, Recipient
 from campaigns.reasons import reason
 from devices.models import Device, WahaServer
-from tests.browser.conftest import ARTIFACTS, CSP_LISTENER, sign_in
+from tests.browser.conftest import ARTIFACTS, open_watched, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,14 +45,7 @@ def test_report_page_fits_prints_and_downloads(browser, live_server, width):
                                  replied_at=now if n == 0 else None, **extra)
 
     base = live_server.url
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US", accept_downloads=True)
-    problems = []
-    context.expose_binding("__cspReport", lambda source, text: problems.append(text))
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text
-            and problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
+    context, page, problems = open_watched(browser, width, accept_downloads=True)
     sign_in(page, base, "maju@example.com", PASSWORD)
 
     page.goto(f"{base}/campaigns/{campaign.pk}/")

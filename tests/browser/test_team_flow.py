@@ -12,7 +12,7 @@ from accounts.models import Membership
 from inbox import hours
 from inbox.models import AutoReply, Chat
 from inbox.services import settings_for
-from tests.browser.conftest import ARTIFACTS, CSP_LISTENER
+from tests.browser.conftest import ARTIFACTS, open_watched, sign_in
 from tests.browser.test_inbox_flow import emulator  # noqa: F401 - the fixture, with its serial webhook relay
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
@@ -37,17 +37,8 @@ def _wait(condition, timeout=15.0):
 
 
 def _agent_page(browser, live_server, email, problems):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US")
-    context.set_default_timeout(15_000)
-    context.expose_binding("__cspReport", lambda source, text: problems.append(text))
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_email", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    context, page, _problems = open_watched(browser, 1366, problems=problems)
+    sign_in(page, live_server.url, email, PASSWORD)
     page.goto(f"{live_server.url}/inbox/")
     page.click("[data-testid=go-online]")
     page.wait_for_selector("[data-testid=go-offline]")
