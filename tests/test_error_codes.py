@@ -6,6 +6,7 @@ from pathlib import Path
 
 from config.error_codes import CODES
 from config.errors import UserError
+from tests.source_trees import parse_file
 
 ROOT = Path(__file__).resolve().parents[1]
 # Codes DRF itself answers with (its exceptions' default_code), rendered by config.errors.api_exception_handler.
@@ -40,7 +41,7 @@ def codes_in_use():
     raisers = {c.__name__ for c in classes} | OTHER_RAISERS
     used = {c.code: f"{c.__module__}.{c.__qualname__}" for c in classes}
     for path, _module in project_modules():
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(parse_file(path)):
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")

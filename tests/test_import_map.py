@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.source_trees import parse_file
+
 ROOT = Path(__file__).resolve().parents[1]
 APPS = {"accounts", "audit", "billing", "devices", "contacts", "campaigns", "inbox", "rotator", "integrations",
         "analytics", "flows"}
@@ -30,7 +32,7 @@ SHARED = {"config", "common"}  # below every app: infrastructure, and pure helpe
 
 
 def imports_of(path):
-    tree = ast.parse(path.read_text())
+    tree = parse_file(path)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
@@ -63,7 +65,7 @@ def test_every_app_points_down_the_map():
 
 
 def _function_level_imports(path):
-    tree = ast.parse(path.read_text())
+    tree = parse_file(path)
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for sub in ast.walk(node):

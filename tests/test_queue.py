@@ -11,6 +11,7 @@ from config import queue
 from config.celery import collect_beat_schedule
 from config.error_pages import QueueUnavailablePageMiddleware
 from tests.outage import broker_down_fixture
+from tests.source_trees import parse_file
 
 __all__ = ["broker_down_fixture"]
 
@@ -104,7 +105,7 @@ def test_every_dotted_task_path_in_the_code_is_a_task():
     paths = set()
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text())):
+            for node in ast.walk(parse_file(path)):
                 if isinstance(node, ast.Constant) and isinstance(node.value, str) \
                         and re.fullmatch(r"[a-z_]+\.tasks\.[a-z_]+_task", node.value):
                     paths.add(node.value)
