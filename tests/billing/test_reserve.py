@@ -17,6 +17,21 @@ pytestmark = [
 ]
 
 
+def _second_waits_for_first(first, second, counted, release):
+    """Run `first` until it has counted (inside its locked transaction), start `second`, and check it waits for
+    the lock (without it, it would have counted the old figure and finished by now); then let both finish."""
+    one = threading.Thread(target=first)
+    one.start()
+    assert counted.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(0.5)
+    assert two.is_alive()
+    release.set()
+    one.join(10)
+    two.join(10)
+
+
 def test_the_last_seat_goes_to_one_of_two_concurrent_creates(workspace):
     from billing.selectors import free_package
 
@@ -44,16 +59,7 @@ def test_the_last_seat_goes_to_one_of_two_concurrent_creates(workspace):
         finally:
             connection.close()
 
-    one = threading.Thread(target=first)
-    one.start()
-    assert counted.wait(10)
-    two = threading.Thread(target=second)
-    two.start()
-    two.join(0.5)  # without the lock, the second would have counted 0 and saved by now
-    assert two.is_alive()
-    release.set()
-    one.join(10)
-    two.join(10)
+    _second_waits_for_first(first, second, counted, release)
     assert "allows 1" in outcome["second"]
     assert LinkRotator.objects.filter(workspace=workspace).count() == 1
 
@@ -88,16 +94,7 @@ def test_a_bulk_add_counting_what_remains_holds_the_last_seat(workspace):
         finally:
             connection.close()
 
-    one = threading.Thread(target=bulk)
-    one.start()
-    assert counted.wait(10)
-    two = threading.Thread(target=manual)
-    two.start()
-    two.join(0.5)
-    assert two.is_alive()  # queued behind the bulk add's lock
-    release.set()
-    one.join(10)
-    two.join(10)
+    _second_waits_for_first(bulk, manual, counted, release)
     assert outcome["remaining"] == 1
     assert "allows 1" in outcome["manual"]
     assert Contact.objects.filter(workspace=workspace).count() == 1
@@ -131,15 +128,6 @@ def test_the_last_ai_answer_of_the_month_goes_to_one_of_two_concurrent_answers(w
         finally:
             connection.close()
 
-    one = threading.Thread(target=first)
-    one.start()
-    assert counted.wait(10)
-    two = threading.Thread(target=second)
-    two.start()
-    two.join(0.5)  # without the lock, the second would have counted 0 of 1 and taken it by now
-    assert two.is_alive()
-    release.set()
-    one.join(10)
-    two.join(10)
+    _second_waits_for_first(first, second, counted, release)
     assert outcome["first"] is True and "used up" in outcome["second"]
     assert AIAnswer.objects.filter(workspace=workspace).count() == 1
