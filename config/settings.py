@@ -150,6 +150,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # instead of failing with "database is locked" when a read transaction upgrades to a write.
     _db.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
     _db["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    # Tests get a file, not Django's shared in-memory database: with that one, the live server's threads and the
+    # test share a single connection, so a webhook committing while a page loads fails with "SQL statements in
+    # progress". A file gives each thread its own connection, queued by the lock above. It sits in the checkout
+    # (git-ignored), so parallel checkouts never meet; pytest-django adds _gw0, _gw1… per xdist worker.
+    _db.setdefault("TEST", {}).setdefault("NAME", str(BASE_DIR / ".test-db.sqlite3"))
 elif _db["ENGINE"] == "django.db.backends.mysql":
     # READ COMMITTED keeps row claims (SELECT ... FOR UPDATE SKIP LOCKED) from taking gap locks.
     _db.setdefault("OPTIONS", {}).update({"charset": "utf8mb4", "isolation_level": "read committed"})

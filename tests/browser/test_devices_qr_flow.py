@@ -1,16 +1,12 @@
 """Add device → QR → "Sandbox: scan with the emulator" → CONNECTED, in a real browser.
 
 The emulator runs in-process and posts its signed webhooks to the live server; Celery is eager in
-tests, so each webhook is processed on commit inside the receiver's request, like a worker would. They go
-through the serial relay of test_inbox_flow: posted concurrently to the live server, two of them could meet
-in SQLite's shared-cache test database, where a second writer fails at once ("table is locked"), and the
-failed processing then retried itself inline until it brought down the test worker (seen once in CI).
+tests, so each webhook is processed on commit inside the receiver's request, like a worker would.
 """
 import pytest
 
 from devices.emulator import EmulatorServer
 from devices.models import Device
-from tests.browser.test_inbox_flow import SerialRelay
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 API_KEY = "browser-key"
@@ -19,15 +15,13 @@ API_KEY = "browser-key"
 @pytest.fixture
 def emulator(settings, live_server):
     server = EmulatorServer(port=0, engine="GOWS", api_key=API_KEY, status_delay=0.05, qr_wait=8).start()
-    relay = SerialRelay(f"{live_server.url}/webhooks/waha")
     settings.WAHA_URL = ""
     settings.SANDBOX_MODE = True
     settings.SANDBOX_WAHA_URL = server.url
     settings.SANDBOX_WAHA_API_KEY = API_KEY
-    settings.WAHA_WEBHOOK_URL = relay.url
+    settings.WAHA_WEBHOOK_URL = f"{live_server.url}/webhooks/waha"
     yield server
     server.stop()
-    relay.stop()
 
 
 def test_add_device_scan_qr_until_connected(page, live_server, emulator):

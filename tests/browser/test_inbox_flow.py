@@ -1,16 +1,12 @@
 """Sandbox inbox flow: a customer writes through the WAHA emulator (signed webhooks to the live server),
 the bot answers by keyword, then the agent switches the bot off and answers by hand.
 
-WAHA (and the emulator) deliver webhooks concurrently; the test database is SQLite in shared-cache
-memory, where concurrent writers fail at once instead of waiting. A small relay hands the emulator's
-signed deliveries to the live server one at a time, bytes and headers untouched.
+WAHA (and the emulator) deliver webhooks concurrently, straight to the live server, as in production: the test
+database is a file on SQLite too (config/settings.py), so concurrent writers wait for each other there as well.
 """
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-import requests
 
 from accounts.models import Membership
 from devices.emulator import EmulatorServer
@@ -22,48 +18,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CUSTOMER = "6281234567890"
 
 
-class SerialRelay:
-    def __init__(self, target):
-        lock = threading.Lock()
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                headers = {k: v for k, v in self.headers.items() if k.lower().startswith(("x-", "content-type"))}
-                with lock:
-                    status = requests.post(target, data=raw, headers=headers, timeout=30).status_code
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/webhooks/waha"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture
 def emulator(settings, live_server):
-    relay = SerialRelay(f"{live_server.url}/webhooks/waha")
     server = EmulatorServer(port=0, engine="NOWEB", api_key="inbox-key", status_delay=0.02, qr_wait=1.0,
                             auto_acks=True, ack_delays=(0.05, 0.05, 0.05)).start()
     settings.WAHA_URL = ""
     settings.SANDBOX_MODE = True
     settings.SANDBOX_WAHA_URL = server.url
     settings.SANDBOX_WAHA_API_KEY = "inbox-key"
-    settings.WAHA_WEBHOOK_URL = relay.url
+    settings.WAHA_WEBHOOK_URL = f"{live_server.url}/webhooks/waha"
     settings.OPENAI_API_KEY = ""
     yield server
     server.stop()
-    relay.stop()
     from config.redis import get_redis, key
 
     keys = list(get_redis().scan_iter(match=key("*"), count=500))

@@ -5,7 +5,6 @@ once, and the chat waits unassigned (nobody works on a holiday)."""
 import time
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -13,15 +12,11 @@ from inbox import hours
 from inbox.models import AutoReply, Chat
 from inbox.services import settings_for
 from tests.browser.conftest import ARTIFACTS, open_watched, sign_in
-from tests.browser.test_inbox_flow import emulator  # noqa: F401 - the fixture, with its serial webhook relay
+from tests.browser.test_inbox_flow import emulator  # noqa: F401 - the fixture
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = [
     pytest.mark.browser, pytest.mark.django_db(transaction=True),
-    # Two agents' pages poll while the emulator's webhooks write: SQLite's shared-cache in-memory test database
-    # fails concurrent writers at once instead of waiting (test_first_hour.py says the same); MariaDB waits as
-    # production does, and `make test` runs the suite on both.
-    pytest.mark.skipif(connection.vendor == "sqlite", reason="needs a database that lets concurrent writers wait"),
 ]
 
 FIRST, SECOND = "6281234567890", "6281298765432"
