@@ -21,7 +21,7 @@ from .errors import LimitReached
 from .models import FREE_LIMITS, AIAnswer
 from .selectors import current_plan, upgrade_for
 
-RESOURCES = ("devices", "contacts", "rotators", "agents", "daily_messages", "ai_replies")
+RESOURCES = ("devices", "contacts", "rotators", "agents", "daily_messages", "ai_replies", "warming")
 # resource -> function(workspace) -> current use, filled by the owning apps' ready()
 USAGE_COUNTERS = {}
 UNLIMITED = None
@@ -37,6 +37,7 @@ def label(resource, count):
         "agents": ngettext("agent", "agents", count),
         "daily_messages": ngettext("message a day", "messages a day", count),
         "ai_replies": ngettext("AI answer this month", "AI answers this month", count),
+        "warming": ngettext("number warming up at once", "numbers warming up at once", count),
     }
     return labels.get(resource, resource)
 

@@ -17,6 +17,7 @@ FEATURE_KEYS = {
     "agents": "max_agents",
     "daily_messages": "daily_messages",
     "ai_replies": "ai_replies",
+    "warming": "max_warming",  # numbers on a warm-up ramp at once (devices/ramp.py)
 }
 # "ai_replies" is the plan's monthly allowance of AI answers (a whole number; null = unlimited). Plans written
 # before it was metered say true/false: `Package.limit` reads true as unlimited and false as none.
@@ -25,7 +26,10 @@ FREE_CODE = "free"
 TRIAL_PROVIDER = "trial"
 # The fallback when a plan's features JSON does not mention a resource (and the seeded Free plan's values).
 FREE_LIMITS = {"devices": 1, "contacts": 500, "rotators": 3, "agents": 1, "daily_messages": 500,
-               "ai_replies": 0}
+               "ai_replies": 0, "warming": 1}
+# A new or re-linked number's daily caps, one a day, while its health allows (devices/ramp.py); a plan may set its own.
+DEFAULT_WARMUP_RAMP = [20, 40, 80, 150, 250, 400, 600, 1000]
+RAMP_MAX_DAYS = 60
 
 
 class Package(models.Model):
@@ -50,8 +54,14 @@ class Package(models.Model):
                                                help_text=_("Empty = unlimited."))
     features = models.JSONField(
         _("features"), default=dict, blank=True,
-        help_text=_('e.g. {"max_rotators": 50, "max_agents": 5, "daily_messages": 5000, "ai_replies": 1000} '
-                    "(ai_replies: AI answers a month); null means unlimited."))
+        help_text=_('e.g. {"max_rotators": 50, "max_agents": 5, "daily_messages": 5000, "ai_replies": 1000, '
+                    '"max_warming": 2} (ai_replies: AI answers a month; max_warming: numbers on a warm-up ramp at '
+                    "once); null means unlimited."))
+    warmup_ramp = models.JSONField(
+        _("warm-up ramp"), default=list, blank=True,
+        help_text=_("Daily caps of a warming number, one a day, e.g. [20, 40, 80, 150, 250]; a day is climbed only "
+                    "while the number is healthy. Steps at or above the plan's daily messages are left out. "
+                    "Empty = the default ramp."))
     is_public = models.BooleanField(_("shown on the pricing page"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
@@ -84,6 +94,27 @@ class Package(models.Model):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 raise ValidationError({"features": _("%(key)s must be a whole number of 0 or more, or null "
                                                      "for unlimited.") % {"key": key}})
+
+        self._clean_ramp()
+
+    def _clean_ramp(self):
+        ramp = self.warmup_ramp
+        if ramp in (None, ""):
+            self.warmup_ramp = []
+            return
+        if (not isinstance(ramp, list) or len(ramp) > RAMP_MAX_DAYS
+                or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in ramp)):
+            raise ValidationError({"warmup_ramp": _("The ramp must be a list of at most %(days)s whole numbers of 1 "
+                                                    "or more, e.g. [20, 40, 80, 150, 250].") % {"days": RAMP_MAX_DAYS}})
+        if any(b <= a for a, b in zip(ramp, ramp[1:], strict=False)):
+            raise ValidationError({"warmup_ramp": _("Each day of the ramp must allow more than the day before.")})
+
+    @property
+    def ramp(self):
+        """The warm-up ramp's daily caps, below the plan's daily messages (a number past them is warm)."""
+        steps = self.warmup_ramp or DEFAULT_WARMUP_RAMP
+        top = self.limit("daily_messages", FREE_LIMITS["daily_messages"])
+        return [cap for cap in steps if top is None or cap < top]
 
     def limit(self, resource, default=None):
         """This plan's limit for a resource: int or None (unlimited)."""

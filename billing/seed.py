@@ -10,19 +10,22 @@ from copy import deepcopy
 PLANS = [
     {"code": "free", "name": "Free", "price": 0, "price_yearly": None, "max_devices": 1, "max_contacts": 500,
      "sort_order": 0, "description": "Try Sebar with one number.",
-     "features": {"max_rotators": 3, "max_agents": 1, "daily_messages": 500, "ai_replies": 0}},
+     "features": {"max_rotators": 3, "max_agents": 1, "daily_messages": 500, "ai_replies": 0, "max_warming": 1}},
     {"code": "starter", "name": "Starter", "price": 99_000, "price_yearly": 990_000, "max_devices": 2,
      "max_contacts": 5_000, "sort_order": 5, "description": "For a shop starting to broadcast, with AI answers.",
-     "features": {"max_rotators": 10, "max_agents": 2, "daily_messages": 2_000, "ai_replies": 100}},
+     "features": {"max_rotators": 10, "max_agents": 2, "daily_messages": 2_000, "ai_replies": 100, "max_warming": 2}},
     {"code": "pro", "name": "Pro", "price": 199_000, "price_yearly": 1_990_000, "max_devices": 5,
      "max_contacts": 25_000, "sort_order": 10, "description": "For growing shops with a small team.",
-     "features": {"max_rotators": 50, "max_agents": 5, "daily_messages": 10_000, "ai_replies": 1_000}},
+     "features": {"max_rotators": 50, "max_agents": 5, "daily_messages": 10_000, "ai_replies": 1_000,
+                  "max_warming": 5}},
     {"code": "business", "name": "Business", "price": 499_000, "price_yearly": 4_990_000, "max_devices": 15,
      "max_contacts": 100_000, "sort_order": 15, "description": "Many numbers and a customer-service team.",
-     "features": {"max_rotators": None, "max_agents": 20, "daily_messages": 50_000, "ai_replies": 5_000}},
+     "features": {"max_rotators": None, "max_agents": 20, "daily_messages": 50_000, "ai_replies": 5_000,
+                  "max_warming": 15}},
     {"code": "enterprise", "name": "Enterprise", "price": 999_000, "price_yearly": 9_990_000, "max_devices": 20,
      "max_contacts": None, "sort_order": 20, "description": "Many numbers, unlimited contacts and link rotators.",
-     "features": {"max_rotators": None, "max_agents": 25, "daily_messages": 50_000, "ai_replies": None}},
+     "features": {"max_rotators": None, "max_agents": 25, "daily_messages": 50_000, "ai_replies": None,
+                  "max_warming": None}},
 ]
 
 # What earlier seeds wrote (billing/migrations/0002_seed_packages.py): a plan still exactly like this was never

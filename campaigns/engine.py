@@ -53,7 +53,7 @@ from billing.limits import daily_limit_params, limit_for
 from config import queue
 from config.db import retry_on_deadlock
 from contacts.services import contacts_mark_on_whatsapp
-from devices import health
+from devices import health, ramp
 from devices.health import Brake, send_error_record
 from devices.message_ids import new_message_id
 from devices.models import Device
@@ -438,7 +438,11 @@ def deliver(recipient_id, chain, *, attempted=False, chat_id=None, claimed=None,
         recipient_release(recipient, why=reason("daily_limit", **daily_limit_params(device.workspace, used=limit)))
         _continue(device.pk, chain, 0)  # the step sees the budget used up and holds the device
         return "limit"
-    wait = _claim_slot(device, delay, campaign.daily_cap_per_device, today, campaign.hourly_cap_per_device)
+    # The campaign's daily cap per number, or the number's warm-up ramp when that is lower (devices.ramp).
+    cap, cap_reason = ramp.cap_for(campaign.daily_cap_per_device, device)
+    wait = _claim_slot(device, delay, cap, today, campaign.hourly_cap_per_device)
+    if wait == "device_cap":
+        wait = cap_reason
     if isinstance(wait, str):
         sent_today.give_back(reserved)
         recipient_release(recipient, why=reason(wait))

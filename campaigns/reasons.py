@@ -26,6 +26,8 @@ TEXTS = {
     "will_retry": _("Not sent yet, tried again later: %(detail)s"),
     "device_cap": _("This number reached the campaign's daily cap per number; sending continues tomorrow "
                     "or from another number."),
+    "ramp_cap": _("This number reached today's cap of its warm-up ramp; sending continues tomorrow or from another "
+                  "number."),
     "hourly_cap": _("This number sent its hourly cap per number; it pauses until that hour is over, or "
                     "another number sends it."),
     "contact_cap": _("Skipped: this contact already got %(messages)s broadcast messages in the last %(days)s "

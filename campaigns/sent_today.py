@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.redis import get_redis, key
+from devices import ramp
 
 from . import windows
 from .models import Recipient
@@ -106,7 +107,7 @@ def seconds_blocked(campaign, device, pace, now, limit):
     quiet = windows.quiet_seconds(campaign, local)
     if quiet:
         return quiet
-    cap = campaign.daily_cap_per_device
+    cap, _why = ramp.cap_for(campaign.daily_cap_per_device, device)
     if cap and pace.day == local.date() and pace.sent_today >= cap:
         return windows.seconds_to_midnight(local)
     hourly, started = campaign.hourly_cap_per_device, pace.hour_started_at

@@ -343,6 +343,10 @@ SEBAR_HEALTH_UNDELIVERED_HOURS = env.float("SEBAR_HEALTH_UNDELIVERED_HOURS", def
 # A number whose session dropped (FAILED / STOPPED) this many times in 24 h is paused from broadcasts until the
 # owner resumes it or the drops age out; 0 turns the flap brake off.
 SEBAR_BRAKE_FLAPS = _int("SEBAR_BRAKE_FLAPS", 3, minimum=0)
+# A warming number climbs a day of its ramp (devices/ramp.py) only with a health score of at least this; below
+# SEBAR_RAMP_BACK_SCORE it steps a day back, in between it holds.
+SEBAR_RAMP_CLIMB_SCORE = _int("SEBAR_RAMP_CLIMB_SCORE", 80, minimum=0)
+SEBAR_RAMP_BACK_SCORE = _int("SEBAR_RAMP_BACK_SCORE", 50, minimum=0)
 
 # --- Link rotator --------------------------------------------------------------------------------
 # Days each click's detail (referrer, user agent) is kept; the daily totals behind the charts stay.

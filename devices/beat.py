@@ -13,6 +13,13 @@ SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
+    # Each warming number is evaluated once per local day (the workspace's zone): every quarter hour catches each
+    # zone's midnight soon; a round finds nothing to do for numbers already evaluated today.
+    "devices-ramp-evaluate": {
+        "task": "devices.tasks.devices_ramp_evaluate_task",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 800},
+    },
     "devices-webhook-events-maintain": {
         "task": "devices.tasks.webhook_events_maintain_task",
         "schedule": crontab(minute="*/10"),

@@ -192,6 +192,15 @@ class DeviceHealth(WorkspaceOwned):
     brake_until = models.DateTimeField(null=True, blank=True)
     # The owner resumed a number paused for session drops: drops before this no longer count for the brake.
     brake_resumed_at = models.DateTimeField(null=True, blank=True)
+    # The warm-up ramp (devices/ramp.py): ramp_cap is today's cap of the number's sends, obeyed by the engine like
+    # a campaign's daily cap per number; None when the number is not warming. ramp_day is the day of the ramp
+    # (0 = the first), ramp_evaluated_on the local day the daily evaluation last ran (it runs once a day),
+    # ramp_note why the last evaluation climbed, held or stepped back ({"code", "params"}, worded on reading).
+    ramp_day = models.PositiveSmallIntegerField(_("ramp day"), null=True, blank=True)
+    ramp_cap = models.PositiveIntegerField(_("today's ramp cap"), null=True, blank=True)
+    ramp_started_at = models.DateTimeField(null=True, blank=True)
+    ramp_evaluated_on = models.DateField(null=True, blank=True)
+    ramp_note = models.JSONField(default=dict, blank=True)
     score = models.PositiveSmallIntegerField(_("health score"), default=100)
     # [{"code", "params", "penalty"}], worst first; words are made when read (devices/health_reasons.py).
     reasons = models.JSONField(default=list, blank=True)
@@ -228,6 +237,7 @@ class DeviceHealthEvent(WorkspaceOwned):
         STATUS = "STATUS", _("Session dropped")
         RESCORE = "RESCORE", _("Recomputed")
         BRAKE = "BRAKE", _("Brake")
+        RAMP = "RAMP", _("Warm-up")
 
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="health_events")
     at = models.DateTimeField(default=timezone.now)

@@ -24,7 +24,7 @@ from billing.selectors import device_paused_by_billing
 from common.events import emit
 from config.errors import UserError
 
-from . import errors, health, waha
+from . import errors, health, ramp, waha
 from .message_ids import engine_learn, engine_of
 from .models import Device, WahaServer
 from .selectors import client_for, server_client, servers_with_room
@@ -310,7 +310,7 @@ def device_status_apply(*, device, status, at=None, me=None, error="", error_cod
         current = Device.objects.select_for_update().filter(pk=device.pk).first()
         if current is None:
             return False
-        previous = current.waha_status
+        previous, old_phone = current.waha_status, current.phone_number
         if _is_stale(current, status, at, history):
             log.info("device %s: ignored %s from %s, older than the status applied at %s",
                      current.session_name, status, at.isoformat(), current.status_changed_at.isoformat())
@@ -338,6 +338,9 @@ def device_status_apply(*, device, status, at=None, me=None, error="", error_cod
                                     "phone_number", "previous_phone_number"])
     device.refresh_from_db()
     health.status_change_record(device=device, status=status, previous=previous)
+    if status in CONNECTED_STATUSES and phone and phone != old_phone:
+        # A number linked for the first time, or re-linked with another phone, starts on the warm-up ramp.
+        ramp.ramp_start(device=device, auto=True)
     if status != previous:
         emit("device.status", workspace_id=device.workspace_id, data={"device": {
             "session": device.session_name, "label": device.label, "phone_number": device.phone_number,

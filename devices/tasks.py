@@ -1,7 +1,7 @@
 """Celery tasks of the devices app: thin, ids in, safe to run twice."""
 from celery import shared_task
 
-from . import health, webhook_events
+from . import health, ramp, webhook_events
 from .models import Device, WahaServer
 from .services import server_reconcile
 from .webhook_events import EventRetry, webhook_event_process, webhook_events_maintain
@@ -40,3 +40,9 @@ def device_health_poll_task(device_id):
     device = Device.objects.select_related("server").filter(pk=device_id).first()
     if device is not None:
         health.health_poll(device=device)
+
+
+@shared_task
+def devices_ramp_evaluate_task():
+    """Beat: today's step of each warming number's ramp (climb, hold, step back), once per local day."""
+    ramp.ramp_evaluate_due()

@@ -17,7 +17,7 @@ def test_packages_are_public(api_client):
     assert by_code["pro"]["price_yearly"] == 1_990_000 and by_code["pro"]["limits"]["ai_replies"] == 1_000
     assert by_code["enterprise"]["limits"]["contacts"] is None
     assert by_code["free"]["limits"] == {"devices": 1, "contacts": 500, "rotators": 3, "agents": 1,
-                                         "daily_messages": 500, "ai_replies": 0}
+                                         "daily_messages": 500, "ai_replies": 0, "warming": 1}
 
 
 def test_choose_pro_returns_an_invoice_with_bank_details(owner_api, settings):

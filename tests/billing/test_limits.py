@@ -20,7 +20,8 @@ def test_seeded_plans():
     assert (free.price, free.max_devices, free.max_contacts) == (0, 1, 500)
     assert (pro.price, pro.max_devices, pro.max_contacts) == (199_000, 5, 25_000)
     assert (ent.max_devices, ent.max_contacts, ent.limit("rotators")) == (20, None, None)
-    assert free.features == {"max_rotators": 3, "max_agents": 1, "daily_messages": 500, "ai_replies": 0}
+    assert free.features == {"max_rotators": 3, "max_agents": 1, "daily_messages": 500, "ai_replies": 0,
+                             "max_warming": 1}
     assert pro.limit("ai_replies") == 1_000 and pro.limit("agents") == 5 and ent.limit("daily_messages") == 50_000
     assert [p.limit("ai_replies") for p in map(plan, ("starter", "business", "enterprise"))] == [100, 5_000, None]
 
@@ -97,7 +98,8 @@ def test_every_resource_is_counted_by_the_app_that_owns_it():
     owners = {r: limits.USAGE_COUNTERS[r].__module__ for r in limits.RESOURCES}
     assert owners == {"devices": "devices.selectors", "contacts": "contacts.selectors",
                       "rotators": "rotator.selectors", "agents": "accounts.selectors",
-                      "daily_messages": "campaigns.selectors", "ai_replies": "billing.limits"}
+                      "daily_messages": "campaigns.selectors", "ai_replies": "billing.limits",
+                      "warming": "devices.ramp"}
 
 
 def test_an_unregistered_counter_is_an_error_never_a_silent_zero(workspace, monkeypatch):
