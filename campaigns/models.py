@@ -48,6 +48,8 @@ class Campaign(WorkspaceOwned):
         # engine like a broadcast's, so they are paced, capped and acked by the one sending path.
         API = "api", _("API messages")
         API_TRANSACTIONAL = "api_transactional", _("API messages (transactional)")
+        # Hidden, one per sequence (sequences/engine_rows.py): each due step of each enrolled contact is one row.
+        SEQUENCE = "sequence", _("Sequence messages")
 
     API_KINDS = (Kind.API, Kind.API_TRANSACTIONAL)
 

@@ -17,6 +17,7 @@ from devices.health_reasons import brake_why, when_words
 TEXTS = {
     "not_on_whatsapp": _("This number is not on WhatsApp."),
     "cancelled": _("The campaign was cancelled."),
+    "sequence_left": _("Not sent: the contact left the sequence first."),
     "paused": _("Waiting: the campaign is paused."),
     "outcome_unknown": _("Outcome unknown: the worker stopped while sending. Not re-sent, so nobody gets it twice; "
                          "WhatsApp's own record will mark it sent if it went out."),

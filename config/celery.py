@@ -49,7 +49,7 @@ app.conf.task_queues = [Queue(name, routing_key=name) for name in QUEUES]
 app.conf.task_routes = {task: {"queue": queue} for task, queue in ROUTES.items()}
 
 SEBAR_APPS = ["accounts", "billing", "devices", "contacts", "campaigns", "inbox", "rotator", "integrations",
-              "analytics", "flows"]
+              "analytics", "flows", "sequences"]
 
 
 def collect_beat_schedule():

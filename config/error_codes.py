@@ -118,6 +118,9 @@ CODES = {
     "contact_opted_out": "The contact opted out: Sebar does not start a chat with them (the Send API: only a "
                          "transactional key may still write to them).",
     "number_braked": "The number is braked (WhatsApp warned it or it is capped): it may not open new chats now.",
+    # Sequences (follow-ups)
+    "sequence_invalid": "The sequence or one of its steps cannot be saved; the message and `fields` say what to fix.",
+    "sequence_archived": "The sequence is archived: it no longer changes or takes contacts.",
     # Link rotator
     "rotator_invalid": "The link is not valid; the message says why.",
     "slug_taken": "Another link already uses this address.",

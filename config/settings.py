@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "integrations",
     "analytics",
     "flows",
+    "sequences",
 ]
 
 MIDDLEWARE = [

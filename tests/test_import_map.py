@@ -8,7 +8,7 @@ from tests.source_trees import parse_file
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = {"accounts", "audit", "billing", "devices", "contacts", "campaigns", "inbox", "rotator", "integrations",
-        "analytics", "flows"}
+        "analytics", "flows", "sequences"}
 # app -> the Sebar apps it may import (config's infrastructure helpers are open to all)
 ALLOWED = {
     "accounts": set(),  # sends its audit events as signals (accounts.hooks.sensitive_action): audit/__init__.py
@@ -23,6 +23,9 @@ ALLOWED = {
     # Chatbot flows run inside the inbox's reply pipeline through a step they register (inbox/reply_steps.py);
     # the inbox never names them. They send through the inbox's one send path.
     "flows": {"accounts", "billing", "devices", "contacts", "inbox", "audit"},
+    # Follow-ups: each due step is a row of the sequence's hidden campaign (one sending path); replies and
+    # opt-outs reach them as common.events, tags added through contacts' hook. Nothing below names them.
+    "sequences": {"accounts", "billing", "devices", "contacts", "campaigns", "audit"},
     "common": set(),  # the shared helpers point at no app at all
     # The top of the map: the dashboard reads every app; no app imports it (they expose hooks it registers with).
     "analytics": {"accounts", "billing", "devices", "contacts", "campaigns", "inbox", "rotator", "integrations",
