@@ -1,7 +1,6 @@
 """Periodic tasks of sequences, merged into Celery beat by config/celery.py."""
-from django.conf import settings
-
-ADVANCE_SECONDS = getattr(settings, "SEBAR_SEQUENCE_SECONDS", 30.0)
+# A due step waits at most this long for its row; the engine paces it from there.
+ADVANCE_SECONDS = 30.0
 
 SCHEDULE = {
     # Enrolments whose next step is due become engine rows (sequences/advance.py); safe to run twice.

@@ -17,6 +17,9 @@ from devices.services import device_status_apply
 from tests.campaigns.conftest import driver, make_contacts, make_device, waha, waha_server  # noqa: F401
 from tests.campaigns.helpers import sent_to, start
 
+# The marker, not only the db fixture: the autouse seeding in tests/conftest.py finds the seeded plans by it.
+pytestmark = pytest.mark.django_db
+
 
 def _me(phone):
     return {"id": f"{phone}@c.us", "pushName": "Shop"}
